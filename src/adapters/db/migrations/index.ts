@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.ts';
+
+// Forward-only, numbered. Add new migrations here in order; never edit one that has shipped.
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

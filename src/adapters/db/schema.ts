@@ -1,0 +1,104 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Row types of every table, snake_case as in SQL. Domain objects are camelCase and mapped explicitly in
+// each table's module.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface SystemParameterRow {
+  name: string;
+  value: string | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface FrvValueRow {
+  domain: string;
+  code: string;
+  description: string;
+  active: Generated<boolean>;
+  sort_order: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AppointmentReasonRow {
+  code: string;
+  description: string;
+  kind: string;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface LicenceRow {
+  id: Generated<number>;
+  licence_key: string;
+  customer: string;
+  features: string[];
+  expires_at: Timestamp;
+  installed_at: Generated<Timestamp>;
+  installed_by: string | null;
+  active: Generated<boolean>;
+}
+
+export interface UserRow {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  role: 'admin' | 'officer';
+  active: Generated<boolean>;
+  must_change_password: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  last_sign_in_at: Timestamp | null;
+}
+
+export interface TeamRow {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface TeamMemberRow {
+  team_id: number;
+  user_id: number;
+}
+
+export interface SessionRow {
+  id: string; // sha256 of the cookie value: a stolen database does not yield live sessions
+  user_id: number;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokenRow {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  role: 'admin' | 'officer';
+  created_at: Generated<Timestamp>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface KeyValueRow {
+  key: string;
+  value: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  system_parameters: SystemParameterRow;
+  frv_values: FrvValueRow;
+  appointment_reasons: AppointmentReasonRow;
+  licences: LicenceRow;
+  users: UserRow;
+  teams: TeamRow;
+  team_members: TeamMemberRow;
+  sessions: SessionRow;
+  api_tokens: ApiTokenRow;
+  app_settings: KeyValueRow;
+}
