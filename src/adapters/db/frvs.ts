@@ -1,0 +1,43 @@
+import type { Db } from './database.ts';
+
+export interface FrvValue {
+  domain: string;
+  code: string;
+  description: string;
+  active: boolean;
+  sortOrder: number;
+}
+
+const toFrv = (r: { domain: string; code: string; description: string; active: boolean; sort_order: number }): FrvValue => ({
+  domain: r.domain,
+  code: r.code,
+  description: r.description,
+  active: r.active,
+  sortOrder: r.sort_order,
+});
+
+export async function selectFrvs(db: Db, domain?: string): Promise<FrvValue[]> {
+  let q = db.selectFrom('frv_values').selectAll().orderBy('domain').orderBy('sort_order').orderBy('code');
+  if (domain) q = q.where('domain', '=', domain);
+  return (await q.execute()).map(toFrv);
+}
+
+export async function selectFrv(db: Db, domain: string, code: string): Promise<FrvValue | undefined> {
+  const r = await db.selectFrom('frv_values').selectAll().where('domain', '=', domain).where('code', '=', code).executeTakeFirst();
+  return r && toFrv(r);
+}
+
+export async function insertFrv(db: Db, v: { domain: string; code: string; description: string }): Promise<boolean> {
+  const res = await db.insertInto('frv_values').values(v).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function updateFrvRow(db: Db, domain: string, code: string, patch: { description?: string; active?: boolean }): Promise<boolean> {
+  const res = await db
+    .updateTable('frv_values')
+    .set({ ...patch, updated_at: new Date() })
+    .where('domain', '=', domain)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}

@@ -1,0 +1,100 @@
+import { verify } from '@node-rs/argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { selectUserBy, updateUserRow, type User } from '../adapters/db/users.ts';
+import { hashPassword } from './users.ts';
+import type { Actor, AppContext, Principal } from './context.ts';
+
+// Sessions and API tokens are random secrets given to the client once; the database keeps only their
+// SHA-256, so a copy of the database yields no live credential.
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const SESSION_IDLE_MS = 8 * 3600 * 1000; // a working day
+const SESSION_ABSOLUTE_MS = 7 * 24 * 3600 * 1000;
+// Verifying against a real hash when the user does not exist keeps the response time the same, so the
+// sign-in form does not reveal which usernames exist.
+let decoyHash: Promise<string> | undefined;
+
+const toPrincipal = (u: User): Principal => ({ kind: 'user', id: u.id, username: u.username, displayName: u.displayName, role: u.role });
+
+export async function signIn(ctx: AppContext, usernameIn: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Principal; mustChangePassword: boolean }> {
+  const username = usernameIn.trim().toLowerCase();
+  const u = await selectUserBy(ctx.db, { username });
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const ok = u?.passwordHash ? await verify(u.passwordHash, password) : (await verify(await decoyHash, password), false);
+  if (!u || !ok || !u.active) {
+    ctx.logger.warn({ username: username.slice(0, 64) }, 'sign-in refused');
+    throw new AppError('unauthenticated', 'The username or password is not right');
+  }
+  const sessionToken = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await ctx.db
+    .insertInto('sessions')
+    .values({ id: sha256(sessionToken), user_id: u.id, csrf_token: csrfToken, expires_at: new Date(ctx.now().getTime() + SESSION_ABSOLUTE_MS) })
+    .execute();
+  await updateUserRow(ctx.db, u.id, { last_sign_in_at: ctx.now() });
+  ctx.logger.info({ user: u.username }, 'signed in');
+  return { sessionToken, csrfToken, user: toPrincipal(u), mustChangePassword: u.mustChangePassword };
+}
+
+export async function resolveSession(ctx: AppContext, sessionToken: string): Promise<{ user: Principal; csrfToken: string } | null> {
+  if (!sessionToken || sessionToken.length > 200) return null;
+  const now = ctx.now();
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', 'users.id as user_id', 'users.active'])
+    .where('sessions.id', '=', sha256(sessionToken))
+    .executeTakeFirst();
+  if (!row || !row.active || row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > SESSION_IDLE_MS) return null;
+  // Touch at most once a minute: a page with many requests should not write on each.
+  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
+    await ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+  }
+  const u = await selectUserBy(ctx.db, { id: row.user_id });
+  return u ? { user: toPrincipal(u), csrfToken: row.csrf_token } : null;
+}
+
+export async function signOut(ctx: AppContext, sessionToken: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('id', '=', sha256(sessionToken)).execute();
+}
+
+export async function signOutEverywhere(ctx: AppContext, userId: number): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export async function createApiToken(ctx: AppContext, actor: Actor, input: { name: string; role: 'admin' | 'officer' }): Promise<{ id: number; token: string }> {
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw AppError.validation('name', 'Give the token a name of 1 to 100 characters');
+  if (input.role !== 'admin' && input.role !== 'officer') throw AppError.validation('role', 'role must be admin or officer');
+  const token = `h365_${randomBytes(32).toString('base64url')}`;
+  const row = await ctx.db.insertInto('api_tokens').values({ name, role: input.role, token_hash: sha256(token) }).returning('id').executeTakeFirstOrThrow();
+  ctx.logger.info({ tokenId: row.id, name, role: input.role, by: actor.username }, 'API token created');
+  return { id: row.id, token };
+}
+
+export async function listApiTokens(ctx: AppContext) {
+  return ctx.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
+}
+
+export async function revokeApiToken(ctx: AppContext, actor: Actor, id: number): Promise<void> {
+  const res = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new AppError('not_found', `There is no active API token with id ${id}`);
+  ctx.logger.info({ tokenId: id, by: actor.username }, 'API token revoked');
+}
+
+export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<Principal | null> {
+  if (!bearer.startsWith('h365_') || bearer.length > 200) return null;
+  const row = await ctx.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(bearer)).where('revoked_at', 'is', null).executeTakeFirst();
+  if (!row) return null;
+  if (!row.last_used_at || ctx.now().getTime() - row.last_used_at.getTime() > 60_000) {
+    await ctx.db.updateTable('api_tokens').set({ last_used_at: ctx.now() }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'token', id: row.id, username: `token:${row.name}`, displayName: `API token ${row.name}`, role: row.role };
+}
+
+export async function changePassword(ctx: AppContext, userId: number, current: string, next: string): Promise<void> {
+  const u = await selectUserBy(ctx.db, { id: userId });
+  if (!u?.passwordHash || !(await verify(u.passwordHash, current))) throw AppError.validation('currentPassword', 'The current password is not right');
+  if (next.length < 12) throw AppError.validation('newPassword', 'The new password must be at least 12 characters');
+  await updateUserRow(ctx.db, userId, { password_hash: await hashPassword(next), must_change_password: false });
+}

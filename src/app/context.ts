@@ -1,0 +1,37 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../adapters/db/database.ts';
+import type { Logger } from '../logger.ts';
+
+/** Who did something: recorded as `updated_by` and, later, in the audit trail. */
+export interface Actor {
+  username: string;
+}
+
+/** A signed-in staff member or an API token, as the transports see it. */
+export interface Principal extends Actor {
+  kind: 'user' | 'token';
+  id: number;
+  displayName: string;
+  role: 'admin' | 'officer';
+}
+
+export interface IntegrationEndpoints {
+  mode: 'demo' | 'tenant';
+  graphBaseUrl: string;
+  authority: string;
+  smtp?: { host: string; port: number };
+}
+
+/** Everything a use case needs, passed in: use cases never read process.env or open connections. */
+export interface AppContext {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** PEM public keys a licence may be signed with: the product's key, plus the local demo key in demo mode. */
+  licencePublicKeys: string[];
+  /** Where Graph is: the embedded emulator in demo mode, the real tenant otherwise (filled by later issues). */
+  integration?: IntegrationEndpoints;
+  now(): Date;
+}
+
+export const SYSTEM_ACTOR: Actor = { username: 'system' };

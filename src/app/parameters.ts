@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { AppError } from '../errors.ts';
+import { PARAMETERS, getParameterDefinition, type ParameterDefinition } from '../domain/params/definitions.ts';
+import { validateParameter, effectiveValues } from '../domain/params/validate.ts';
+import {
+  appointmentReasonCodes,
+  postgresTimeZoneNames,
+  readParameters,
+  writeParameter,
+} from '../adapters/db/parameters.ts';
+import type { Actor, AppContext } from './context.ts';
+
+export interface ParameterView {
+  definition: ParameterDefinition;
+  /** What is stored (null when never set or cleared). */
+  value: string | null;
+  /** What the system uses: the stored value, else the guide's default. */
+  effective: string | null;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+export async function listParameters(ctx: AppContext): Promise<ParameterView[]> {
+  const stored = await readParameters(ctx.db);
+  const raw = Object.fromEntries(PARAMETERS.map((d) => [d.name, stored.get(d.name)?.value ?? null]));
+  const effective = effectiveValues(raw);
+  return PARAMETERS.map((definition) => {
+    const row = stored.get(definition.name);
+    return {
+      definition,
+      value: row?.value ?? null,
+      effective: effective[definition.name] ?? null,
+      updatedAt: row?.updatedAt ?? null,
+      updatedBy: row?.updatedBy ?? null,
+    };
+  });
+}
+
+export async function getParameter(ctx: AppContext, name: string): Promise<ParameterView> {
+  const key = name.trim().toUpperCase();
+  const view = (await listParameters(ctx)).find((p) => p.definition.name === key);
+  if (!view) throw new AppError('not_found', `There is no system parameter called ${name}`, [{ field: 'name', message: `unknown parameter ${name}` }]);
+  return view;
+}
+
+/** Effective values of all 15 parameters, keyed by name: what the flows read. */
+export async function parameterValues(ctx: AppContext): Promise<Record<string, string | null>> {
+  const views = await listParameters(ctx);
+  return Object.fromEntries(views.map((v) => [v.definition.name, v.effective]));
+}
+
+export async function setParameter(ctx: AppContext, actor: Actor, name: string, raw: string | null): Promise<ParameterView> {
+  const key = name.trim().toUpperCase();
+  const definition = getParameterDefinition(key);
+  if (!definition) {
+    throw new AppError('not_found', `There is no system parameter called ${name}`, [{ field: 'name', message: `unknown parameter ${name}` }]);
+  }
+  // Serialise parameter writes: cross-parameter rules (EMO_EMAILADDR vs INBOX_SERVER) read one
+  // parameter and write another, so two concurrent edits must not both pass on stale values.
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(365001)`.execute(trx);
+    const stored = await readParameters(trx);
+    const values = effectiveValues(Object.fromEntries(PARAMETERS.map((d) => [d.name, stored.get(d.name)?.value ?? null])));
+    const [codes, zones] = await Promise.all([
+      definition.datatype === 'Coded' ? appointmentReasonCodes(trx) : Promise.resolve(new Set<string>()),
+      key === 'OUTLOOK365_ORACLE_TIMEZONE' ? postgresTimeZoneNames(trx) : Promise.resolve(new Set<string>()),
+    ]);
+    const result = validateParameter(key, raw, {
+      values,
+      codeExists: (_table, code) => codes.has(code),
+      postgresTimeZones: zones,
+    });
+    if (!result.ok) throw AppError.validation(key, result.message);
+    await writeParameter(trx, key, result.value, actor.username);
+    ctx.logger.info({ parameter: key, by: actor.username }, 'system parameter changed');
+    const row = (await readParameters(trx)).get(key)!;
+    const after = effectiveValues({ ...values, [key]: result.value });
+    return { definition, value: row.value, effective: after[key] ?? null, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
+  });
+}

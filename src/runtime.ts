@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import PgBoss from 'pg-boss';
+import { createDb, migrateToLatest, type Db } from './adapters/db/database.ts';
+import { openEmbedded, type EmbeddedInfo } from './adapters/db/embedded.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { AppContext } from './app/context.ts';
+import { configuredLicenceKeys, demoLicenceKey, ensureDemoLicence } from './app/licence.ts';
+import { ensureFirstAdmin } from './app/bootstrap.ts';
+
+export interface DatabaseHandle {
+  db: Db;
+  url: string;
+  embedded?: EmbeddedInfo;
+  close(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL when set; otherwise the embedded PostgreSQL under the data directory — the one already
+ * running (another housing365 process) or a new one. `own` means this process is the long-running owner
+ * (`housing365 start`); a CLI command that had to start the server stops it again when it is done.
+ */
+export async function openDatabase(config: Config, logger: Logger, opts: { own: boolean; poolSize?: number; applicationName?: string }): Promise<DatabaseHandle> {
+  let embedded: EmbeddedInfo | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await openEmbedded(config.dataDir, { own: opts.own, log: (m) => logger.info(m) });
+    url = embedded.url;
+  }
+  const { db } = createDb(url, { poolSize: opts.poolSize ?? config.dbPoolSize, applicationName: opts.applicationName });
+  return {
+    db,
+    url,
+    embedded,
+    async close() {
+      await db.destroy().catch(() => {});
+      await embedded?.stop();
+    },
+  };
+}
+
+export async function buildContext(config: Config, logger: Logger, db: Db): Promise<AppContext & { demoPrivateKey?: string }> {
+  const keys = await configuredLicenceKeys(config.licencePublicKey);
+  let demoPrivateKey: string | undefined;
+  if (config.demoMode) {
+    const pair = await demoLicenceKey(config.dataDir);
+    keys.push(pair.publicKeyPem);
+    demoPrivateKey = pair.privateKeyPem;
+  }
+  return { db, config, logger, licencePublicKeys: keys, now: () => new Date(), demoPrivateKey };
+}
+
+export interface RunningSystem {
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `housing365 start`: database, migrations, first admin, web server and job runner in one process. */
+export async function startSystem(config: Config, logger: Logger, say: (line: string) => void = console.log): Promise<RunningSystem> {
+  const handle = await openDatabase(config, logger, { own: true });
+  let http: FastifyInstance | undefined;
+  let boss: PgBoss | undefined;
+  const stop = async () => {
+    // Order matters: stop taking requests (and drain them), stop jobs, then close the database.
+    await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
+    await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
+    await handle.close();
+  };
+  try {
+    const { applied } = await migrateToLatest(handle.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const ctx = await buildContext(config, logger, handle.db);
+    if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
+    const admin = await ensureFirstAdmin(ctx);
+
+    boss = new PgBoss({ connectionString: handle.url, schema: 'pgboss', max: 4, application_name: 'housing365-jobs' });
+    boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+    await boss.start();
+
+    const { buildServer } = await import('./transport/http/server.ts');
+    http = await buildServer(ctx);
+    const address = await http.listen({ port: config.port, host: config.host });
+    const port = new URL(address).port;
+    const url = `http://localhost:${port}`;
+    say(`housing365 is running at ${url}`);
+    say(`  database: ${handle.embedded ? `embedded PostgreSQL (data in ${config.dataDir})` : 'DATABASE_URL'}`);
+    if (config.demoMode) say('  demo mode: no AZURE_TENANT_ID set, so Outlook 365 is the built-in emulator with a demo licence');
+    if (admin.created) {
+      say(admin.password
+        ? `  sign in as "admin" with the one-time password ${admin.password} (you will be asked to change it)`
+        : '  sign in as "admin" with the password in HOUSING365_ADMIN_PASSWORD');
+    } else {
+      say('  sign in with your housing365 account (lost the admin password? `housing365 users reset-password admin`)');
+    }
+    return { ctx, url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

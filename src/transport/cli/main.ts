@@ -1,0 +1,34 @@
+import { paramsCommand } from './commands/params.ts';
+import { frvCommand } from './commands/frv.ts';
+import { licenceCommand } from './commands/licence.ts';
+import { teamsCommand, usersCommand } from './commands/users.ts';
+import { tokensCommand } from './commands/tokens.ts';
+import { migrateCommand, startCommand } from './commands/start.ts';
+import { reportError, type Command } from './cli-kit.ts';
+
+const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand];
+
+function help(): void {
+  console.log('usage: housing365 <command> [options]   (each command has --help)\n');
+  for (const c of commands) console.log(`  ${c.name.padEnd(10)} ${c.summary}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help();
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`housing365: unknown command "${name}"; run housing365 --help`);
+    return 64;
+  }
+  try {
+    return (await command.run(rest)) ?? 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
