@@ -79,8 +79,9 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     await boss.start();
 
     const { buildServer } = await import('./transport/http/server.ts');
-    http = await buildServer(ctx);
-    const address = await http.listen({ port: config.port, host: config.host });
+    const server = await buildServer(ctx);
+    http = server;
+    const address = await server.listen({ port: config.port, host: config.host });
     const port = new URL(address).port;
     const url = `http://localhost:${port}`;
     say(`housing365 is running at ${url}`);

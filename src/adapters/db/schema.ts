@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 // Row types of every table, snake_case as in SQL. Domain objects are camelCase and mapped explicitly in
 // each table's module.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface SystemParameterRow {
   name: string;
@@ -17,8 +18,8 @@ export interface FrvValueRow {
   description: string;
   active: Generated<boolean>;
   sort_order: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface AppointmentReasonRow {
@@ -26,7 +27,7 @@ export interface AppointmentReasonRow {
   description: string;
   kind: string;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface LicenceRow {
@@ -35,7 +36,7 @@ export interface LicenceRow {
   customer: string;
   features: string[];
   expires_at: Timestamp;
-  installed_at: Generated<Timestamp>;
+  installed_at: Timestamp;
   installed_by: string | null;
   active: Generated<boolean>;
 }
@@ -49,15 +50,15 @@ export interface UserRow {
   role: 'admin' | 'officer';
   active: Generated<boolean>;
   must_change_password: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  last_sign_in_at: Timestamp | null;
+  created_at: Timestamp;
+  last_sign_in_at: NullableTimestamp;
 }
 
 export interface TeamRow {
   id: Generated<number>;
   code: string;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface TeamMemberRow {
@@ -69,8 +70,8 @@ export interface SessionRow {
   id: string; // sha256 of the cookie value: a stolen database does not yield live sessions
   user_id: number;
   csrf_token: string;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
   expires_at: Timestamp;
 }
 
@@ -79,15 +80,15 @@ export interface ApiTokenRow {
   name: string;
   token_hash: string;
   role: 'admin' | 'officer';
-  created_at: Generated<Timestamp>;
-  last_used_at: Timestamp | null;
-  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
 }
 
 export interface KeyValueRow {
   key: string;
   value: string;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface Database {
