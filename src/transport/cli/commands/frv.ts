@@ -18,7 +18,8 @@ export const frvCommand: Command = {
     switch (sub) {
       case 'list': {
         const rows = await withContext((ctx) => listFrvs(ctx, domain));
-        printTable(rows.map((r) => ({ domain: r.domain, code: r.code, description: r.description, active: r.active ? 'Y' : 'N' })), Boolean(values.json));
+        if (values.json) return void console.log(JSON.stringify(rows, null, 2));
+        printTable(rows.map((r) => ({ domain: r.domain, code: r.code, description: r.description, active: r.active ? 'Y' : 'N' })), false);
         return;
       }
       case 'add': {
