@@ -7,6 +7,7 @@ import type { Logger } from './logger.ts';
 import type { AppContext } from './app/context.ts';
 import { configuredLicenceKeys, demoLicenceKey, ensureDemoLicence } from './app/licence.ts';
 import { ensureFirstAdmin } from './app/bootstrap.ts';
+import { registerJobs } from './transport/jobs/registry.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -77,6 +78,8 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     boss = new PgBoss({ connectionString: handle.url, schema: 'pgboss', max: 4, application_name: 'housing365-jobs' });
     boss.on('error', (err) => logger.error({ err }, 'job queue error'));
     await boss.start();
+    ctx.boss = boss;
+    await registerJobs(boss, ctx);
 
     const { buildServer } = await import('./transport/http/server.ts');
     const server = await buildServer(ctx);

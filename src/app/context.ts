@@ -1,3 +1,4 @@
+import type PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Db } from '../adapters/db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -32,6 +33,11 @@ export interface AppContext {
   /** Where Graph is: the embedded emulator in demo mode, the real tenant otherwise (filled by later issues). */
   integration?: IntegrationEndpoints;
   now(): Date;
+  /**
+   * The job queue (pg-boss) once started; absent in CLI commands and unit tests. Use cases enqueue
+   * through it; pass `{ db: … }` send options to enqueue inside the caller's transaction.
+   */
+  boss?: PgBoss;
 }
 
 export const SYSTEM_ACTOR: Actor = { username: 'system' };
