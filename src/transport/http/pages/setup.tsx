@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../app/context.ts';
+import { requirePageAdmin } from './errors.tsx';
+import { Layout, pageInfo, sendPage } from './layout.tsx';
+
+export type SetupArea = 'parameters' | 'frvs' | 'users';
+
+const AREAS: Array<{ area: SetupArea; href: string; text: string; description: string }> = [
+  { area: 'parameters', href: '/system-setup/parameters', text: 'System parameters', description: 'The 15 parameters that switch the Outlook 365 integration on and configure it.' },
+  { area: 'frvs', href: '/system-setup/frvs', text: 'First reference values', description: 'Inboxes to read (EXCHANGE_INBOX) and attachment types to keep (EMAIL_ATT_FILETYPE).' },
+  { area: 'users', href: '/system-setup/users', text: 'Users and teams', description: 'Staff accounts, their roles, and the teams that tasks are given to.' },
+];
+
+/** MOJ sub navigation shown on every System Setup page. */
+export function SetupNav({ current }: { current: SetupArea }): JSX.Element {
+  return (
+    <nav class="moj-sub-navigation" aria-label="System Setup">
+      <ul class="moj-sub-navigation__list">
+        {AREAS.map((a) => (
+          <li class="moj-sub-navigation__item">
+            <a class="moj-sub-navigation__link" href={a.href} aria-current={a.area === current ? 'page' : undefined}>
+              {a.text}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function registerSetupIndex(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/system-setup', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
+    return sendPage(
+      reply,
+      <Layout page={pageInfo(ctx, request, 'System Setup', 'setup')}>
+        <h1 class="govuk-heading-l">System Setup</h1>
+        <ul class="govuk-list">
+          {AREAS.map((a) => (
+            <li class="govuk-!-margin-bottom-4">
+              <a class="govuk-link govuk-link--no-visited-state govuk-!-font-weight-bold" href={a.href}>
+                {a.text}
+              </a>
+              <p class="govuk-body govuk-!-margin-bottom-0">{a.description}</p>
+            </li>
+          ))}
+        </ul>
+      </Layout>,
+    );
+  });
+}

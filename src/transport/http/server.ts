@@ -1,0 +1,86 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../errors.ts';
+import { registerAuth } from './auth.ts';
+import { registerHealth } from './health.ts';
+import { collectDefaultMetrics, httpRequestDuration } from './metrics.ts';
+import { problem, sendProblem, toProblem } from './problem.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { registerStatic } from './static.ts';
+import { API_PREFIX, ApiCatalogue } from './api/define.ts';
+import { buildOpenApiDocument } from './api/openapi.ts';
+import { registerFrvApi } from './api/frvs.ts';
+import { registerParameterApi } from './api/parameters.ts';
+import { registerStatusApi } from './api/status.ts';
+import { registerUserApi } from './api/users.ts';
+import { registerDocsPages } from './pages/docs.tsx';
+import { sendErrorPage } from './pages/errors.tsx';
+import { registerFrvPages } from './pages/frvs.tsx';
+import { registerHomePage } from './pages/home.tsx';
+import { registerParameterPages } from './pages/parameters.tsx';
+import { registerSetupIndex } from './pages/setup.tsx';
+import { registerSignInPages } from './pages/sign-in.tsx';
+import { registerUserPages } from './pages/users.tsx';
+
+const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
+
+/** The web UI, the JSON API and the operations endpoints, in one Fastify instance. The caller listens. */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Form posts and JSON bodies here are small; a megabyte is generous.
+    bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy, set PUBLIC_BASE_URL to an https URL so cookies are marked Secure.
+    trustProxy: false,
+    // One line per request is written by the onResponse hook below, with the route pattern.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  collectDefaultMetrics();
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (!route.startsWith('/assets/')) {
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+  });
+
+  registerSecurityHeaders(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await registerStatic(app);
+  registerAuth(app, ctx);
+
+  app.setErrorHandler(async (err, request, reply) => {
+    if (isApi(request.url) || request.url === '/openapi.json') return sendProblem(reply, toProblem(err, request));
+    const p = toProblem(err, request);
+    if (err instanceof AppError && err.code === 'validation') return sendErrorPage(ctx, request, reply, 400, err.message);
+    return sendErrorPage(ctx, request, reply, p.status, p.status < 500 ? p.detail : undefined);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApi(request.url)) return sendProblem(reply, problem('not_found', 404, 'Not found', `There is no ${request.method} ${request.url.split('?')[0]}`));
+    return sendErrorPage(ctx, request, reply, 404);
+  });
+
+  registerHealth(app, ctx);
+  registerSignInPages(app, ctx);
+  registerHomePage(app, ctx);
+  registerSetupIndex(app, ctx);
+  registerParameterPages(app, ctx);
+  registerFrvPages(app, ctx);
+  registerUserPages(app, ctx);
+
+  const api = new ApiCatalogue();
+  registerParameterApi(app, ctx, api);
+  registerFrvApi(app, ctx, api);
+  registerUserApi(app, ctx, api);
+  registerStatusApi(app, ctx, api);
+
+  let openApi: Record<string, unknown> | undefined;
+  registerDocsPages(app, ctx, () => (openApi ??= buildOpenApiDocument(api.operations, { version: '1' })));
+
+  return app;
+}
