@@ -18,6 +18,8 @@ export interface ParameterView {
   effective: string | null;
   updatedAt: Date | null;
   updatedBy: string | null;
+  /** After a change: what will not run until another parameter is set (saved, but reported). */
+  warnings?: Array<{ parameter: string; message: string }>;
 }
 
 export async function listParameters(ctx: AppContext): Promise<ParameterView[]> {
@@ -75,6 +77,6 @@ export async function setParameter(ctx: AppContext, actor: Actor, name: string, 
     ctx.logger.info({ parameter: key, by: actor.username }, 'system parameter changed');
     const row = (await readParameters(trx)).get(key)!;
     const after = effectiveValues({ ...values, [key]: result.value });
-    return { definition, value: row.value, effective: after[key] ?? null, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
+    return { definition, value: row.value, effective: after[key] ?? null, updatedAt: row.updatedAt, updatedBy: row.updatedBy, warnings: result.warnings };
   });
 }

@@ -32,6 +32,7 @@ export const paramsCommand: Command = {
       if (!name || value === undefined || rest.length) throw new UsageError(`params set needs NAME and one VALUE (quote values with spaces)\nusage: ${usage}`);
       const p = await withContext((ctx) => setParameter(ctx, cliActor(), name, value === '' ? null : value));
       console.log(`${p.definition.name} = ${p.effective ?? '(not set)'}`);
+      for (const w of p.warnings ?? []) console.log(`  note: ${w.message}`);
       return;
     }
     throw new UsageError(`unknown subcommand "${sub}"\nusage: ${usage}`);
