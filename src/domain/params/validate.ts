@@ -180,7 +180,7 @@ function validateInboxServer(text: string, fromAddress: string | null): Validati
   const v = text.trim();
   const domain = normaliseDomain(v);
   if (!domain) {
-    const hint = /.@/.test(v) ? ' (enter only the part after the @)' : '';
+    const hint = /[^@\s]@/.test(v) ? ' (enter only the part after the @)' : '';
     return fail(`INBOX_SERVER must be a domain name such as housingorganisation.co.uk or @housingorganisation.co.uk${hint}; '${v}' is not`);
   }
   const fromDomain = fromAddress ? domainOf(fromAddress) : undefined;
