@@ -51,7 +51,7 @@ function OperationCard({ method, path, op }: { method: string; path: string; op:
             <div class="govuk-summary-list__row">
               <dt class="govuk-summary-list__key">Request body</dt>
               <dd class="govuk-summary-list__value">
-                <pre class="app-code-block" safe>{JSON.stringify(body, null, 2)}</pre>
+                <pre class="app-code-block" tabindex="0" safe>{JSON.stringify(body, null, 2)}</pre>
               </dd>
             </div>
           ) : ''}
