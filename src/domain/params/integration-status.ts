@@ -1,6 +1,7 @@
 // Which Outlook 365 flows run, and exactly why the others do not — one answer shared by the home
 // page, the API, the CLI and the job scheduler, so they never disagree.
-import { FLOW_RULES, crossParameterProblems, effectiveValues, fromAddressMismatch, type ParameterProblem } from './validate.ts';
+import { FLOW_RULES, crossParameterProblems, fromAddressMismatch, type ParameterProblem } from './cross-parameter.ts';
+import { effectiveValues } from './values.ts';
 
 export type Flow = 'emailOut' | 'emailIn' | 'apptOut' | 'apptIn';
 

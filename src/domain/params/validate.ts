@@ -1,9 +1,14 @@
 // Validation of the 15 system parameters: by datatype and by meaning, one message per failure that
 // names the parameter and the rule it broke (the UI shows it inline, the CLI prints it, the API
 // returns it as the problem's field message).
-import { PARAMETERS, PARAMETER_NAMES, getParameterDefinition, type ParameterDefinition } from './definitions.ts';
+import { PARAMETER_NAMES, getParameterDefinition, type ParameterDefinition } from './definitions.ts';
+import { crossParameterProblems, type ParameterProblem } from './cross-parameter.ts';
 import { domainOf, normaliseDomain, parseEmailAddress } from './email.ts';
 import { ianaToWindowsZone, isGraphTimeZone, suggestGraphTimeZone } from '../time/zones.ts';
+
+// The app layer imports everything about parameter values from here.
+export { crossParameterProblems, fromAddressMismatch, FLOW_RULES, type FlowRule, type ParameterProblem } from './cross-parameter.ts';
+export { effectiveValues } from './values.ts';
 
 export interface ValidationContext {
   /** Current stored values of all parameters (after defaults). */
@@ -11,11 +16,6 @@ export interface ValidationContext {
   codeExists(table: 'appointment_reasons', code: string): boolean;
   /** Names from pg_timezone_names, passed in by the app layer. */
   postgresTimeZones: ReadonlySet<string>;
-}
-
-export interface ParameterProblem {
-  parameter: string;
-  message: string;
 }
 
 /**
@@ -45,16 +45,6 @@ export const MOVE_VIOL_EMAIL_MAX = 255;
 type Ok = Extract<ValidationResult, { ok: true }>;
 const ok = (value: string | null): Ok => ({ ok: true, value });
 const fail = (message: string): ValidationResult => ({ ok: false, message });
-
-/** Stored values with the guide's defaults applied for anything unset (null or empty). */
-export function effectiveValues(stored: Record<string, string | null>): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const d of PARAMETERS) {
-    const v = stored[d.name];
-    out[d.name] = v === undefined || v === null || v === '' ? d.defaultValue : v;
-  }
-  return out;
-}
 
 export function validateParameter(name: string, raw: string | null | undefined, ctx: ValidationContext): ValidationResult {
   const key = name.trim().toUpperCase();
@@ -245,71 +235,6 @@ function validateCoded(def: ParameterDefinition, text: string, ctx: ValidationCo
   const upper = v.toUpperCase();
   if (upper !== v && ctx.codeExists(table, upper)) return ok(upper);
   return fail(`${def.name} must name an existing appointment reason code; '${v}' is not one`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cross-parameter rules
-
-interface FlowRule {
-  switchName: string;
-  /** How the guide's section titles name the flow. */
-  label: string;
-  needs: string[];
-}
-
-// What each direction needs besides its switch, from the guide: §2.1 (EMO_EMAILADDR "needs to be
-// populated"), §2.2.2 (INBOX_SERVER, EMI_POLL), §2.3 (diaries' calendar addresses are validated
-// against INBOX_SERVER) and §2.4 ("All these parameters need to be configured").
-export const FLOW_RULES: readonly FlowRule[] = [
-  { switchName: 'EMAILOUT_OUTLOOK365', label: 'Outbound email', needs: ['EMO_EMAILADDR'] },
-  { switchName: 'EMAILIN_OUTLOOK365', label: 'Inbound email', needs: ['INBOX_SERVER', 'EMI_POLL'] },
-  { switchName: 'APPTOUT_OUTLOOK365', label: 'Outbound appointments', needs: ['INBOX_SERVER'] },
-  {
-    switchName: 'APPTIN_OUTLOOK365',
-    label: 'Inbound appointments',
-    needs: ['CALI_POLL', 'APPT_OUTLOOK365_CANCEL_RSN', 'APPT_OUTLOOK365_MOVE_RSN', 'OUTLOOK365_MOVE_VIOL_EMAIL', 'EMO_EMAILADDR'],
-  },
-];
-
-const isSet = (v: string | null | undefined): v is string => v !== null && v !== undefined && v.trim() !== '';
-
-/** Every cross-parameter problem in a set of values (defaults applied first). */
-export function crossParameterProblems(values: Record<string, string | null>): ParameterProblem[] {
-  const v = effectiveValues(values);
-  const problems: ParameterProblem[] = [];
-  for (const rule of FLOW_RULES) {
-    if (v[rule.switchName] !== 'Y') continue;
-    for (const needed of rule.needs) {
-      if (!isSet(v[needed])) {
-        problems.push({
-          parameter: needed,
-          message: `${rule.switchName} is Y but ${needed} is not set: ${rule.label.toLowerCase()} needs it`,
-        });
-      }
-    }
-    if (v.OUTLOOK365 !== 'Y') {
-      problems.push({
-        parameter: 'OUTLOOK365',
-        message: `${rule.switchName} is Y but ${rule.label.toLowerCase()} will not run until OUTLOOK365 is Y`,
-      });
-    }
-  }
-  const mismatch = fromAddressMismatch(v);
-  if (mismatch) problems.push({ parameter: 'EMO_EMAILADDR', message: mismatch });
-  return problems;
-}
-
-/** The EMO_EMAILADDR / INBOX_SERVER domain rule, for values that reached storage some other way. */
-export function fromAddressMismatch(values: Record<string, string | null>): string | undefined {
-  const from = values.EMO_EMAILADDR;
-  const server = values.INBOX_SERVER;
-  if (!isSet(from) || !isSet(server)) return undefined;
-  const fromDomain = domainOf(from);
-  const serverDomain = normaliseDomain(server);
-  if (fromDomain && serverDomain && fromDomain !== serverDomain) {
-    return `EMO_EMAILADDR (${from}) is not in the INBOX_SERVER domain (${serverDomain})`;
-  }
-  return undefined;
 }
 
 function newProblems(before: Record<string, string | null>, name: string, value: string | null): ParameterProblem[] {

@@ -11,7 +11,12 @@ import windowsIana from 'windows-iana';
 
 const { WINDOWS_TO_IANA_MAP, findIana, findWindows } = windowsIana;
 
-/** Every Windows time-zone id, in CLDR's order (west to east). */
+/**
+ * Every Windows time-zone id, in CLDR's order (west to east). Windows also still ships two ids
+ * marked "- Old" ("Mid-Atlantic Standard Time", "Kamchatka Standard Time") that CLDR maps to no
+ * IANA zone; they are left out on purpose, because housing365 must be able to convert every zone it
+ * sends to Graph.
+ */
 export const WINDOWS_TIME_ZONES: readonly string[] = Object.freeze([
   ...new Set(WINDOWS_TO_IANA_MAP.map((entry) => entry.windowsName as string)),
 ]);
