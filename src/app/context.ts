@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Db } from '../adapters/db/database.ts';
 import type { Logger } from '../logger.ts';
+import type { GraphGateway } from './ports/graph.ts';
 
 /** Who did something: recorded as `updated_by` and, later, in the audit trail. */
 export interface Actor {
@@ -32,6 +33,8 @@ export interface AppContext {
   licencePublicKeys: string[];
   /** Where Graph is: the embedded emulator in demo mode, the real tenant otherwise (filled by later issues). */
   integration?: IntegrationEndpoints;
+  /** Microsoft Graph (emulator in demo mode); absent when not configured (CLI commands without Graph, unit tests). */
+  graph?: GraphGateway;
   now(): Date;
   /**
    * The job queue (pg-boss) once started; absent in CLI commands and unit tests. Use cases enqueue
