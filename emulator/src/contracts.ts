@@ -94,6 +94,8 @@ export interface FolderLogEntry {
   /** Immutable message id. */
   id: string;
   removed?: 'changed' | 'deleted';
+  /** For removed entries: the regular id the item had in this folder. */
+  rid?: string;
 }
 
 /** A message as stored. Graph JSON is produced from it by `src/mail/render.ts`. */
@@ -105,6 +107,8 @@ export interface MessageState {
   changeKey: string;
   /** Mailbox seq of the last change. */
   seq: number;
+  /** Mailbox seq when it arrived in its current folder (created or moved in): delta `changeType`. */
+  arrivedSeq?: number;
   createdDateTime: string;
   lastModifiedDateTime: string;
   receivedDateTime: string;

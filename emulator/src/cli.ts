@@ -1,0 +1,66 @@
+/**
+ * `graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR]`
+ * Prints one JSON line on stdout when ready; logs go to stderr; exits 0 on SIGTERM/SIGINT.
+ */
+import { startEmulator } from './index.ts';
+
+function usage(msg: string): never {
+  process.stderr.write(`graph-emulator: ${msg}\nusage: graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: number; stateDir?: string } {
+  const out: { seed?: string; port: number; smtpPort: number; stateDir?: string } = { port: 0, smtpPort: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) usage(`${flag} needs a value`);
+      return v;
+    };
+    const port = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) usage(`${flag}: not a port: ${v}`);
+      return n;
+    };
+    switch (flag) {
+      case '--seed': out.seed = value(); break;
+      case '--port': out.port = port(value()); break;
+      case '--smtp-port': out.smtpPort = port(value()); break;
+      case '--state-dir': out.stateDir = value(); break;
+      case '--help': case '-h': usage('help');
+      default: usage(`unknown argument ${a}`);
+    }
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (!args.seed) usage('--seed is required');
+
+try {
+  const emu = await startEmulator({ seed: args.seed, port: args.port, smtpPort: args.smtpPort, stateDir: args.stateDir });
+  process.stdout.write(JSON.stringify({ graphBaseUrl: emu.graphBaseUrl, authority: emu.authority, caCertPath: emu.caCertPath, smtp: emu.smtp }) + '\n');
+  process.stderr.write(`[graph-emulator] ready: ${emu.graphBaseUrl} (admin ${emu.adminUrl}, smtp ${emu.smtp.host}:${emu.smtp.port})\n`);
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`[graph-emulator] ${sig}: stopping\n`);
+    const t = setTimeout(() => process.exit(0), 5000);
+    t.unref();
+    emu.stop().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`[graph-emulator] stop failed: ${(e as Error).message}\n`);
+        process.exit(0);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (e) {
+  process.stderr.write(`graph-emulator: ${(e as Error).message}\n`);
+  process.exit(1);
+}
