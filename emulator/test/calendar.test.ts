@@ -1,0 +1,272 @@
+// Calendar conformance: the unmodified Microsoft Graph JS SDK against the emulator over HTTPS.
+import { Client, ResponseType, type GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../src/index.ts';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const upn = 'asb@housingorganisation.co.uk';
+const seed = {
+  tenant: { domain: 'housingorganisation.co.uk' },
+  users: [{ userPrincipalName: upn, displayName: 'ASB Team' }],
+  apps: [{ clientId: 'calendar-tests', clientSecret: 'calendar-secret', roles: ['Calendars.ReadWrite', 'Mail.ReadWrite', 'User.Read.All'] }],
+};
+const bookingRefProp = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name BookingRef';
+
+/** Makes Node's fetch (used by the SDK) trust the emulator's CA, the way an operator would
+ *  install it; the SDK itself is not touched. */
+async function trustCa(caPem: string): Promise<void> {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const g = globalThis as unknown as Record<symbol, { constructor: new (o: unknown) => unknown } | undefined>;
+  if (!g[key]) await fetch('http://127.0.0.1:9/').catch(() => undefined); // let Node create its dispatcher
+  const Agent = g[key]!.constructor;
+  g[key] = new Agent({ connect: { ca: caPem } }) as never;
+}
+
+async function appToken(emu: Emulator): Promise<string> {
+  const res = await fetch(`${emu.authority}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'calendar-tests', client_secret: 'calendar-secret', grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+let emu: Emulator;
+let client: Client;
+
+async function admin(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${emu.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  expect(res.status, `${method} ${path}`).toBeLessThan(300);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function graphError(p: Promise<unknown>): Promise<SdkGraphError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as SdkGraphError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+const ev = (subject: string, start: string, end: string, timeZone = 'UTC', extra: Record<string, unknown> = {}) => ({
+  subject,
+  start: { dateTime: start, timeZone },
+  end: { dateTime: end, timeZone },
+  ...extra,
+});
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed, port: 0, smtpPort: 0, quiet: true });
+  await trustCa(emu.caCertPem);
+  const token = await appToken(emu);
+  client = Client.initWithMiddleware({
+    baseUrl: emu.graphBaseUrl.replace(/v1\.0\/?$/, ''),
+    defaultVersion: 'v1.0',
+    customHosts: new Set(['localhost']),
+    authProvider: { getAccessToken: async () => token },
+  });
+});
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+describe('events', () => {
+  it('creates one event when the same transactionId is posted twice', async () => {
+    const body = ev('Tenancy visit', '2026-04-01T10:00:00', '2026-04-01T11:00:00', 'GMT Standard Time', { transactionId: 'booking-771-create' });
+    const first = await client.api(`/users/${upn}/events`).post(body);
+    const second = await client.api(`/users/${upn}/events`).post(body);
+    expect(second.id).toBe(first.id);
+    expect(second.transactionId).toBe('booking-771-create');
+    const found = await client.api(`/users/${upn}/events`).filter("subject eq 'Tenancy visit'").get();
+    expect(found.value).toHaveLength(1);
+  });
+
+  it('returns the Graph event shape, changes changeKey on PATCH, and 404s after DELETE', async () => {
+    const created = await client.api(`/users/${upn}/calendar/events`).post(ev('Repair', '2026-04-02T09:00:00', '2026-04-02T09:30:00', 'UTC', {
+      body: { contentType: 'HTML', content: '<p>Boiler <b>not</b> working</p>' },
+      location: { displayName: '12 Acacia Avenue' },
+    }));
+    expect(created).toMatchObject({
+      type: 'singleInstance', isOrganizer: true, bodyPreview: 'Boiler not working', showAs: 'busy',
+      originalStartTimeZone: 'UTC', start: { dateTime: '2026-04-02T09:00:00.0000000', timeZone: 'UTC' },
+      location: { displayName: '12 Acacia Avenue' }, locations: [{ displayName: '12 Acacia Avenue' }],
+      organizer: { emailAddress: { address: upn } },
+    });
+    expect(created.iCalUId).toMatch(/^040000008200E00074C5B7101A82E008/);
+    expect(created['@odata.etag']).toBe(`W/"${created.changeKey}"`);
+
+    const patched = await client.api(`/users/${upn}/events/${created.id}`).patch({ subject: 'Repair (urgent)' });
+    expect(patched.subject).toBe('Repair (urgent)');
+    expect(patched.changeKey).not.toBe(created.changeKey);
+
+    await client.api(`/users/${upn}/events/${created.id}`).delete();
+    const err = await graphError(client.api(`/users/${upn}/events/${created.id}`).get());
+    expect(err.statusCode).toBe(404);
+    expect(err.code).toBe('ErrorItemNotFound');
+  });
+
+  it('stores a single-value extended property and finds the event by it with $filter and $expand', async () => {
+    const created = await client.api(`/users/${upn}/events`).post(ev('Estate walkabout', '2026-04-03T13:00:00', '2026-04-03T14:00:00', 'UTC', {
+      singleValueExtendedProperties: [{ id: bookingRefProp, value: 'BK-1001' }],
+    }));
+    await client.api(`/users/${upn}/events`).post(ev('Other', '2026-04-03T15:00:00', '2026-04-03T16:00:00', 'UTC', {
+      singleValueExtendedProperties: [{ id: bookingRefProp, value: 'BK-1002' }],
+    }));
+    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${bookingRefProp}' and ep/value eq 'BK-1001')`;
+    const res = await client.api(`/users/${upn}/events`).filter(filter).expand(`singleValueExtendedProperties($filter=id eq '${bookingRefProp}')`).get();
+    expect(res.value.map((e: { id: string }) => e.id)).toEqual([created.id]);
+    expect(res.value[0].singleValueExtendedProperties).toEqual([{ id: bookingRefProp, value: 'BK-1001' }]);
+
+    // Set by PATCH, then read back; without $expand the property is not in the body.
+    await client.api(`/users/${upn}/events/${created.id}`).patch({ singleValueExtendedProperties: [{ id: bookingRefProp, value: 'BK-2001' }] });
+    const plain = await client.api(`/users/${upn}/events/${created.id}`).get();
+    expect(plain.singleValueExtendedProperties).toBeUndefined();
+    const again = await client.api(`/users/${upn}/events`).filter(filter.replace('BK-1001', 'BK-2001')).get();
+    expect(again.value.map((e: { id: string }) => e.id)).toEqual([created.id]);
+  });
+
+  it('answers in the Prefer: outlook.timezone zone, exact across the UK clock changes', async () => {
+    // 10:00 London on the Saturday before and the Monday after 29 March 2026 (GMT → BST),
+    // and either side of 25 October 2026 (BST → GMT).
+    const days = ['2026-03-28', '2026-03-30', '2026-10-24', '2026-10-26'];
+    const ids: string[] = [];
+    for (const d of days) {
+      const e = await client.api(`/users/${upn}/events`).post(ev(`Clinic ${d}`, `${d}T10:00:00`, `${d}T11:00:00`, 'GMT Standard Time'));
+      ids.push(e.id);
+    }
+    const utc = await Promise.all(ids.map((id) => client.api(`/users/${upn}/events/${id}`).get()));
+    expect(utc.map((e) => e.start.dateTime)).toEqual([
+      '2026-03-28T10:00:00.0000000', '2026-03-30T09:00:00.0000000', '2026-10-24T09:00:00.0000000', '2026-10-26T10:00:00.0000000',
+    ]);
+    expect(utc.every((e) => e.start.timeZone === 'UTC' && e.originalStartTimeZone === 'GMT Standard Time')).toBe(true);
+
+    const london = await Promise.all(ids.map((id) => client.api(`/users/${upn}/events/${id}`).header('Prefer', 'outlook.timezone="GMT Standard Time"').get()));
+    expect(london.map((e) => `${e.start.dateTime} ${e.start.timeZone}`)).toEqual(days.map((d) => `${d}T10:00:00.0000000 GMT Standard Time`));
+
+    const raw = (await client.api(`/users/${upn}/events/${ids[1]}`).header('Prefer', 'outlook.timezone="Europe/London"').responseType(ResponseType.RAW).get()) as Response;
+    expect(raw.headers.get('preference-applied')).toBe('outlook.timezone="Europe/London"');
+    expect((await raw.json()).end).toEqual({ dateTime: '2026-03-30T11:00:00.0000000', timeZone: 'Europe/London' });
+
+    const pacific = await client.api(`/users/${upn}/events/${ids[1]}`).header('Prefer', 'outlook.timezone="Pacific Standard Time"').get();
+    expect(pacific.start).toEqual({ dateTime: '2026-03-30T02:00:00.0000000', timeZone: 'Pacific Standard Time' });
+  });
+
+  it('rejects a time zone Graph does not know', async () => {
+    const err = await graphError(client.api(`/users/${upn}/events`).post(ev('Bad zone', '2026-04-01T10:00:00', '2026-04-01T11:00:00', 'Mars Standard Time')));
+    expect(err.statusCode).toBe(400);
+    expect(err.code).toBe('TimeZoneNotSupportedException');
+  });
+});
+
+describe('calendarView', () => {
+  it('requires startDateTime and endDateTime', async () => {
+    const err = await graphError(client.api(`/users/${upn}/calendarView`).get());
+    expect(err.statusCode).toBe(400);
+    expect(err.code).toBe('ErrorInvalidParameter');
+  });
+
+  it('lists events overlapping the window, and expands a weekly series into occurrences', async () => {
+    const week = await client.api(`/users/${upn}/events`).post(ev('Weekly surgery', '2026-06-01T10:00:00', '2026-06-01T11:00:00', 'GMT Standard Time', {
+      recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2026-06-01', numberOfOccurrences: 3 } },
+    }));
+    expect(week.type).toBe('seriesMaster');
+    const view = await client.api(`/users/${upn}/calendarView`).query({ startDateTime: '2026-06-01T00:00:00Z', endDateTime: '2026-06-30T00:00:00Z' }).get();
+    const occ = view.value.filter((e: { seriesMasterId: string }) => e.seriesMasterId === week.id);
+    expect(occ.map((e: { start: { dateTime: string } }) => e.start.dateTime)).toEqual([
+      '2026-06-01T09:00:00.0000000', '2026-06-08T09:00:00.0000000', '2026-06-15T09:00:00.0000000',
+    ]);
+    expect(occ.every((e: { type: string }) => e.type === 'occurrence')).toBe(true);
+    const one = await client.api(`/users/${upn}/events/${occ[1].id}`).get();
+    expect(one.seriesMasterId).toBe(week.id);
+  });
+});
+
+describe('calendarView delta', () => {
+  const window = { startDateTime: '2026-09-01T00:00:00Z', endDateTime: '2026-10-01T00:00:00Z' };
+
+  async function syncRound(firstUrl: string, query?: Record<string, string>) {
+    const seen: any[] = [];
+    let res = await client.api(firstUrl).query(query ?? {}).header('Prefer', 'odata.maxpagesize=2').get();
+    let pages = 1;
+    seen.push(...res.value);
+    while (res['@odata.nextLink']) {
+      res = await client.api(res['@odata.nextLink']).header('Prefer', 'odata.maxpagesize=2').get();
+      seen.push(...res.value);
+      pages++;
+    }
+    return { seen, deltaLink: res['@odata.deltaLink'] as string, pages };
+  }
+
+  it('reports a move out of the window as @removed, a move within it as a change, and deletes as @removed', async () => {
+    const mk = (s: string, d: string) => client.api(`/users/${upn}/events`).post(ev(s, `${d}T10:00:00`, `${d}T11:00:00`, 'GMT Standard Time'));
+    const movedOut = await mk('Moves out', '2026-09-02');
+    const movedWithin = await mk('Moves within', '2026-09-03');
+    const deleted = await mk('Deleted', '2026-09-04');
+    const untouched = await mk('Untouched', '2026-09-05');
+    const outside = await mk('Comes in', '2026-11-05');
+
+    const first = await syncRound(`/users/${upn}/calendarView/delta`, window);
+    expect(first.pages).toBeGreaterThan(1);
+    expect(first.seen.map((e) => e.id).sort()).toEqual([movedOut.id, movedWithin.id, deleted.id, untouched.id].sort());
+    expect(first.deltaLink).toContain('$deltatoken=');
+
+    // A Graph PATCH moves one out; the owner (admin API) moves one within the window and one into it.
+    await client.api(`/users/${upn}/events/${movedOut.id}`).patch({
+      start: { dateTime: '2026-12-01T10:00:00', timeZone: 'GMT Standard Time' },
+      end: { dateTime: '2026-12-01T11:00:00', timeZone: 'GMT Standard Time' },
+    });
+    await admin('POST', `/users/${upn}/events/${movedWithin.id}/move`, { startDateTime: '2026-09-20T14:00:00Z', endDateTime: '2026-09-20T15:00:00Z' });
+    await admin('POST', `/users/${upn}/events/${outside.id}/move`, { startDateTime: '2026-09-21T14:00:00Z' });
+    await client.api(`/users/${upn}/events/${deleted.id}`).delete();
+
+    const second = await syncRound(first.deltaLink);
+    const byId = new Map(second.seen.map((e) => [e.id, e]));
+    expect(byId.get(movedOut.id)).toEqual({ '@odata.type': '#microsoft.graph.event', id: movedOut.id, '@removed': { reason: 'deleted' } });
+    expect(byId.get(deleted.id)?.['@removed']).toEqual({ reason: 'deleted' });
+    expect(byId.get(movedWithin.id)).toMatchObject({ subject: 'Moves within', start: { dateTime: '2026-09-20T14:00:00.0000000', timeZone: 'UTC' } });
+    expect(byId.get(movedWithin.id)?.['@removed']).toBeUndefined();
+    expect(byId.get(outside.id)).toMatchObject({ subject: 'Comes in' });
+    expect(byId.has(untouched.id)).toBe(false);
+
+    // Nothing changed since: the next round is empty.
+    const third = await syncRound(second.deltaLink);
+    expect(third.seen).toEqual([]);
+
+    // Expired tokens force a full resync: 410 SyncStateNotFound.
+    await admin('POST', '/calendar/expire-tokens', { user: upn });
+    const err = await graphError(client.api(third.deltaLink).get());
+    expect(err.statusCode).toBe(410);
+    expect(err.code).toBe('SyncStateNotFound');
+  });
+
+  it('uses the Prefer time zone in delta pages and echoes the preferences applied', async () => {
+    await client.api(`/users/${upn}/events`).post(ev('Delta tz', '2026-09-10T10:00:00', '2026-09-10T11:00:00', 'GMT Standard Time'));
+    const raw = (await client.api(`/users/${upn}/calendarView/delta`).query(window)
+      .header('Prefer', 'outlook.timezone="GMT Standard Time", odata.maxpagesize=50').responseType(ResponseType.RAW).get()) as Response;
+    const applied = raw.headers.get('preference-applied') ?? '';
+    expect(applied).toContain('odata.maxpagesize=50');
+    expect(applied).toContain('outlook.timezone="GMT Standard Time"');
+    const body = await raw.json();
+    const e = body.value.find((x: { subject?: string }) => x.subject === 'Delta tz');
+    expect(e.start).toEqual({ dateTime: '2026-09-10T10:00:00.0000000', timeZone: 'GMT Standard Time' });
+  });
+});
+
+describe('owner actions through the admin API', () => {
+  it('makes an event all-day and recurring, each a new changeKey', async () => {
+    const created = await client.api(`/users/${upn}/events`).post(ev('Site visit', '2026-05-05T09:30:00', '2026-05-05T10:30:00', 'GMT Standard Time'));
+    const allDay = await admin('POST', `/users/${upn}/events/${created.id}/all-day`);
+    expect(allDay).toMatchObject({ isAllDay: true, start: { dateTime: '2026-05-04T23:00:00.0000000' }, end: { dateTime: '2026-05-05T23:00:00.0000000' } });
+    expect(allDay.changeKey).not.toBe(created.changeKey);
+    const series = await admin('POST', `/users/${upn}/events/${created.id}/recurring`, { pattern: 'weekly', count: 2 });
+    expect(series.type).toBe('seriesMaster');
+    expect(series.changeKey).not.toBe(allDay.changeKey);
+    const fetched = await client.api(`/users/${upn}/events/${created.id}`).header('Prefer', 'outlook.timezone="GMT Standard Time"').get();
+    expect(fetched).toMatchObject({ isAllDay: true, type: 'seriesMaster', start: { dateTime: '2026-05-05T00:00:00.0000000' } });
+    expect(fetched.recurrence.pattern).toMatchObject({ type: 'weekly', daysOfWeek: ['tuesday'] });
+  });
+});
