@@ -34,17 +34,19 @@ const NAV: Array<{ section: Exclude<NavSection, null>; href: string; text: strin
   { section: 'setup', href: '/system-setup', text: 'System Setup', adminOnly: true },
 ];
 
+// One <header> landmark holds the service header, identity bar, navigation and phase banner, as GOV.UK
+// Frontend recommends, so that every piece of page content sits in a landmark.
 function Header({ page }: { page: PageInfo }): JSX.Element {
   const items = NAV.filter((n) => !n.adminOnly || page.principal?.role === 'admin');
   return (
-    <>
-      <header class="govuk-generic-header" role="banner">
+    <header class="govuk-template__header">
+      <div class="govuk-generic-header">
         <div class="govuk-generic-header__container govuk-width-container">
           <div class="govuk-generic-header__logo">
             <a href="/" class="govuk-generic-header__homepage-link">housing365</a>
           </div>
         </div>
-      </header>
+      </div>
       {page.principal ? (
         <>
           <div class="moj-identity-bar">
@@ -85,7 +87,17 @@ function Header({ page }: { page: PageInfo }): JSX.Element {
       ) : (
         ''
       )}
-    </>
+      {page.demoMode ? (
+        <div class="govuk-phase-banner govuk-width-container">
+          <p class="govuk-phase-banner__content">
+            <strong class="govuk-tag govuk-phase-banner__content__tag">Demo</strong>
+            <span class="govuk-phase-banner__text">Demo mode: connected to the built-in Microsoft 365 emulator, not a real tenant</span>
+          </p>
+        </div>
+      ) : (
+        ''
+      )}
+    </header>
   );
 }
 
@@ -113,18 +125,6 @@ export function Layout({ page, children }: PropsWithChildren<{ page: PageInfo }>
         </a>
         <Header page={page} />
         <div class="govuk-width-container">
-          {page.demoMode ? (
-            <div class="govuk-phase-banner">
-              <p class="govuk-phase-banner__content">
-                <strong class="govuk-tag govuk-phase-banner__content__tag">Demo</strong>
-                <span class="govuk-phase-banner__text">
-                  Demo mode: connected to the built-in Microsoft 365 emulator, not a real tenant
-                </span>
-              </p>
-            </div>
-          ) : (
-            ''
-          )}
           <main class="govuk-main-wrapper" id="main-content">
             {children}
           </main>
