@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { selectUserBy, updateUserRow, type User } from '../adapters/db/users.ts';
 import { hashPassword } from './users.ts';
 import type { Actor, AppContext, Principal } from './context.ts';
+import { recordAudit, type AuditActor } from './audit.ts';
 
 // Sessions and API tokens are random secrets given to the client once; the database keeps only their
 // SHA-256, so a copy of the database yields no live credential.
@@ -16,13 +17,14 @@ let decoyHash: Promise<string> | undefined;
 
 const toPrincipal = (u: User): Principal => ({ kind: 'user', id: u.id, username: u.username, displayName: u.displayName, role: u.role });
 
-export async function signIn(ctx: AppContext, usernameIn: string, password: string): Promise<{ sessionToken: string; csrfToken: string; user: Principal; mustChangePassword: boolean }> {
+export async function signIn(ctx: AppContext, usernameIn: string, password: string, from: { ip?: string } = {}): Promise<{ sessionToken: string; csrfToken: string; user: Principal; mustChangePassword: boolean }> {
   const username = usernameIn.trim().toLowerCase();
   const u = await selectUserBy(ctx.db, { username });
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = u?.passwordHash ? await verify(u.passwordHash, password) : (await verify(await decoyHash, password), false);
   if (!u || !ok || !u.active) {
     ctx.logger.warn({ username: username.slice(0, 64) }, 'sign-in refused');
+    await recordAudit(ctx.db, { username: username.slice(0, 64) || '(blank)', ip: from.ip }, { action: 'signin.failed', entityType: 'session', summary: `Sign-in refused for ${username.slice(0, 64) || '(blank)'}` });
     throw new AppError('unauthenticated', 'The username or password is not right');
   }
   const sessionToken = randomBytes(32).toString('base64url');
@@ -33,6 +35,7 @@ export async function signIn(ctx: AppContext, usernameIn: string, password: stri
     .execute();
   await updateUserRow(ctx.db, u.id, { last_sign_in_at: ctx.now() });
   ctx.logger.info({ user: u.username }, 'signed in');
+  await recordAudit(ctx.db, { username: u.username, ip: from.ip }, { action: 'signin', entityType: 'session', entityId: u.id, summary: `${u.username} signed in with a local password` });
   return { sessionToken, csrfToken, user: toPrincipal(u), mustChangePassword: u.mustChangePassword };
 }
 
@@ -69,6 +72,7 @@ export async function createApiToken(ctx: AppContext, actor: Actor, input: { nam
   const token = `h365_${randomBytes(32).toString('base64url')}`;
   const row = await ctx.db.insertInto('api_tokens').values({ name, role: input.role, token_hash: sha256(token) }).returning('id').executeTakeFirstOrThrow();
   ctx.logger.info({ tokenId: row.id, name, role: input.role, by: actor.username }, 'API token created');
+  await recordAudit(ctx.db, actor, { action: 'token.create', entityType: 'api_token', entityId: row.id, summary: `API token ${name} (${input.role}) created`, after: { name, role: input.role } });
   return { id: row.id, token };
 }
 
@@ -80,6 +84,7 @@ export async function revokeApiToken(ctx: AppContext, actor: Actor, id: number):
   const res = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new AppError('not_found', `There is no active API token with id ${id}`);
   ctx.logger.info({ tokenId: id, by: actor.username }, 'API token revoked');
+  await recordAudit(ctx.db, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, summary: `API token ${id} revoked` });
 }
 
 export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<Principal | null> {

@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import { FRV_DOMAINS, validateFrv } from '../domain/frv/frv.ts';
 import { insertFrv, selectFrv, selectFrvs, updateFrvRow, type FrvValue } from '../adapters/db/frvs.ts';
 import type { Actor, AppContext } from './context.ts';
+import { recordAudit } from './audit.ts';
 
 export type FrvView = FrvValue;
 
@@ -32,6 +33,7 @@ export async function addFrv(ctx: AppContext, actor: Actor, input: { domain: str
     throw new AppError('conflict', `${domain} already has a value ${code}`, [{ field: 'code', message: `${code} already exists in ${domain}` }]);
   }
   ctx.logger.info({ domain, code, by: actor.username }, 'FRV added');
+  await recordAudit(ctx.db, actor, { action: 'frv.add', entityType: 'frv', entityId: `${domain}/${code}`, summary: `${domain} ${code} added: ${description}`, after: { domain, code, description, active: true } });
   return (await selectFrv(ctx.db, domain, code))!;
 }
 
@@ -48,10 +50,14 @@ export async function updateFrv(
     const problem = validateFrv(domain, code, patch.description.trim());
     if (problem) throw AppError.validation(problem.field, problem.message);
   }
+  const before = await selectFrv(ctx.db, domain, code);
   const ok = await updateFrvRow(ctx.db, domain, code, { ...patch, description: patch.description?.trim() });
   if (!ok) throw new AppError('not_found', `${domain} has no value ${code}`, [{ field: 'code', message: `no such code ${code}` }]);
   ctx.logger.info({ domain, code, by: actor.username }, 'FRV updated');
-  return (await selectFrv(ctx.db, domain, code))!;
+  const after = (await selectFrv(ctx.db, domain, code))!;
+  const what = patch.active === false ? 'deactivated' : patch.active === true ? 'reactivated' : 'updated';
+  await recordAudit(ctx.db, actor, { action: `frv.${what === 'updated' ? 'update' : what === 'deactivated' ? 'deactivate' : 'activate'}`, entityType: 'frv', entityId: `${domain}/${code}`, summary: `${domain} ${code} ${what}`, before, after });
+  return after;
 }
 
 export async function deactivateFrv(ctx: AppContext, actor: Actor, domain: string, code: string): Promise<FrvView> {

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { generateLicenceKeyPair, issueLicence, verifyLicence } from '../domain/licence/licence.ts';
 import type { LicenceState } from '../domain/params/integration-status.ts';
 import type { Actor, AppContext } from './context.ts';
+import { recordAudit } from './audit.ts';
 
 // The vendor's licence-signing public key. The matching private key never enters this repository: the
 // vendor keeps it and issues keys with `housing365 licence issue --private-key FILE`. An operator may
@@ -38,6 +39,7 @@ export async function installLicence(ctx: AppContext, actor: Actor, key: string)
       .insertInto('licences')
       .values({ licence_key: key.trim(), customer, features, expires_at: expiresAt, installed_by: actor.username })
       .execute();
+    await recordAudit(trx, actor, { action: 'licence.install', entityType: 'licence', entityId: customer, summary: `Licence installed for ${customer}: ${features.join(', ')} until ${expiresAt.toISOString().slice(0, 10)}`, after: { customer, features, expiresAt } });
   });
   ctx.logger.info({ customer, features, expiresAt, by: actor.username }, 'licence installed');
   return getLicenceState(ctx);

@@ -9,6 +9,7 @@ import {
   writeParameter,
 } from '../adapters/db/parameters.ts';
 import type { Actor, AppContext } from './context.ts';
+import { recordAudit } from './audit.ts';
 
 export interface ParameterView {
   definition: ParameterDefinition;
@@ -74,6 +75,8 @@ export async function setParameter(ctx: AppContext, actor: Actor, name: string, 
     });
     if (!result.ok) throw AppError.validation(key, result.message);
     await writeParameter(trx, key, result.value, actor.username);
+    const before = stored.get(key)?.value ?? null;
+    await recordAudit(trx, actor, { action: 'parameter.set', entityType: 'parameter', entityId: key, summary: `${key}: ${before ?? '(not set)'} → ${result.value ?? '(not set)'}`, before: { value: before }, after: { value: result.value } });
     ctx.logger.info({ parameter: key, by: actor.username }, 'system parameter changed');
     const row = (await readParameters(trx)).get(key)!;
     const after = effectiveValues({ ...values, [key]: result.value });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { insertUser, selectTeams, selectUserBy, selectUsers, updateUserRow, type Team, type User } from '../adapters/db/users.ts';
 import type { Actor, AppContext } from './context.ts';
+import { recordAudit } from './audit.ts';
 
 export type { Team, User };
 
@@ -70,6 +71,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserInput
     mustChangePassword: !data.password,
   });
   ctx.logger.info({ user: user.username, role: user.role, by: actor.username }, 'user created');
+  await recordAudit(ctx.db, actor, { action: 'user.create', entityType: 'user', entityId: user.id, summary: `User ${user.username} created (${user.role})`, after: user });
   return { user, oneTimePassword };
 }
 
@@ -83,9 +85,11 @@ export async function updateUser(
     z.object({ displayName: UserInput.shape.displayName.optional(), email: z.string().trim().email().nullable().optional(), role: Role.optional(), active: z.boolean().optional() }),
     patch,
   );
+  const before = await selectUserBy(ctx.db, { id });
   const u = await updateUserRow(ctx.db, id, { display_name: data.displayName, email: data.email, role: data.role, active: data.active });
   if (!u) throw new AppError('not_found', `There is no user with id ${id}`);
   ctx.logger.info({ user: u.username, by: actor.username }, 'user updated');
+  await recordAudit(ctx.db, actor, { action: 'user.update', entityType: 'user', entityId: u.id, summary: `User ${u.username} updated`, before: before && { displayName: before.displayName, email: before.email, role: before.role, active: before.active }, after: { displayName: u.displayName, email: u.email, role: u.role, active: u.active } });
   return u;
 }
 
@@ -94,6 +98,7 @@ export async function setPassword(ctx: AppContext, actor: Actor, id: number, pas
   const u = await updateUserRow(ctx.db, id, { password_hash: await hashPassword(data.password), must_change_password: opts.mustChange ?? false });
   if (!u) throw new AppError('not_found', `There is no user with id ${id}`);
   ctx.logger.info({ user: u.username, by: actor.username }, 'password set');
+  await recordAudit(ctx.db, actor, { action: 'user.password', entityType: 'user', entityId: u.id, summary: `Password of ${u.username} set${opts.mustChange ? ' (one-time)' : ''}` });
 }
 
 export const listTeams = (ctx: AppContext) => selectTeams(ctx.db);
@@ -104,6 +109,7 @@ export async function createTeam(ctx: AppContext, actor: Actor, input: { code: s
   if (exists) throw new AppError('conflict', `A team ${data.code} already exists`, [{ field: 'code', message: `${data.code} is taken` }]);
   await ctx.db.insertInto('teams').values(data).execute();
   ctx.logger.info({ team: data.code, by: actor.username }, 'team created');
+  await recordAudit(ctx.db, actor, { action: 'team.create', entityType: 'team', entityId: data.code, summary: `Team ${data.code} created: ${data.name}`, after: data });
   return (await selectTeams(ctx.db)).find((t) => t.code === data.code)!;
 }
 
@@ -113,10 +119,12 @@ export async function addTeamMember(ctx: AppContext, actor: Actor, teamId: numbe
   await getUser(ctx, userId);
   await ctx.db.insertInto('team_members').values({ team_id: teamId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
   ctx.logger.info({ team: team.code, userId, by: actor.username }, 'team member added');
+  await recordAudit(ctx.db, actor, { action: 'team.member.add', entityType: 'team', entityId: team.code, summary: `User ${userId} added to team ${team.code}`, after: { userId } });
 }
 
 export async function removeTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number): Promise<void> {
   const res = await ctx.db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
   if (Number(res.numDeletedRows) === 0) throw new AppError('not_found', `User ${userId} is not a member of team ${teamId}`);
   ctx.logger.info({ teamId, userId, by: actor.username }, 'team member removed');
+  await recordAudit(ctx.db, actor, { action: 'team.member.remove', entityType: 'team', entityId: teamId, summary: `User ${userId} removed from team ${teamId}`, before: { userId } });
 }

@@ -91,7 +91,21 @@ export interface KeyValueRow {
   updated_at: Timestamp;
 }
 
+export interface AuditEventRow {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  summary: string;
+  before: unknown | null;
+  after: unknown | null;
+  source_ip: string | null;
+}
+
 export interface Database {
+  audit_events: AuditEventRow;
   system_parameters: SystemParameterRow;
   frv_values: FrvValueRow;
   appointment_reasons: AppointmentReasonRow;

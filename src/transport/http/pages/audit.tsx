@@ -70,7 +70,7 @@ export function registerAuditPages(app: FastifyInstance, ctx: AppContext): void 
     return sendPage(
       reply,
       <Layout page={pageInfo(ctx, request as FastifyRequest, 'Audit trail', 'setup', hasErrors)}>
-        <SetupNav current={'audit' as never} />
+        <SetupNav current="audit" />
         <h1 class="govuk-heading-l">Audit trail</h1>
         <p class="govuk-body">Every change to parameters, FRVs, the licence, users, teams and API tokens, and every sign-in: who, when, and what it was before and after.</p>
         <form method="get" action="/system-setup/audit" novalidate>

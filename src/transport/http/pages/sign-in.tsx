@@ -75,7 +75,7 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
     if (!form.password) errors.password = 'Enter your password';
     if (Object.keys(errors).length > 0) return render(request, reply, { next, username: form.username, errors, status: 422 });
     try {
-      const { sessionToken } = await signIn(ctx, form.username, form.password);
+      const { sessionToken } = await signIn(ctx, form.username, form.password, { ip: request.ip });
       reply.clearCookie(SIGN_IN_COOKIE, { path: '/sign-in' });
       reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(ctx, request) });
       return reply.redirect(next, 303);
