@@ -23,6 +23,8 @@ import { registerParameterPages } from './pages/parameters.tsx';
 import { registerSetupIndex } from './pages/setup.tsx';
 import { registerSignInPages } from './pages/sign-in.tsx';
 import { registerUserPages } from './pages/users.tsx';
+import { registerAuditPages } from './pages/audit.tsx';
+import { registerAuditApi } from './api/audit.ts';
 
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
 
@@ -72,12 +74,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerParameterPages(app, ctx);
   registerFrvPages(app, ctx);
   registerUserPages(app, ctx);
+  registerAuditPages(app, ctx);
 
   const api = new ApiCatalogue();
   registerParameterApi(app, ctx, api);
   registerFrvApi(app, ctx, api);
   registerUserApi(app, ctx, api);
   registerStatusApi(app, ctx, api);
+  registerAuditApi(app, ctx, api);
 
   let openApi: Record<string, unknown> | undefined;
   registerDocsPages(app, ctx, () => (openApi ??= buildOpenApiDocument(api.operations, { version: '1' })));
