@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MailFolderState, RouteContext, RouteResult, UserState } from '../contracts.ts';
 import { GraphError } from '../contracts.ts';
 import { latestIndex } from './store.ts';
-import { renderMessage, messageId, parseSelect } from './render.ts';
+import { encodePath, renderMessage, parseSelect } from './render.ts';
 
 interface TokenBody {
   u: string; // user id
@@ -57,9 +57,6 @@ function firstAfter(folder: MailFolderState, seq: number): number {
   return lo;
 }
 
-function encodePath(p: string): string {
-  return p.split('/').map((s) => encodeURIComponent(s).replace(/%24/g, '$')).join('/');
-}
 
 const rgeRe = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i;
 

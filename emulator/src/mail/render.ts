@@ -170,3 +170,9 @@ export function parseSelect(q: URLSearchParams): string[] | undefined {
   if (!s) return undefined;
   return s.split(',').map((x) => x.trim()).filter(Boolean);
 }
+
+/** Encodes a decoded path for links, keeping the characters Graph leaves bare (`@ $ : ( ) ' = ,`);
+ *  the Graph SDK re-encodes `%` in links it follows, so `%40` would become `%2540`. */
+export function encodePath(p: string): string {
+  return p.split('/').map((s) => encodeURIComponent(s).replace(/%(40|24|3A|28|29|27|3D|2C)/gi, (m) => decodeURIComponent(m))).join('/');
+}

@@ -9,7 +9,7 @@ import { compileFilter, compileOrderBy } from '../odata.ts';
 import { findFolder, newFolder } from '../state.ts';
 import { messageDelta } from './delta.ts';
 import { buildMime, itemMime, parseMime } from './mime.ts';
-import { parseSelect, renderAttachment, renderFolder, renderMessage, renderUser, messagePropertyNames } from './render.ts';
+import { encodePath, parseSelect, renderAttachment, renderFolder, renderMessage, renderUser, messagePropertyNames } from './render.ts';
 import { attachmentFromJson, attachmentsFromJson, checkSendAs, customHeaders, deliver, isoNow, outgoingFromJson, recipientsFrom, type Outgoing } from './send.ts';
 import { addMessage, deleteMessage, findMessage, messageChanged, moveMessage } from './store.ts';
 import { cancelUpload, createUploadSession, putChunk } from './upload.ts';
@@ -72,9 +72,6 @@ function render(ctx: RouteContext, m: MessageState, select?: string[]): Record<s
   return renderMessage(m, { immutable: ctx.preferImmutableIds, select, bodyType: bodyTypePref(ctx), expandAttachments: ex.attachments, expandExtendedIds: ex.ext });
 }
 
-function encodePath(p: string): string {
-  return p.split('/').map((s) => encodeURIComponent(s).replace(/%24/g, '$')).join('/');
-}
 
 function listMessages(ctx: RouteContext, folder?: MailFolderState): RouteResult {
   const user = ctx.user!;
@@ -92,7 +89,7 @@ function listMessages(ctx: RouteContext, folder?: MailFolderState): RouteResult 
   if (order) views.sort((a, b) => order(a.v, b.v));
   const page = views.slice(skip, skip + top);
   idsApplied(ctx);
-  const body: Record<string, unknown> = { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/${folder ? 'mailFolders(\'' + encodeURIComponent(ctx.params.folder) + '\')/' : ''}messages${select ? `(${select.join(',')})` : ''}` };
+  const body: Record<string, unknown> = { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/${folder ? 'mailFolders(\'' + encodePath(ctx.params.folder) + '\')/' : ''}messages${select ? `(${select.join(',')})` : ''}` };
   body.value = page.map((x) => render(ctx, x.m, select));
   if (skip + top < views.length) {
     const next = new URLSearchParams(q);
@@ -174,7 +171,7 @@ function createDraft(ctx: RouteContext, folder: MailFolderState): RouteResult {
   }
   messageChanged(user, m, nowIso, () => {});
   idsApplied(ctx);
-  return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
+  return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
 }
 
 function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoing {
@@ -257,7 +254,7 @@ export function registerMailRoutes(core: Core): void {
     const filter = compileFilter(ctx.query.get('$filter'));
     let list = Object.values(user.mailbox.folders).filter((f) => f.parentFolderId === pid && (includeHidden || !f.isHidden)).map((f) => renderFolder(f, user));
     if (filter) list = list.filter(filter);
-    return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/mailFolders`, value: list } };
+    return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/mailFolders`, value: list } };
   };
   const createFolder = (ctx: RouteContext, parent?: MailFolderState): RouteResult => {
     const user = ctx.user!;
@@ -271,11 +268,11 @@ export function registerMailRoutes(core: Core): void {
     const f = newFolder(name, pid, undefined, !!ctx.body?.isHidden);
     user.mailbox.folders[f.id] = f;
     ctx.markDirty();
-    return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/mailFolders/$entity`, ...renderFolder(f, user) } };
+    return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/mailFolders/$entity`, ...renderFolder(f, user) } };
   };
   r({ method: 'GET', pattern: '/users/:user/mailFolders', roles: readMail, handler: (ctx) => listFolders(ctx) });
   r({ method: 'POST', pattern: '/users/:user/mailFolders', roles: writeMail, handler: (ctx) => createFolder(ctx) });
-  r({ method: 'GET', pattern: '/users/:user/mailFolders/:folder', roles: readMail, handler: (ctx) => ({ status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/mailFolders/$entity`, ...renderFolder(folderOf(ctx), ctx.user!) } }) });
+  r({ method: 'GET', pattern: '/users/:user/mailFolders/:folder', roles: readMail, handler: (ctx) => ({ status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/mailFolders/$entity`, ...renderFolder(folderOf(ctx), ctx.user!) } }) });
   r({ method: 'GET', pattern: '/users/:user/mailFolders/:folder/childFolders', roles: readMail, handler: (ctx) => listFolders(ctx, folderOf(ctx)) });
   r({ method: 'POST', pattern: '/users/:user/mailFolders/:folder/childFolders', roles: writeMail, handler: (ctx) => createFolder(ctx, folderOf(ctx)) });
 
@@ -294,7 +291,7 @@ export function registerMailRoutes(core: Core): void {
     r({ method: 'GET', pattern: prefix, roles: readMail, handler: (ctx) => {
       const m = messageOf(ctx);
       idsApplied(ctx);
-      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages/$entity`, ...render(ctx, m, parseSelect(ctx.query)) } };
+      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m, parseSelect(ctx.query)) } };
     } });
     r({ method: 'GET', pattern: `${prefix}/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
       const m = messageOf(ctx);
@@ -307,7 +304,7 @@ export function registerMailRoutes(core: Core): void {
       applyPatch(ctx, m, b, false);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
       idsApplied(ctx);
-      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
+      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
     } });
     r({ method: 'DELETE', pattern: prefix, roles: writeMail, handler: (ctx) => {
       deleteMessage(ctx.user!, messageOf(ctx), isoNow(core), ctx.emit);
@@ -327,7 +324,7 @@ export function registerMailRoutes(core: Core): void {
           out = addMessage(ctx.user!, dest, { ...rest, attachments: rest.attachments.map((a) => ({ ...a })) }, isoNow(core), ctx.emit, core.state.tenant.domain);
         }
         idsApplied(ctx);
-        return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages/$entity`, ...render(ctx, out) } };
+        return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, out) } };
       } });
     }
     r({ method: 'POST', pattern: `${prefix}/send`, roles: sendMail, handler: (ctx) => {
@@ -346,7 +343,7 @@ export function registerMailRoutes(core: Core): void {
         const v = renderAttachment(a, true);
         return select ? Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith('@odata') || k === 'id' || select.includes(k))) : v;
       });
-      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages('${encodeURIComponent(ctx.params.id)}')/attachments`, value } };
+      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments`, value } };
     } });
     r({ method: 'POST', pattern: `${prefix}/attachments`, roles: writeMail, handler: (ctx) => {
       const m = messageOf(ctx);
@@ -354,7 +351,7 @@ export function registerMailRoutes(core: Core): void {
       if (a.kind === 'file' && a.size > 3 * 1024 * 1024) throw new GraphError(413, 'RequestEntityTooLarge', 'The attachment is larger than 3 MB: use an upload session.');
       m.attachments.push(a);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
-      return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages('${encodeURIComponent(ctx.params.id)}')/attachments/$entity`, ...renderAttachment(a, true) } };
+      return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...renderAttachment(a, true) } };
     } });
     r({ method: 'POST', pattern: `${prefix}/attachments/createUploadSession`, roles: writeMail, handler: (ctx) => createUploadSession(core, ctx, ctx.user!, messageOf(ctx).immutableId) });
     r({ method: 'POST', pattern: `${prefix}/attachments/microsoft.graph.createUploadSession`, roles: writeMail, handler: (ctx) => createUploadSession(core, ctx, ctx.user!, messageOf(ctx).immutableId) });
@@ -362,7 +359,7 @@ export function registerMailRoutes(core: Core): void {
       const a = attachmentOf(ctx, messageOf(ctx));
       const v = renderAttachment(a, true);
       if (a.kind === 'item' && /(^|,)\s*microsoft\.graph\.itemattachment\/item/i.test(ctx.query.get('$expand') ?? '')) v.item = a.item ?? {};
-      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodeURIComponent(ctx.params.user)}')/messages('${encodeURIComponent(ctx.params.id)}')/attachments/$entity`, ...v } };
+      return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...v } };
     } });
     r({ method: 'GET', pattern: `${prefix}/attachments/:aid/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
       const a = attachmentOf(ctx, messageOf(ctx));
