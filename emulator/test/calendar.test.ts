@@ -1,45 +1,17 @@
 // Calendar conformance: the unmodified Microsoft Graph JS SDK against the emulator over HTTPS.
-import { Client, ResponseType, type GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
+import { ResponseType, type Client, type GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/index.ts';
+import { asb as upn, startHarness, type Harness } from './helpers.ts';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const upn = 'asb@housingorganisation.co.uk';
-const seed = {
-  tenant: { domain: 'housingorganisation.co.uk' },
-  users: [{ userPrincipalName: upn, displayName: 'ASB Team' }],
-  apps: [{ clientId: 'calendar-tests', clientSecret: 'calendar-secret', roles: ['Calendars.ReadWrite', 'Mail.ReadWrite', 'User.Read.All'] }],
-};
 const bookingRefProp = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name BookingRef';
 
-/** Makes Node's fetch (used by the SDK) trust the emulator's CA, the way an operator would
- *  install it; the SDK itself is not touched. */
-async function trustCa(caPem: string): Promise<void> {
-  const key = Symbol.for('undici.globalDispatcher.1');
-  const g = globalThis as unknown as Record<symbol, { constructor: new (o: unknown) => unknown } | undefined>;
-  if (!g[key]) await fetch('http://127.0.0.1:9/').catch(() => undefined); // let Node create its dispatcher
-  const Agent = g[key]!.constructor;
-  g[key] = new Agent({ connect: { ca: caPem } }) as never;
-}
-
-async function appToken(emu: Emulator): Promise<string> {
-  const res = await fetch(`${emu.authority}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: 'calendar-tests', client_secret: 'calendar-secret', grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-let emu: Emulator;
+let h: Harness;
 let client: Client;
 
 async function admin(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emu.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await h.admin(method, path, body);
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return res.status === 204 ? undefined : res.json();
+  return res.body;
 }
 
 async function graphError(p: Promise<unknown>): Promise<SdkGraphError> {
@@ -58,20 +30,14 @@ const ev = (subject: string, start: string, end: string, timeZone = 'UTC', extra
   ...extra,
 });
 
+// Tokens come from msal-node (client secret) through the shared harness; the SDK is unmodified.
 beforeAll(async () => {
-  emu = await startEmulator({ seed, port: 0, smtpPort: 0, quiet: true });
-  await trustCa(emu.caCertPem);
-  const token = await appToken(emu);
-  client = Client.initWithMiddleware({
-    baseUrl: emu.graphBaseUrl.replace(/v1\.0\/?$/, ''),
-    defaultVersion: 'v1.0',
-    customHosts: new Set(['localhost']),
-    authProvider: { getAccessToken: async () => token },
-  });
+  h = await startHarness({ smtpPort: false });
+  client = h.graph();
 });
 
 afterAll(async () => {
-  await emu?.stop();
+  await h?.stop();
 });
 
 describe('events', () => {
@@ -241,6 +207,17 @@ describe('calendarView delta', () => {
     const err = await graphError(client.api(third.deltaLink).get());
     expect(err.statusCode).toBe(410);
     expect(err.code).toBe('SyncStateNotFound');
+  });
+
+  it('is also expired by the mailbox-wide "expire delta tokens" admin action', async () => {
+    const round = await syncRound(`/users/${upn}/calendarView/delta`, window);
+    expect((await client.api(round.deltaLink).get()).value).toEqual([]);
+    await admin('POST', '/delta/expire', { user: upn });
+    const err = await graphError(client.api(round.deltaLink).get());
+    expect(err.statusCode).toBe(410);
+    expect(err.code).toBe('SyncStateNotFound');
+    // A fresh initial sync works again.
+    expect((await syncRound(`/users/${upn}/calendarView/delta`, window)).deltaLink).toContain('$deltatoken=');
   });
 
   it('uses the Prefer time zone in delta pages and echoes the preferences applied', async () => {

@@ -3,48 +3,24 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { Client, type GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
+import type { Client, GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/index.ts';
+import { asb, readOnlyAppId, repairs as upn, secretApp, startHarness, type Harness } from './helpers.ts';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const upn = 'repairs@housingorganisation.co.uk';
-const seed = {
-  tenant: { domain: 'housingorganisation.co.uk' },
-  users: [{ userPrincipalName: upn, displayName: 'Repairs' }, { userPrincipalName: 'tenant.liaison@housingorganisation.co.uk', displayName: 'Liaison' }],
-  apps: [
-    { clientId: 'subs-tests', clientSecret: 'subs-secret', roles: ['Calendars.ReadWrite', 'Mail.ReadWrite', 'Mail.Send'] },
-    { clientId: 'no-mail', clientSecret: 'no-mail-secret', roles: ['Calendars.ReadWrite'] },
-  ],
-};
-
-async function trustCa(caPem: string): Promise<void> {
-  const key = Symbol.for('undici.globalDispatcher.1');
-  const g = globalThis as unknown as Record<symbol, { constructor: new (o: unknown) => unknown } | undefined>;
-  if (!g[key]) await fetch('http://127.0.0.1:9/').catch(() => undefined);
-  const Agent = g[key]!.constructor;
-  g[key] = new Agent({ connect: { ca: caPem } }) as never;
-}
-
-/** An SDK client whose token is fetched per request: tests advance the emulator clock by hours,
- *  which expires access tokens just as time passing would. */
-async function sdkFor(emu: Emulator, clientId: string, secret: string): Promise<Client> {
+/** An SDK client whose token is fetched from the token endpoint per request: these tests advance
+ *  the emulator clock by hours, which expires access tokens as real time would (msal-node would
+ *  keep serving its cached token by the wall clock). */
+function sdkFor(clientId: string, secret: string): Client {
   const token = async () => {
-    const res = await fetch(`${emu.authority}/oauth2/v2.0/token`, {
+    const res = await h.fetch(`${h.emu.authority}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: clientId, client_secret: secret, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }),
     });
     return ((await res.json()) as { access_token: string }).access_token;
   };
-  return Client.initWithMiddleware({
-    baseUrl: emu.graphBaseUrl.replace(/v1\.0\/?$/, ''),
-    defaultVersion: 'v1.0',
-    customHosts: new Set(['localhost']),
-    authProvider: { getAccessToken: token },
-  });
+  return h.graph(token);
 }
 
 interface Received {
@@ -132,7 +108,7 @@ async function graphError(p: Promise<unknown>): Promise<SdkGraphError> {
   throw new Error('expected the request to fail');
 }
 
-let emu: Emulator;
+let h: Harness;
 let client: Client;
 const receivers: Receiver[] = [];
 
@@ -142,11 +118,7 @@ async function receiver(tls?: { key: string; cert: string }): Promise<{ r: Recei
   return { r, url: await r.listen() };
 }
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${emu.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const admin = (method: string, path: string, body?: unknown) => h.admin(method, path, body);
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
@@ -157,15 +129,14 @@ const event = (subject: string) => ({
 });
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed, port: 0, smtpPort: 0, quiet: true });
-  await trustCa(emu.caCertPem);
-  client = await sdkFor(emu, 'subs-tests', 'subs-secret');
+  h = await startHarness({ smtpPort: false });
+  client = sdkFor(secretApp.clientId, secretApp.clientSecret);
   // Quick retries so the retry test runs in well under a second of backoff.
   expect((await admin('POST', '/subscriptions/config', { retryBaseMs: 50, retryMaxMs: 200 })).status).toBe(200);
 });
 
 afterAll(async () => {
-  await emu?.stop();
+  await h?.stop();
   await Promise.all(receivers.map((r) => r.close()));
 });
 
@@ -176,7 +147,7 @@ describe('creating a subscription', () => {
       changeType: 'created,updated', notificationUrl: `${url}/hook`, resource: `users/${upn}/events`,
       expirationDateTime: inMinutes(60), clientState: 'secret-client-state',
     });
-    expect(sub).toMatchObject({ resource: `users/${upn}/events`, changeType: 'created,updated', clientState: 'secret-client-state', applicationId: 'subs-tests' });
+    expect(sub).toMatchObject({ resource: `users/${upn}/events`, changeType: 'created,updated', clientState: 'secret-client-state', applicationId: secretApp.clientId });
 
     const validation = r.received.find((x) => x.query.has('validationToken'))!;
     expect(validation.path).toBe('/hook');
@@ -191,7 +162,7 @@ describe('creating a subscription', () => {
       subscriptionId: sub.id,
       changeType: 'created',
       clientState: 'secret-client-state',
-      tenantId: emu.tenantId,
+      tenantId: h.emu.tenantId,
       resourceData: { '@odata.type': '#Microsoft.Graph.Event', id: created.id, '@odata.etag': `W/"${created.changeKey}"` },
     });
     expect(n.resource).toMatch(new RegExp(`^Users/${user?.id ?? '[^/]+'}/Events/${created.id}$`));
@@ -224,7 +195,7 @@ describe('creating a subscription', () => {
 
   it('needs a role that can read the resource', async () => {
     const { url } = await receiver();
-    const noMail = await sdkFor(emu, 'no-mail', 'no-mail-secret');
+    const noMail = sdkFor(readOnlyAppId, 'read-only-secret');
     const err = await graphError(noMail.api('/subscriptions').post({
       changeType: 'created', notificationUrl: url, resource: `users/${upn}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(30),
     }));
@@ -239,7 +210,7 @@ describe('creating a subscription', () => {
     expect(Date.parse(renewed.expirationDateTime)).toBe(Date.parse(later));
     const list = await client.api('/subscriptions').get();
     expect(list.value.map((s: { id: string }) => s.id)).toContain(sub.id);
-    const other = await sdkFor(emu, 'no-mail', 'no-mail-secret');
+    const other = sdkFor(readOnlyAppId, 'read-only-secret');
     expect((await other.api('/subscriptions').get()).value).toEqual([]);
     await client.api(`/subscriptions/${sub.id}`).delete();
     expect((await graphError(client.api(`/subscriptions/${sub.id}`).get())).statusCode).toBe(404);
@@ -286,7 +257,7 @@ describe('delivery', () => {
     const sub = await client.api('/subscriptions').post({
       changeType: 'created', notificationUrl: url, resource: `users/${upn}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(60), clientState: 'mail',
     });
-    await client.api('/users/tenant.liaison@housingorganisation.co.uk/sendMail').post({
+    await client.api(`/users/${asb}/sendMail`).post({
       message: { subject: 'Leak at flat 3', body: { contentType: 'Text', content: 'Water coming through the ceiling.' }, toRecipients: [{ emailAddress: { address: upn } }] },
     });
     const got = await r.next((x) => x.body.includes(sub.id));
@@ -310,7 +281,7 @@ describe('lifecycle notifications', () => {
     expect((await admin('POST', `/subscriptions/${sub.id}/lifecycle`, { event: 'missed' })).status).toBe(202);
     const missed = await r.next((x) => x.path === '/lifecycle' && x.body.includes('"missed"'));
     expect(JSON.parse(missed.body).value[0]).toEqual({
-      subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: emu.tenantId, clientState: 'life', lifecycleEvent: 'missed',
+      subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: h.emu.tenantId, clientState: 'life', lifecycleEvent: 'missed',
     });
 
     await admin('POST', `/subscriptions/${sub.id}/lifecycle`, { event: 'reauthorizationRequired' });
