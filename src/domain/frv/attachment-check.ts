@@ -59,7 +59,8 @@ function startsWithHeaderField(head: Uint8Array): boolean {
   return /^[!-9;-~]+:/.test(firstLine);
 }
 
-// Graph cannot carry an attachment over 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments).
+// Graph cannot carry an attachment over 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments);
+// a tenant's own message size limit (35 MB by default in Exchange Online) usually bites first.
 export const GRAPH_ATTACHMENT_LIMIT_BYTES = 150 * 1024 * 1024;
 
 /**

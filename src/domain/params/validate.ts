@@ -27,9 +27,9 @@ export type ValidationResult =
   | { ok: true; value: string | null; warnings?: ParameterProblem[] }
   | { ok: false; message: string };
 
-// Poll intervals: at least a minute (the guide's unit); at most a day — a longer interval is almost
-// certainly a typo for seconds or hours, and Graph's delta tokens for mail and calendar views are not
-// guaranteed to survive much longer between uses.
+// Poll intervals: whole minutes (the guide's unit), at least 1; at most a day (our bound, not the
+// guide's) — a longer interval is almost certainly seconds typed as minutes, and mail would sit
+// unread for days.
 export const POLL_MINUTES_MAX = 1440;
 
 // EMAIL_ATT_FILESIZE is in GB, as the guide says. Graph itself cannot carry an attachment over
