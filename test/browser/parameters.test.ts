@@ -109,4 +109,34 @@ describe.skipIf(!haveChromium)('editing a parameter in a real browser', () => {
     expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((k) => [k, []])));
     expect(consoleErrors).toEqual([]);
   });
+
+  it('has no axe violations on the other System Setup pages, the API docs and the 403 page', async () => {
+    const violations: Record<string, string[]> = {};
+    for (const path of ['/system-setup', '/system-setup/frvs', '/system-setup/users', '/docs']) {
+      await page.goto(f.baseUrl + path);
+      expect(page.url()).toBe(f.baseUrl + path);
+      violations[path] = await axeViolations(page);
+    }
+    // An FRV form with an error, rendered with its summary and inline message.
+    await page.goto(`${f.baseUrl}/system-setup/frvs`);
+    await page.locator('#EXCHANGE_INBOX-code').fill('not valid!');
+    await page.locator('#EXCHANGE_INBOX-description').fill('x');
+    await page.getByRole('button', { name: 'Add a value to EXCHANGE_INBOX' }).click();
+    await expect.poll(() => page.locator('#EXCHANGE_INBOX-code-error').count()).toBe(1);
+    violations['FRV add with error'] = await axeViolations(page);
+
+    // Signed in as an officer: System Setup is refused with an accessible page.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${f.baseUrl}/sign-in`);
+    await page.getByLabel('Username').fill('oscar');
+    await page.getByLabel('Password').fill(f.officerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${f.baseUrl}/`);
+    const refused = await page.goto(`${f.baseUrl}/system-setup/parameters`);
+    expect(refused?.status()).toBe(403);
+    violations['403 page'] = await axeViolations(page);
+
+    expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((k) => [k, []])));
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@kitajs/html';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { getParameter, listParameters, setParameter, type ParameterView } from '../../../app/parameters.ts';
@@ -8,6 +9,14 @@ import { requirePageAdmin } from './errors.tsx';
 import { SetupNav } from './setup.tsx';
 
 const shown = (v: string | null) => (v === null || v === '' ? 'Not set' : v);
+
+/** Long names like APPT_OUTLOOK365_CANCEL_RSN may wrap after an underscore, never mid-word. */
+function BreakableName({ name }: { name: string }): JSX.Element {
+  return name
+    .split('_')
+    .map((part) => escapeHtml(part))
+    .join('_<wbr>');
+}
 
 function ParametersPage({ page, views, saved }: { page: PageInfo; views: ParameterView[]; saved?: string }): JSX.Element {
   return (
@@ -33,8 +42,8 @@ function ParametersPage({ page, views, saved }: { page: PageInfo; views: Paramet
         <tbody class="govuk-table__body">
           {views.map((v) => (
             <tr class="govuk-table__row" id={`param-${v.definition.name}`}>
-              <th scope="row" class="govuk-table__header app-break-word" safe>
-                {v.definition.name}
+              <th scope="row" class="govuk-table__header">
+                <BreakableName name={v.definition.name} />
               </th>
               <td class="govuk-table__cell" safe>
                 {v.definition.description}
@@ -42,7 +51,7 @@ function ParametersPage({ page, views, saved }: { page: PageInfo; views: Paramet
               <td class="govuk-table__cell app-break-word">
                 <span safe>{shown(v.value)}</span>
                 {v.value === null && v.effective !== null ? (
-                  <span class="govuk-hint govuk-!-margin-bottom-0" safe>{`(default ${v.effective})`}</span>
+                  <div class="govuk-hint govuk-!-margin-bottom-0" safe>{`(default ${v.effective})`}</div>
                 ) : (
                   ''
                 )}
