@@ -1,7 +1,7 @@
 // Calendar conformance: the unmodified Microsoft Graph JS SDK against the emulator over HTTPS.
 import { ResponseType, type Client, type GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asb as upn, startHarness, type Harness } from './helpers.ts';
+import { asb as upn, repairs, startHarness, type Harness } from './helpers.ts';
 
 const bookingRefProp = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name BookingRef';
 
@@ -146,6 +146,8 @@ describe('calendarView', () => {
       '2026-06-01T09:00:00.0000000', '2026-06-08T09:00:00.0000000', '2026-06-15T09:00:00.0000000',
     ]);
     expect(occ.every((e: { type: string }) => e.type === 'occurrence')).toBe(true);
+    // Each occurrence has its own iCalUId (the docs: "different for each occurrence").
+    expect(new Set([week.iCalUId, ...occ.map((e: { iCalUId: string }) => e.iCalUId)]).size).toBe(4);
     const one = await client.api(`/users/${upn}/events/${occ[1].id}`).get();
     expect(one.seriesMasterId).toBe(week.id);
   });
@@ -230,6 +232,39 @@ describe('calendarView delta', () => {
     const body = await raw.json();
     const e = body.value.find((x: { subject?: string }) => x.subject === 'Delta tz');
     expect(e.start).toEqual({ dateTime: '2026-09-10T10:00:00.0000000', timeZone: 'GMT Standard Time' });
+  });
+});
+
+describe('meetings', () => {
+  it('invites attendees on create and sends a cancellation on cancel (202), after which the event is gone', async () => {
+    const outside = 'tenant.smith@example.org';
+    const meeting = await client.api(`/users/${upn}/events`).post(ev('Tenancy sign-up', '2026-04-20T14:00:00', '2026-04-20T15:00:00', 'GMT Standard Time', {
+      location: { displayName: 'Housing office' },
+      attendees: [
+        { emailAddress: { address: repairs, name: 'Repairs Team' }, type: 'required' },
+        { emailAddress: { address: outside, name: 'Ms Smith' }, type: 'required' },
+      ],
+    }));
+    expect(meeting.attendees[0]).toMatchObject({ type: 'required', status: { response: 'none' }, emailAddress: { address: repairs } });
+
+    const inbox = async () => (await client.api(`/users/${repairs}/mailFolders/inbox/messages`).top(50).get()).value.map((m: { subject: string }) => m.subject);
+    expect(await inbox()).toContain('Tenancy sign-up');
+    const outbound = (await admin('GET', '/outbound')).value;
+    expect(outbound.some((o: { to: string[]; subject: string }) => o.subject === 'Tenancy sign-up' && o.to.includes(outside))).toBe(true);
+
+    const raw = (await client.api(`/users/${upn}/events/${meeting.id}/cancel`).responseType(ResponseType.RAW).post({ comment: 'Office closed' })) as Response;
+    expect(raw.status).toBe(202);
+    expect(await inbox()).toContain('Canceled: Tenancy sign-up');
+    expect((await graphError(client.api(`/users/${upn}/events/${meeting.id}`).get())).statusCode).toBe(404);
+  });
+
+  it('returns the body as text with Prefer: outlook.body-content-type="text"', async () => {
+    const created = await client.api(`/users/${upn}/events`).post(ev('Html body', '2026-04-21T10:00:00', '2026-04-21T10:30:00', 'UTC', {
+      body: { contentType: 'HTML', content: '<html><body><p>Bring <b>ID</b> &amp; proof of address</p></body></html>' },
+    }));
+    const raw = (await client.api(`/users/${upn}/events/${created.id}`).header('Prefer', 'outlook.body-content-type="text"').responseType(ResponseType.RAW).get()) as Response;
+    expect(raw.headers.get('preference-applied')).toBe('outlook.body-content-type="text"');
+    expect((await raw.json()).body).toEqual({ contentType: 'text', content: 'Bring ID & proof of address' });
   });
 });
 

@@ -4,6 +4,7 @@
 import { GraphError } from '../contracts.ts';
 import type { AdminRouteContext, ModuleHost, RouteResult, UserState } from '../contracts.ts';
 import { applyEventInput, blankEvent } from './event-input.ts';
+import { meetingChanged, sendMeetingMail } from './meeting-mail.ts';
 import type { StoredEvent } from './model.ts';
 import { UTC_OUTPUT, renderEvent } from './render.ts';
 import { calendarOf, eventChanged, findCalendar, findEvent, insertEvent, newEventId, newICalUId, removeEvent } from './store.ts';
@@ -21,13 +22,16 @@ function eventOf(ctx: AdminRouteContext): { user: UserState; ev: StoredEvent } {
   return { user, ev };
 }
 
-/** Applies a Graph-shaped change as the owner; validation as for PATCH. */
-function ownerEdit(ctx: AdminRouteContext, change: Record<string, unknown>): RouteResult {
+/** Applies a Graph-shaped change as the owner; validation as for PATCH. Outlook then sends the
+ *  attendees an update (we assume the owner answers "Send update"). */
+function ownerEdit(host: ModuleHost, ctx: AdminRouteContext, change: Record<string, unknown>): RouteResult {
   const { user, ev } = eventOf(ctx);
   const draft = structuredClone(ev);
   applyEventInput(draft, change, false);
+  const notify = meetingChanged(ev, draft);
   Object.assign(ev, draft);
   eventChanged(user, ev, ctx.clock.now().toISOString(), ctx.emit, true);
+  if (notify) sendMeetingMail(host, user, ev, 'update');
   return { status: 200, body: renderEvent(ev, user, { tz: UTC_OUTPUT }) };
 }
 
@@ -59,19 +63,20 @@ export function registerCalendarAdmin(host: ModuleHost): void {
     ev.iCalUId = newICalUId();
     applyEventInput(ev, (ctx.body ?? {}) as Record<string, unknown>, true);
     insertEvent(user, folder, ev, ctx.emit, true);
+    sendMeetingMail(host, user, ev, 'request');
     return { status: 201, body: renderEvent(ev, user, { tz: UTC_OUTPUT }) };
   } });
 
   // Any owner edit, Graph PATCH shape (subject/body/location/showAs/start/end/isAllDay/recurrence…).
-  r({ method: 'PATCH', pattern: '/users/:user/events/:id', handler: (ctx) => ownerEdit(ctx, pick(ctx.body, EDITABLE)) });
-  r({ method: 'POST', pattern: '/users/:user/events/:id/edit', handler: (ctx) => ownerEdit(ctx, pick(ctx.body, EDITABLE)) });
+  r({ method: 'PATCH', pattern: '/users/:user/events/:id', handler: (ctx) => ownerEdit(host, ctx, pick(ctx.body, EDITABLE)) });
+  r({ method: 'POST', pattern: '/users/:user/events/:id/edit', handler: (ctx) => ownerEdit(host, ctx, pick(ctx.body, EDITABLE)) });
 
   // Move: {start, end} as dateTimeTimeZone, or {startDateTime, endDateTime} ISO instants,
   // or {shiftMinutes} to move by an amount keeping the duration.
   r({ method: 'POST', pattern: '/users/:user/events/:id/move', handler: (ctx) => {
     const { ev } = eventOf(ctx);
     const b = (ctx.body ?? {}) as Record<string, any>;
-    if (b.start && b.end) return ownerEdit(ctx, { start: b.start, end: b.end });
+    if (b.start && b.end) return ownerEdit(host, ctx, { start: b.start, end: b.end });
     let startMs: number;
     let endMs: number;
     if (typeof b.shiftMinutes === 'number') {
@@ -84,7 +89,7 @@ export function registerCalendarAdmin(host: ModuleHost): void {
       throw new GraphError(400, 'ErrorInvalidRequest', 'Give {start,end} (dateTimeTimeZone), {startDateTime[,endDateTime]} or {shiftMinutes}.');
     }
     if (Number.isNaN(startMs) || Number.isNaN(endMs)) throw new GraphError(400, 'ErrorInvalidRequest', 'Unreadable date-time.');
-    return ownerEdit(ctx, {
+    return ownerEdit(host, ctx, {
       start: { dateTime: instantToWallTime(startMs, 'UTC'), timeZone: 'UTC' },
       end: { dateTime: instantToWallTime(endMs, 'UTC'), timeZone: 'UTC' },
     });
@@ -102,7 +107,7 @@ export function registerCalendarAdmin(host: ModuleHost): void {
     const startWall = day(s.year, s.month, s.day);
     const endWall = day(endDate.getUTCFullYear(), endDate.getUTCMonth() + 1, endDate.getUTCDate());
     if (wallTimeToInstant(startWall, zone) === null) throw new GraphError(500, 'generalException', 'date conversion failed');
-    return ownerEdit(ctx, { isAllDay: true, start: { dateTime: startWall, timeZone: zoneName }, end: { dateTime: endWall, timeZone: zoneName } });
+    return ownerEdit(host, ctx, { isAllDay: true, start: { dateTime: startWall, timeZone: zoneName }, end: { dateTime: endWall, timeZone: zoneName } });
   } });
 
   // Turn into a series: {recurrence} (patternedRecurrence) or shorthand {pattern:'daily'|'weekly', interval?, count?}.
@@ -121,11 +126,12 @@ export function registerCalendarAdmin(host: ModuleHost): void {
         range: b.count ? { type: 'numbered', startDate, numberOfOccurrences: b.count } : { type: 'noEnd', startDate },
       };
     }
-    return ownerEdit(ctx, { recurrence });
+    return ownerEdit(host, ctx, { recurrence });
   } });
 
   r({ method: 'DELETE', pattern: '/users/:user/events/:id', handler: (ctx) => {
     const { user, ev } = eventOf(ctx);
+    sendMeetingMail(host, user, ev, 'cancel');
     removeEvent(user, ev, ctx.emit, true);
     return { status: 204 };
   } });

@@ -2,8 +2,9 @@
 // https://learn.microsoft.com/graph/api/user-list-events, event-get, user-post-events,
 // event-update, event-delete.
 import { GraphError } from '../contracts.ts';
-import type { RouteContext, RouteResult, UserState } from '../contracts.ts';
+import type { ModuleHost, RouteContext, RouteResult, UserState } from '../contracts.ts';
 import { applyEventInput, blankEvent } from './event-input.ts';
+import { meetingChanged, sendMeetingMail } from './meeting-mail.ts';
 import type { CalendarState, StoredEvent } from './model.ts';
 import { parseOccurrenceId, expandOccurrences } from './recurrence.ts';
 import { renderEvent, type RenderOptions } from './render.ts';
@@ -71,7 +72,7 @@ export function getEvent(ctx: RouteContext): RouteResult {
   return { status: 200, body };
 }
 
-export function createEvent(ctx: RouteContext): RouteResult {
+export function createEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   const user = userOf(ctx);
   const { cal, folder } = calendarFolder(ctx);
   const body = (ctx.body ?? {}) as Record<string, unknown>;
@@ -90,6 +91,7 @@ export function createEvent(ctx: RouteContext): RouteResult {
   ev.iCalUId = newICalUId();
   applyEventInput(ev, body, true);
   insertEvent(user, folder, ev, ctx.emit);
+  sendMeetingMail(host, user, ev, 'request');
   return {
     status: 201,
     body: { '@odata.context': contextUrl(ctx, `users('${user.id}')/events/$entity`), ...renderEvent(ev, user, o) },
@@ -97,25 +99,50 @@ export function createEvent(ctx: RouteContext): RouteResult {
   };
 }
 
-export function updateEvent(ctx: RouteContext): RouteResult {
+export function updateEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   const { user, ev, occurrence } = lookup(ctx);
   if (occurrence) {
     throw new GraphError(400, 'ErrorInvalidRequest', 'Updating a single occurrence of a series is not supported by the emulator.');
   }
   const draft: StoredEvent = structuredClone(ev);
   applyEventInput(draft, (ctx.body ?? {}) as Record<string, unknown>, false);
+  const notify = meetingChanged(ev, draft);
   Object.assign(ev, draft);
   eventChanged(user, ev, ctx.clock.now().toISOString(), ctx.emit);
+  if (notify) sendMeetingMail(host, user, ev, 'update');
   return { status: 200, body: { '@odata.context': contextUrl(ctx, `users('${user.id}')/events/$entity`), ...renderEvent(ev, user, renderOptions(ctx)) } };
 }
 
-export function deleteEvent(ctx: RouteContext): RouteResult {
+/** DELETE: for a meeting on the organizer's calendar, attendees get a cancellation. */
+export function deleteEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   const { user, ev, occurrence } = lookup(ctx);
   if (occurrence) {
     throw new GraphError(400, 'ErrorInvalidRequest', 'Deleting a single occurrence of a series is not supported by the emulator.');
   }
+  if (isOrganizer(ev, user)) sendMeetingMail(host, user, ev, 'cancel');
   removeEvent(user, ev, ctx.emit);
   return { status: 204 };
+}
+
+function isOrganizer(ev: StoredEvent, user: UserState): boolean {
+  return ev.organizer.emailAddress.address.toLowerCase() === user.mail.toLowerCase();
+}
+
+/** POST /events/{id}/cancel {comment}: organizer only; cancellation to attendees; 202.
+ *  https://learn.microsoft.com/graph/api/event-cancel */
+export function cancelEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
+  const { user, ev, occurrence } = lookup(ctx);
+  if (!isOrganizer(ev, user)) {
+    throw new GraphError(400, 'ErrorAccessDenied', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+  }
+  if (occurrence) {
+    throw new GraphError(400, 'ErrorInvalidRequest', 'Cancelling a single occurrence of a series is not supported by the emulator.');
+  }
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  const comment = typeof body.comment === 'string' ? body.comment : typeof body.Comment === 'string' ? body.Comment : undefined;
+  sendMeetingMail(host, user, ev, 'cancel', comment);
+  removeEvent(user, ev, ctx.emit);
+  return { status: 202 };
 }
 
 /** GET /events/{id}/instances?startDateTime&endDateTime — occurrences of a series. */

@@ -27,6 +27,24 @@ export interface RenderOptions {
   expand?: ExpandSpec;
   /** For an expanded occurrence of a series. */
   occurrence?: { id: string; startMs: number; endMs: number; seriesMasterId: string };
+  /** `Prefer: outlook.body-content-type` (https://learn.microsoft.com/graph/api/event-get). */
+  bodyType?: 'text' | 'html';
+}
+
+function bodyFor(ev: StoredEvent, want: RenderOptions['bodyType']): StoredEvent['body'] {
+  if (!want || want === ev.body.contentType) return ev.body;
+  if (want === 'text') return { contentType: 'text', content: htmlToText(ev.body.content) };
+  const esc = ev.body.content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, '<br>');
+  return { contentType: 'html', content: `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>${esc}</body></html>` };
+}
+
+/** Occurrences carry their own iCalUId: Outlook's global object id with the instance date
+ *  (bytes 16–19: year, month, day) filled in, where the master has zeros. */
+function occurrenceICalUId(masterUid: string, occurrenceId: string): string {
+  const m = /_(\d{4})(\d{2})(\d{2})$/.exec(occurrenceId);
+  if (!m || masterUid.length < 40) return masterUid;
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  return masterUid.slice(0, 32) + hex(Number(m[1]), 4) + hex(Number(m[2]), 2) + hex(Number(m[3]), 2) + masterUid.slice(40);
 }
 
 export function dateTimeTimeZone(ms: number, tz: OutputZone): { dateTime: string; timeZone: string } {
@@ -73,7 +91,7 @@ export function renderEvent(ev: StoredEvent, user: UserState, o: RenderOptions):
     transactionId: ev.transactionId,
     originalStartTimeZone: ev.originalStartTimeZone,
     originalEndTimeZone: ev.originalEndTimeZone,
-    iCalUId: ev.iCalUId,
+    iCalUId: occ ? occurrenceICalUId(ev.iCalUId, occ.id) : ev.iCalUId,
     reminderMinutesBeforeStart: ev.reminderMinutesBeforeStart,
     isReminderOn: ev.isReminderOn,
     hasAttachments: false,
@@ -96,7 +114,7 @@ export function renderEvent(ev: StoredEvent, user: UserState, o: RenderOptions):
     isDraft: false,
     hideAttendees: ev.hideAttendees,
     responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
-    body: ev.body,
+    body: bodyFor(ev, o.bodyType),
     start: dateTimeTimeZone(occ?.startMs ?? ev.startMs, o.tz),
     end: dateTimeTimeZone(occ?.endMs ?? ev.endMs, o.tz),
     location: ev.location,

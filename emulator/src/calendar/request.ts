@@ -20,7 +20,15 @@ export function outputZone(ctx: RouteContext): OutputZone {
 }
 
 export function renderOptions(ctx: RouteContext): RenderOptions {
-  return { tz: outputZone(ctx), select: parseSelectParam(ctx.query), expand: parseExpandParam(ctx.query) };
+  return { tz: outputZone(ctx), select: parseSelectParam(ctx.query), expand: parseExpandParam(ctx.query), bodyType: bodyType(ctx) };
+}
+
+/** `Prefer: outlook.body-content-type="text"|"html"`: body (and uniqueBody) in that format. */
+export function bodyType(ctx: RouteContext): 'text' | 'html' | undefined {
+  const v = ctx.prefer.get('outlook.body-content-type')?.toLowerCase();
+  if (v !== 'text' && v !== 'html') return undefined;
+  ctx.applyPreference(`outlook.body-content-type="${v}"`);
+  return v;
 }
 
 export function userOf(ctx: RouteContext): UserState {

@@ -1,7 +1,7 @@
 // Calendar module entry point: registers Graph and admin routes with the core.
 import type { ModuleHost, RouteDef, RouteHandler } from '../contracts.ts';
 import { registerCalendarAdmin } from './admin.ts';
-import { createEvent, deleteEvent, getEvent, listEvents, listInstances, updateEvent } from './event-routes.ts';
+import { cancelEvent, createEvent, deleteEvent, getEvent, listEvents, listInstances, updateEvent } from './event-routes.ts';
 import { calendarOf } from './store.ts';
 import { calendarViewDelta, createCalendar, getCalendar, listCalendarView, listCalendars } from './view-routes.ts';
 
@@ -17,10 +17,11 @@ export function register(host: ModuleHost): void {
 
   for (const scope of SCOPES) {
     add('GET', `${scope}/events`, READ, listEvents);
-    add('POST', `${scope}/events`, WRITE, createEvent);
+    add('POST', `${scope}/events`, WRITE, (ctx) => createEvent(ctx, host));
     add('GET', `${scope}/events/:id`, READ, getEvent);
-    add('PATCH', `${scope}/events/:id`, WRITE, updateEvent);
-    add('DELETE', `${scope}/events/:id`, WRITE, deleteEvent);
+    add('PATCH', `${scope}/events/:id`, WRITE, (ctx) => updateEvent(ctx, host));
+    add('DELETE', `${scope}/events/:id`, WRITE, (ctx) => deleteEvent(ctx, host));
+    add('POST', `${scope}/events/:id/cancel`, WRITE, (ctx) => cancelEvent(ctx, host));
     add('GET', `${scope}/events/:id/instances`, READ, listInstances);
     add('GET', `${scope}/calendarView`, READ, listCalendarView);
     add('GET', `${scope}/calendarView/delta`, READ, calendarViewDelta);

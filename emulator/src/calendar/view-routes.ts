@@ -6,7 +6,7 @@ import { checkToken, decodeToken, deltaPage, encodeToken, initialToken, type Del
 import type { CalendarFolder } from './model.ts';
 import { renderEvent } from './render.ts';
 import {
-  calendarFolder, contextUrl, encodePath, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
+  bodyType, calendarFolder, contextUrl, encodePath, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
   queryParam, renderOptions, sortItems, userOf,
 } from './request.ts';
 import { calendarOf, newCalendarFolder } from './store.ts';
@@ -49,12 +49,13 @@ export function calendarViewDelta(ctx: RouteContext): RouteResult {
   }
   const pageSize = maxPageSize(ctx, DEFAULT_DELTA_PAGE);
   const tz = outputZone(ctx);
+  const body = bodyType(ctx);
   ctx.applyPreference('odata.track-changes');
   const page = deltaPage(cal, folder, token, pageSize);
   const value = page.entries.map((e) =>
     e.kind === 'removed'
       ? { '@odata.type': '#microsoft.graph.event', id: e.id, '@removed': { reason: 'deleted' } }
-      : { '@odata.type': '#microsoft.graph.event', ...renderEvent(e.item.ev, user, { tz, occurrence: e.item.occurrence }) },
+      : { '@odata.type': '#microsoft.graph.event', ...renderEvent(e.item.ev, user, { tz, bodyType: body, occurrence: e.item.occurrence }) },
   );
   const link = `${ctx.graphBaseUrl}${encodePath(ctx.path)}?${page.done ? '$deltatoken' : '$skiptoken'}=${encodeToken(ctx.state, page.next)}`;
   ctx.markDirty(); // the token secret may have just been created
