@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../adapters/db/database.ts';
+import {
+  insertEvent, insertEventQuery, recordEventQueryRun, runReadOnlySelect, selectDueEventQueryIds, selectEventQueries, setEventTask, updateEventQueryRow,
+  type EventQuery,
+} from '../../adapters/db/task-events.ts';
+import { selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
+import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
+import { parseOrThrow } from '../users.ts';
+import { raiseTask } from './raise-task.ts';
+import type { Actor, AppContext } from '../context.ts';
+
+export type { EventQuery };
+
+// Event queries (guide §2.2.4): admin SQL run on a schedule; each row raises a Task Manager event,
+// and an event whose type has a job type raises a task. A run is all or nothing: a query that fails,
+// times out or returns a wrong row is reported on its page and applies nothing.
+
+/** Per statement; an event query scans a few views and should take milliseconds. */
+export const EVENT_QUERY_TIMEOUT_MS = 15_000;
+/** Rows applied per run; the guide's NOT EXISTS picks up the rest on the next run. */
+export const EVENT_QUERY_MAX_ROWS = 5_000;
+
+export const EventQueryInput = z.object({
+  name: z.string().trim().min(1, 'enter a name').max(100),
+  sqlText: z
+    .string()
+    .max(20_000)
+    .transform((s) => s.trim().replace(/;\s*$/, '').trim())
+    .refine((s) => s.length > 0, 'enter the query'),
+  fetCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9_]{1,30}$/, 'use an event type code like EML_NOT').default('EML_NOT'),
+  enabled: z.boolean().default(true),
+  everyMinutes: z.coerce.number().int().min(1, 'at least 1 minute').max(1440, 'at most 1440 minutes (a day)').default(1),
+});
+export type EventQueryInput = z.input<typeof EventQueryInput>;
+
+export const listEventQueries = (ctx: AppContext) => selectEventQueries(ctx.db);
+
+export async function getEventQuery(ctx: AppContext, id: number): Promise<EventQuery> {
+  const q = (await selectEventQueries(ctx.db)).find((x) => x.id === id);
+  if (!q) throw new AppError('not_found', `There is no event query with id ${id}`);
+  return q;
+}
+
+function sqlProblem(err: unknown): string {
+  const e = err as { message?: string; code?: string; position?: string };
+  if (e.code === '57014') return `The query ran longer than ${EVENT_QUERY_TIMEOUT_MS / 1000} seconds and was stopped`;
+  if (e.code === '25006') return `The query tried to change data; event queries are read-only (${e.message})`;
+  const m = /has (\d+) columns available but 9 columns specified/.exec(e.message ?? '');
+  if (m) return `The query returns ${m[1]} columns; an event query returns exactly 9 (event type, index value, index code, event date, due date, action, and three unused)`;
+  if (e.code === '42601' && /multiple commands|prepared statement/.test(e.message ?? '')) return 'Enter one SELECT statement only';
+  return `PostgreSQL: ${e.message ?? String(err)}`;
+}
+
+async function checkQuery(ctx: AppContext, v: z.output<typeof EventQueryInput>): Promise<void> {
+  if (!(await ctx.db.selectFrom('tm_event_types').select('code').where('code', '=', v.fetCode).executeTakeFirst())) {
+    throw AppError.validation('fetCode', `There is no event type ${v.fetCode}`);
+  }
+  try {
+    await runReadOnlySelect(ctx.db, v.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: 0, explainOnly: true });
+  } catch (err) {
+    throw AppError.validation('sqlText', sqlProblem(err));
+  }
+}
+
+/** Creates a query after a trial run (no rows applied): a query PostgreSQL cannot run is refused. */
+export async function createEventQuery(ctx: AppContext, actor: Actor, input: EventQueryInput): Promise<EventQuery> {
+  const v = parseOrThrow(EventQueryInput, input);
+  await checkQuery(ctx, v);
+  const id = await insertEventQuery(ctx.db, { ...v, by: actor.username });
+  if (id === undefined) throw new AppError('conflict', `An event query called ${v.name} already exists`, [{ field: 'name', message: 'that name is taken' }]);
+  ctx.logger.info({ eventQuery: v.name, by: actor.username }, 'event query created');
+  return getEventQuery(ctx, id);
+}
+
+export async function updateEventQuery(ctx: AppContext, actor: Actor, id: number, input: EventQueryInput): Promise<EventQuery> {
+  await getEventQuery(ctx, id);
+  const v = parseOrThrow(EventQueryInput, input);
+  await checkQuery(ctx, v);
+  await updateEventQueryRow(ctx.db, id, { ...v, by: actor.username });
+  ctx.logger.info({ eventQuery: v.name, by: actor.username }, 'event query updated');
+  return getEventQuery(ctx, id);
+}
+
+export interface EventQueryRun {
+  ok: boolean;
+  skipped?: 'busy';
+  rows: number;
+  events: number;
+  tasks: number;
+  error?: string;
+  ms: number;
+}
+
+class RunRejected extends Error {}
+
+/** Runs one event query now: read-only SELECT, then every event and task in one transaction. */
+export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = { username: 'system' }): Promise<EventQueryRun> {
+  const query = await getEventQuery(ctx, id);
+  const started = Date.now();
+  // One connection for the whole run, holding a session advisory lock: two workers never read the
+  // same rows and both apply them.
+  return ctx.db.connection().execute(async (conn) => {
+    const locked = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('tm_event_query'), ${id}) AS ok`.execute(conn)).rows[0].ok;
+    if (!locked) return { ok: true, skipped: 'busy' as const, rows: 0, events: 0, tasks: 0, ms: 0 };
+    try {
+      let rows: unknown[][];
+      try {
+        const r = await runReadOnlySelect(conn, query.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: EVENT_QUERY_MAX_ROWS });
+        if (r.extraColumns.length) throw new RunRejected(`The query returns more than 9 columns (also ${r.extraColumns.join(', ')}); an event query returns exactly 9`);
+        rows = r.rows;
+      } catch (err) {
+        throw err instanceof RunRejected ? err : new RunRejected(sqlProblem(err));
+      }
+      const events: RaisedEvent[] = rows.map((row, i) => {
+        const e = readEventRow(row, i + 1);
+        if ('problem' in e) throw new RunRejected(e.problem);
+        return e;
+      });
+      const applied = await applyEvents(ctx, conn, query, events, actor);
+      const run = { ok: true, rows: rows.length, events: applied.events, tasks: applied.tasks, ms: Date.now() - started };
+      await recordEventQueryRun(conn, id, { at: ctx.now(), ok: true, error: null, rows: run.rows, events: run.events, ms: run.ms });
+      if (run.events) ctx.logger.info({ eventQuery: query.name, ...run }, 'event query raised events');
+      return run;
+    } catch (err) {
+      if (!(err instanceof RunRejected)) throw err;
+      const run = { ok: false, rows: 0, events: 0, tasks: 0, error: err.message, ms: Date.now() - started };
+      await recordEventQueryRun(conn, id, { at: ctx.now(), ok: false, error: err.message, rows: null, events: null, ms: run.ms });
+      ctx.logger.warn({ eventQuery: query.name, error: err.message }, 'event query rejected; nothing applied');
+      return run;
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext('tm_event_query'), ${id})`.execute(conn);
+    }
+  });
+}
+
+async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: RaisedEvent[], actor: Actor): Promise<{ events: number; tasks: number }> {
+  if (events.length === 0) return { events: 0, tasks: 0 };
+  const [types, jobTypes] = await Promise.all([selectEventTypes(db), selectJobTypes(db)]);
+  for (const [i, e] of events.entries()) {
+    if (!types.some((t) => t.code === e.fetCode)) {
+      throw new RunRejected(`Row ${i + 1}: there is no event type ${e.fetCode}; add it under Task Manager › Event Types (one per inbox, EML_<INBOX>, guide §2.2.4)`);
+    }
+    if (e.indexCode === 'EML' && !/^\d{1,18}$/.test(e.indexValue)) throw new RunRejected(`Row ${i + 1}: index code EML needs an email reference (EXCE_REFNO) in column 2; got '${e.indexValue.slice(0, 40)}'`);
+  }
+  const at = ctx.now();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      let tasks = 0;
+      for (const [i, e] of events.entries()) {
+        const type = types.find((t) => t.code === e.fetCode)!;
+        const eventId = await insertEvent(trx, { fetCode: e.fetCode, indexCode: e.indexCode, indexValue: e.indexValue, eventDate: e.eventDate ?? at, action: e.action, queryId: query.id, queryFetCode: query.fetCode });
+        if (type.jobTypeId === null) continue;
+        const jobType = jobTypes.find((j) => j.id === type.jobTypeId)!;
+        const detail = `Raised by event query "${query.name}" (event ${e.fetCode}${e.indexCode ? ` ${e.indexCode}` : ''} ${e.indexValue})`;
+        if (e.indexCode === 'EML') {
+          const email = await trx.selectFrom('inbound_emails').select(['id', 'subject', 'inbox', 'task_id']).where('id', '=', Number(e.indexValue)).forUpdate().executeTakeFirst();
+          if (!email) throw new RunRejected(`Row ${i + 1}: there is no email with EXCE_REFNO ${e.indexValue}`);
+          if (email.task_id !== null) {
+            // Already has its task (a reply joined an open one, or an earlier event made it): one task per email.
+            await setEventTask(trx, eventId, email.task_id);
+            continue;
+          }
+          const taskId = await raiseTask(trx, { jobType, title: email.subject, actor: actor.username, detail, at, eventId, emailId: email.id, inbox: email.inbox });
+          await trx.updateTable('inbound_emails').set({ task_id: taskId }).where('id', '=', email.id).execute();
+          await setEventTask(trx, eventId, taskId);
+        } else {
+          const taskId = await raiseTask(trx, { jobType, title: `${type.description}: ${e.indexValue}`, actor: actor.username, detail, at, eventId });
+          await setEventTask(trx, eventId, taskId);
+        }
+        tasks++;
+      }
+      return { events: events.length, tasks };
+    });
+  } catch (err) {
+    if (err instanceof RunRejected) throw err;
+    throw new RunRejected(`Applying the rows failed, so none were applied: ${(err as Error).message}`);
+  }
+}
+
+/** The scheduler's entry: every enabled query whose interval has passed. */
+export async function runDueEventQueries(ctx: AppContext): Promise<Array<{ id: number } & EventQueryRun>> {
+  const out = [];
+  for (const id of await selectDueEventQueryIds(ctx.db, ctx.now())) out.push({ id, ...(await runEventQuery(ctx, id)) });
+  return out;
+}
