@@ -111,7 +111,7 @@ async function runItem(core: Core, req: IncomingMessage, app: AppIdentity, it: B
   const fault = core.faults.pick(method, `/v1.0${path}`);
   const started = performance.now();
   let out;
-  if (fault && injectedStatus(fault)) out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true }, fault);
+  if (fault && (injectedStatus(fault) || fault.kind === 'latency')) out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true }, fault);
   else out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true });
   core.requestLog.add({ at: core.clock.now().toISOString(), requestId: out.headers['request-id'] ?? '', method, path: `/v1.0${path}`, route: out.logRoute, status: out.status, mailbox: out.mailbox, clientId: app.clientId, ms: Math.round((performance.now() - started) * 100) / 100, fault: fault?.kind, batch: true });
   let itemBody: unknown = out.body;

@@ -86,7 +86,7 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
     return { ...o, ...extra };
   };
 
-  if (fault) {
+  if (fault && fault.kind !== 'latency') {
     const f = injectedStatus(fault);
     if (f) return finish(err(f.status, f.code, f.message, f.headers));
   }
@@ -138,6 +138,8 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
     }
     release = a.release;
   }
+
+  if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
 
   const prefer = parsePrefer(input.headers.prefer);
   const applied: string[] = [];

@@ -107,7 +107,7 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
 
   // Faults apply to everything but the admin API (so token failures can be injected too).
   const fault = core.faults.pick(method, pathname);
-  if (fault) {
+  if (fault && !(fault.kind === 'latency' && (isGraph || isUpload))) {
     const socketLevel = await socketFault(fault, req, res, hung);
     if (socketLevel === 'done') {
       core.requestLog.add({ at: core.clock.now().toISOString(), requestId: '', method, path: pathname, status: 0, ms: performance.now() - started, fault: fault.kind });
@@ -124,9 +124,11 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
     const rid = newGuid();
     out = errorOutput(core, 413, 'RequestEntityTooLarge', `The request payload is too large. The maximum request size is ${maxRequestBytes} bytes; use an upload session for large attachments.`, rid, clientRequestId, { connection: 'close', 'request-id': rid, 'client-request-id': clientRequestId ?? rid });
   } else if (isGraph || isUpload) {
-    const statusFault = fault && ['429', '500', '503', '504'].includes(fault.kind) ? fault : undefined;
+    // status faults answer instead of the handler; latency holds the mailbox's concurrency slot
+    const statusFault = fault && ['429', '500', '503', '504', 'latency'].includes(fault.kind) ? fault : undefined;
     const path = isGraph ? pathname.slice('/v1.0'.length) || '/' : pathname;
-    if (isGraph && /^\/\$batch$/i.test(path) && method === 'POST' && !statusFault) {
+    if (isGraph && /^\/\$batch$/i.test(path) && method === 'POST' && (!statusFault || statusFault.kind === 'latency')) {
+      if (statusFault) await sleep(statusFault.latencyMs ?? 1000);
       out = await handleBatch(core, req, body);
     } else {
       out = await dispatch(core, { method, path, urlPath: pathname, query: url.searchParams, headers: req.headers, rawBody: body, req }, statusFault);
@@ -167,7 +169,8 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
 async function socketFault(f: FaultRule, req: IncomingMessage, res: ServerResponse, hung: Set<Socket>): Promise<'done' | 'continue'> {
   switch (f.kind) {
     case 'reset':
-      req.socket.resetAndDestroy?.() ?? req.socket.destroy();
+      // TLS sockets cannot send a TCP RST from JS: closing abruptly is what the client sees
+      req.socket.destroy();
       return 'done';
     case 'hang': {
       const s = req.socket;

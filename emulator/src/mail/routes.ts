@@ -115,7 +115,7 @@ export function mergeExtendedProperties(current: { id: string; value: string }[]
   return out;
 }
 
-function applyPatch(ctx: RouteContext, m: MessageState, b: Record<string, any>, creating: boolean): void {
+function applyPatch(core: Core, ctx: RouteContext, m: MessageState, b: Record<string, any>, creating: boolean): void {
   for (const [k, v] of Object.entries(b)) {
     if (k.startsWith('@odata')) continue;
     if (!updatableAlways.has(k) && !updatableDraft.has(k) && k !== 'attachments') {
@@ -140,26 +140,20 @@ function applyPatch(ctx: RouteContext, m: MessageState, b: Record<string, any>, 
       case 'sender': m.sender = v ? recipientsFrom([v], k)[0] : undefined; break;
       case 'internetMessageHeaders': m.internetMessageHeaders = customHeaders(v); break;
       case 'internetMessageId': if (typeof v === 'string' && v) m.internetMessageId = v; break;
-      case 'attachments': if (creating) m.attachments = attachmentsFromJson(v, isoNow(ctxCore(ctx))); break;
+      case 'attachments': if (creating) m.attachments = attachmentsFromJson(v, isoNow(core)); break;
     }
   }
 }
 
-// the core is reachable from handlers through this closure (set in register)
-let coreRef: Core;
-function ctxCore(_ctx: RouteContext): Core {
-  return coreRef;
-}
 
-function createDraft(ctx: RouteContext, folder: MailFolderState): RouteResult {
-  const core = ctxCore(ctx);
+function createDraft(core: Core, ctx: RouteContext, folder: MailFolderState): RouteResult {
   const user = ctx.user!;
   const b = (ctx.body ?? {}) as Record<string, any>;
   if (typeof b !== 'object' || Array.isArray(b)) throw new GraphError(400, 'RequestBodyRead', 'The request body must be a message object.');
   const nowIso = isoNow(core);
   const m = addMessage(user, folder, { isDraft: true, isRead: true, from: { emailAddress: { name: user.displayName, address: user.mail } } }, nowIso, ctx.emit, core.state.tenant.domain);
   try {
-    applyPatch(ctx, m, b, true);
+    applyPatch(core, ctx, m, b, true);
     if (!b.from) m.from = { emailAddress: { name: user.displayName, address: user.mail } };
     m.sender = m.from;
   } catch (e) {
@@ -188,8 +182,7 @@ function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoi
 }
 
 /** sendMail: JSON `{message, saveToSentItems}` or base64 MIME with `Content-Type: text/plain`. */
-async function handleSendMail(ctx: RouteContext): Promise<RouteResult> {
-  const core = ctxCore(ctx);
+async function handleSendMail(core: Core, ctx: RouteContext): Promise<RouteResult> {
   const user = ctx.user!;
   const ct = String(ctx.headers['content-type'] ?? '').toLowerCase();
   if (ct.startsWith('text/plain')) {
@@ -222,7 +215,6 @@ function attachmentOf(ctx: RouteContext, m: MessageState) {
 }
 
 export function registerMailRoutes(core: Core): void {
-  coreRef = core;
   const r = (def: RouteDef) => core.registry.registerRoute(def);
 
   // users
@@ -284,8 +276,8 @@ export function registerMailRoutes(core: Core): void {
   // messages
   r({ method: 'GET', pattern: '/users/:user/messages', roles: readMail, handler: (ctx) => listMessages(ctx) });
   r({ method: 'GET', pattern: '/users/:user/mailFolders/:folder/messages', roles: readMail, handler: (ctx) => listMessages(ctx, folderOf(ctx)) });
-  r({ method: 'POST', pattern: '/users/:user/messages', roles: writeMail, handler: (ctx) => createDraft(ctx, findFolder(ctx.user!, 'drafts')!) });
-  r({ method: 'POST', pattern: '/users/:user/mailFolders/:folder/messages', roles: writeMail, handler: (ctx) => createDraft(ctx, folderOf(ctx)) });
+  r({ method: 'POST', pattern: '/users/:user/messages', roles: writeMail, handler: (ctx) => createDraft(core, ctx, findFolder(ctx.user!, 'drafts')!) });
+  r({ method: 'POST', pattern: '/users/:user/mailFolders/:folder/messages', roles: writeMail, handler: (ctx) => createDraft(core, ctx, folderOf(ctx)) });
 
   for (const prefix of ['/users/:user/messages/:id', '/users/:user/mailFolders/:folder/messages/:id']) {
     r({ method: 'GET', pattern: prefix, roles: readMail, handler: (ctx) => {
@@ -301,7 +293,7 @@ export function registerMailRoutes(core: Core): void {
       const m = messageOf(ctx);
       const b = ctx.body;
       if (!b || typeof b !== 'object' || Array.isArray(b)) throw new GraphError(400, 'RequestBodyRead', 'The request body must be a message object.');
-      applyPatch(ctx, m, b, false);
+      applyPatch(core, ctx, m, b, false);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
       idsApplied(ctx);
       return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
@@ -376,8 +368,8 @@ export function registerMailRoutes(core: Core): void {
     } });
   }
 
-  r({ method: 'POST', pattern: '/users/:user/sendMail', roles: sendMail, handler: handleSendMail });
-  r({ method: 'POST', pattern: '/users/:user/microsoft.graph.sendMail', roles: sendMail, handler: handleSendMail });
+  r({ method: 'POST', pattern: '/users/:user/sendMail', roles: sendMail, handler: (ctx) => handleSendMail(core, ctx) });
+  r({ method: 'POST', pattern: '/users/:user/microsoft.graph.sendMail', roles: sendMail, handler: (ctx) => handleSendMail(core, ctx) });
 
   // pre-authenticated upload URLs (served outside /v1.0; no Authorization header needed)
   r({ method: 'PUT', pattern: '/_uploads/:session', roles: [], anonymous: true, handler: (ctx) => putChunk(core, ctx) });
