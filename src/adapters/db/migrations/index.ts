@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0006 from './0006_audit.ts';
 import * as m0001 from './0001_foundation.ts';
+import * as m0004 from './0004_appointments.ts';
 import * as m0003 from './0003_task_manager.ts';
 
 // Forward-only, numbered. Add new migrations here in order; never edit one that has shipped.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0004_appointments': m0004,
   '0003_task_manager': m0003,
   '0006_audit': m0006,
 };
