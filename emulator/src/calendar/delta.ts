@@ -93,17 +93,37 @@ export function deltaPage(cal: CalendarState, folder: CalendarFolder, t: DeltaTo
   return t.ph === 'i' ? initialPage(cal, folder, t, pageSize) : changesPage(cal, folder, t, pageSize);
 }
 
-function initialPage(cal: CalendarState, folder: CalendarFolder, t: DeltaToken, pageSize: number): DeltaPage {
-  const after = String(t.after);
-  const all: ViewItem[] = [];
+/** The sorted window listing of the last initial sync per calendar, reused while the calendar is
+ *  unchanged, so paging through N events costs O(N log N) once rather than per page. */
+const listingCache = new WeakMap<CalendarFolder, { key: string; seq: number; items: ViewItem[] }>();
+
+function windowListing(cal: CalendarState, folder: CalendarFolder, fromMs: number, toMs: number): ViewItem[] {
+  const key = `${fromMs}|${toMs}`;
+  const hit = listingCache.get(folder);
+  if (hit && hit.key === key && hit.seq === folder.seq) return hit.items;
+  const items: ViewItem[] = [];
   for (const ev of Object.values(cal.events)) {
     if (ev.calendarId !== folder.id || ev.deleted) continue;
-    for (const item of itemsOfEvent(ev, t.s, t.e)) if (item.id > after) all.push(item);
+    for (const item of itemsOfEvent(ev, fromMs, toMs)) items.push(item);
   }
-  all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const page = all.slice(0, pageSize);
+  items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  listingCache.set(folder, { key, seq: folder.seq, items });
+  return items;
+}
+
+function initialPage(cal: CalendarState, folder: CalendarFolder, t: DeltaToken, pageSize: number): DeltaPage {
+  const after = String(t.after);
+  const all = windowListing(cal, folder, t.s, t.e);
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.id <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const page = all.slice(lo, lo + pageSize);
   const roundEnd = t.to ?? folder.seq;
-  if (all.length > pageSize) {
+  if (lo + pageSize < all.length) {
     return { entries: page.map((item) => ({ kind: 'item', item })), next: { ...t, to: roundEnd, after: page[page.length - 1]!.id }, done: false };
   }
   // Listing complete: the next round reports changes after the seq this round started at, so
