@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/app/users.ts';
 import { WebClient, startWebFixture, type WebFixture } from './web-client.ts';
 
 let f: WebFixture;
@@ -147,6 +148,31 @@ describe('users and teams pages', () => {
     const html = await (await admin.get('/system-setup/users')).text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script>alert(1)&lt;/script>');
+  });
+});
+
+describe('changing a password', () => {
+  it('sends a user with a one-time password to change it, then signs in with the new one', async () => {
+    const { oneTimePassword } = await createUser(f.t.ctx, { username: 'test' }, { username: 'dora', displayName: 'Dora New', role: 'officer' });
+    const c = new WebClient(f.baseUrl);
+    const signedIn = await c.signIn('dora', oneTimePassword!);
+    expect(signedIn.headers.get('location')).toBe('/account/password?first=1&next=%2F');
+    const form = await (await c.get('/account/password?first=1&next=%2F')).text();
+    expect(form).toContain('You signed in with a one-time password');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1];
+
+    const mismatch = await c.postForm('/account/password', { _csrf: csrf, next: '/', currentPassword: oneTimePassword!, newPassword: 'a brand new password', confirmPassword: 'something else entirely' });
+    expect(mismatch.status).toBe(422);
+    expect(await mismatch.text()).toContain('href="#confirmPassword">The new passwords do not match');
+    const wrong = await c.postForm('/account/password', { _csrf: csrf, next: '/', currentPassword: 'not it at all', newPassword: 'a brand new password', confirmPassword: 'a brand new password' });
+    expect(await wrong.text()).toContain('href="#currentPassword">The current password is not right');
+
+    const ok = await c.postForm('/account/password', { _csrf: csrf, next: '/', currentPassword: oneTimePassword!, newPassword: 'a brand new password', confirmPassword: 'a brand new password' });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Password changed');
+
+    const again = await new WebClient(f.baseUrl).signIn('dora', 'a brand new password');
+    expect(again.headers.get('location')).toBe('/');
   });
 });
 

@@ -15,6 +15,7 @@ import { registerFrvApi } from './api/frvs.ts';
 import { registerParameterApi } from './api/parameters.ts';
 import { registerStatusApi } from './api/status.ts';
 import { registerUserApi } from './api/users.ts';
+import { registerAccountPages } from './pages/account.tsx';
 import { registerDocsPages } from './pages/docs.tsx';
 import { sendErrorPage } from './pages/errors.tsx';
 import { registerFrvPages } from './pages/frvs.tsx';
@@ -70,6 +71,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerHealth(app, ctx);
   registerSignInPages(app, ctx);
   registerHomePage(app, ctx);
+  registerAccountPages(app, ctx);
   registerSetupIndex(app, ctx);
   registerParameterPages(app, ctx);
   registerFrvPages(app, ctx);

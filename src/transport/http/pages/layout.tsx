@@ -57,6 +57,13 @@ function Header({ page }: { page: PageInfo }): JSX.Element {
                 </span>
               </div>
               <div class="moj-identity-bar__actions">
+                {page.principal.kind === 'user' ? (
+                  <a class="govuk-link govuk-!-margin-right-3 app-identity-link" href="/account/password">
+                    Change password
+                  </a>
+                ) : (
+                  ''
+                )}
                 <form method="post" action="/sign-out" class="moj-identity-bar__menu">
                   <CsrfField token={page.csrfToken} />
                   <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">

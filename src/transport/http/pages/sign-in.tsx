@@ -6,6 +6,7 @@ import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { SESSION_COOKIE, constantTimeEqual, isSecureRequest } from '../auth.ts';
 import { problem, sendProblem } from '../problem.ts';
+import { safeNext } from './account.tsx';
 import { ErrorSummary, TextInput, type FieldErrors } from './components.tsx';
 import { Layout, pageInfo, sendPage } from './layout.tsx';
 
@@ -21,10 +22,6 @@ const SignInForm = z.object({
   next: z.string().default('/'),
 });
 
-/** Only same-site paths: an open redirect after sign-in would be a phishing tool. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 function SignInPage(props: { page: ReturnType<typeof pageInfo>; token: string; next: string; username?: string; errors: FieldErrors }): JSX.Element {
   return (
@@ -75,9 +72,11 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
     if (!form.password) errors.password = 'Enter your password';
     if (Object.keys(errors).length > 0) return render(request, reply, { next, username: form.username, errors, status: 422 });
     try {
-      const { sessionToken } = await signIn(ctx, form.username, form.password, { ip: request.ip });
+      const { sessionToken, mustChangePassword } = await signIn(ctx, form.username, form.password, { ip: request.ip });
       reply.clearCookie(SIGN_IN_COOKIE, { path: '/sign-in' });
       reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(ctx, request) });
+      // A one-time password (from an admin or first start) is replaced before anything else.
+      if (mustChangePassword) return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(next)}`, 303);
       return reply.redirect(next, 303);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'unauthenticated') throw err;
