@@ -9,6 +9,7 @@ import {
   writeParameter,
 } from '../adapters/db/parameters.ts';
 import type { Actor, AppContext } from './context.ts';
+import { reasonParameterProblem } from './appointments/reasons.ts';
 import { recordAudit } from './audit.ts';
 
 export interface ParameterView {
@@ -74,6 +75,9 @@ export async function setParameter(ctx: AppContext, actor: Actor, name: string, 
       postgresTimeZones: zones,
     });
     if (!result.ok) throw AppError.validation(key, result.message);
+    // APPT_OUTLOOK365_CANCEL_RSN / _MOVE_RSN: the reason must be associated with all product areas (guide §2.4).
+    const reasonProblem = definition.datatype === 'Coded' ? await reasonParameterProblem(trx, key, result.value) : undefined;
+    if (reasonProblem) throw AppError.validation(key, reasonProblem);
     await writeParameter(trx, key, result.value, actor.username);
     const before = stored.get(key)?.value ?? null;
     await recordAudit(trx, actor, { action: 'parameter.set', entityType: 'parameter', entityId: key, summary: `${key}: ${before ?? '(not set)'} → ${result.value ?? '(not set)'}`, before: { value: before }, after: { value: result.value } });
