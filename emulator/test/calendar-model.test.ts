@@ -88,6 +88,52 @@ describe('calendarView delta paging', () => {
   });
 });
 
+describe('calendarView delta with series', () => {
+  const from = Date.parse('2026-03-01T00:00:00Z');
+  const to = Date.parse('2026-04-01T00:00:00Z');
+  const weekly = (startDate: string, day: string) => ({
+    pattern: { type: 'weekly', interval: 1, daysOfWeek: [day] },
+    range: { type: 'numbered', startDate, numberOfOccurrences: 3 },
+  });
+
+  function syncAll(s: ReturnType<typeof setup>) {
+    const first = deltaPage(s.cal, s.folder, initialToken(s.user, s.cal, s.folder, from, to), 100);
+    return { ids: ids(first.entries), next: first.next };
+  }
+
+  it('removes the occurrences a client holds when the series moves, and lists the new ones', () => {
+    const s = setup();
+    const ev = s.add('Surgery', '2026-03-02T10:00:00', '2026-03-02T11:00:00', { recurrence: weekly('2026-03-02', 'monday') });
+    const before = syncAll(s);
+    expect(before.ids).toHaveLength(3);
+    applyEventInput(ev, {
+      start: { dateTime: '2026-03-03T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-03-03T11:00:00', timeZone: 'UTC' },
+      recurrence: weekly('2026-03-03', 'tuesday'),
+    }, false);
+    eventChanged(s.user, ev, '2026-01-02T00:00:00Z', s.emit);
+    const after = deltaPage(s.cal, s.folder, before.next, 100);
+    const removed = ids(after.entries).filter((x) => x.startsWith('-')).map((x) => x.slice(1));
+    const added = ids(after.entries).filter((x) => !x.startsWith('-'));
+    expect(removed.sort()).toEqual([...before.ids].sort());
+    expect(added).toEqual([`${ev.id}_20260303`, `${ev.id}_20260310`, `${ev.id}_20260317`]);
+  });
+
+  it('removes the single instance when it becomes a series, and every occurrence when the series is deleted', () => {
+    const s = setup();
+    const ev = s.add('Visit', '2026-03-02T10:00:00', '2026-03-02T11:00:00');
+    const round1 = syncAll(s);
+    expect(round1.ids).toEqual([ev.id]);
+    applyEventInput(ev, { recurrence: weekly('2026-03-02', 'monday') }, false);
+    eventChanged(s.user, ev, '2026-01-02T00:00:00Z', s.emit);
+    const round2 = deltaPage(s.cal, s.folder, round1.next, 100);
+    expect(ids(round2.entries)).toEqual([`-${ev.id}`, `${ev.id}_20260302`, `${ev.id}_20260309`, `${ev.id}_20260316`]);
+    removeEvent(s.user, ev, s.emit);
+    const round3 = deltaPage(s.cal, s.folder, round2.next, 100);
+    expect(ids(round3.entries).sort()).toEqual([`-${ev.id}`, `-${ev.id}_20260302`, `-${ev.id}_20260309`, `-${ev.id}_20260316`].sort());
+  });
+});
+
 describe('recurrence expansion', () => {
   it('keeps a weekly 10:00 London series at 10:00 local across the March change', () => {
     const { user, folder, emit } = setup();

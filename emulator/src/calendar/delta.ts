@@ -14,7 +14,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GraphError } from '../contracts.ts';
 import type { EmulatorState, UserState } from '../contracts.ts';
 import type { CalendarFolder, CalendarState } from './model.ts';
+import { shapeAt } from './store.ts';
 import { itemsOfEvent, type ViewItem } from './view.ts';
+import type { StoredEvent } from './model.ts';
 
 export interface DeltaToken {
   v: 1;
@@ -33,6 +35,8 @@ export interface DeltaToken {
   to?: number;
   /** 'c': last log seq processed; 'i': last id returned */
   after: number | string;
+  /** 'c': the seq the client had synced to when this round began */
+  f?: number;
 }
 
 function moduleSecret(state: EmulatorState): Buffer {
@@ -143,27 +147,41 @@ function firstAfter(log: CalendarFolder['log'], after: number): number {
   return lo;
 }
 
+/** Ids of the view items a client synced up to `seq` holds for this event. */
+function idsSeenAt(ev: StoredEvent, seq: number, fromMs: number, toMs: number): string[] {
+  const shape = shapeAt(ev, seq);
+  if (!shape) return [];
+  return itemsOfEvent({ ...ev, ...shape, deleted: false }, fromMs, toMs).map((i) => i.id);
+}
+
 function changesPage(cal: CalendarState, folder: CalendarFolder, t: DeltaToken, pageSize: number): DeltaPage {
   const roundEnd = t.to ?? folder.seq;
+  const roundStart = t.f ?? Number(t.after);
   let cursor = Number(t.after);
   const entries: DeltaEntry[] = [];
   for (let i = firstAfter(folder.log, cursor); i < folder.log.length; i++) {
     const entry = folder.log[i]!;
     if (entry.seq > roundEnd) break;
     if (entries.length >= pageSize) {
-      return { entries, next: { ...t, to: roundEnd, after: cursor }, done: false };
+      return { entries, next: { ...t, to: roundEnd, after: cursor, f: roundStart }, done: false };
     }
     cursor = entry.seq;
     const ev = cal.events[entry.id];
     // Only an event's latest change counts; a change after the round's end is the next round's.
     if (!ev || ev.seq !== entry.seq) continue;
-    if (ev.deleted) {
+    const now = ev.deleted ? [] : itemsOfEvent(ev, t.s, t.e);
+    const nowIds = new Set(now.map((x) => x.id));
+    // Occurrences the client holds that no longer exist (series moved, re-patterned, deleted).
+    for (const id of idsSeenAt(ev, roundStart, t.s, t.e)) {
+      if (!nowIds.has(id) && id !== ev.id) entries.push({ kind: 'removed', id });
+    }
+    if (now.length === 0) {
+      // Deleted, or outside the window now: both are "@removed deleted", as the docs warn.
       entries.push({ kind: 'removed', id: ev.id });
       continue;
     }
-    const items = itemsOfEvent(ev, t.s, t.e);
-    if (items.length === 0) entries.push({ kind: 'removed', id: ev.id });
-    else for (const item of items) entries.push({ kind: 'item', item });
+    if (!nowIds.has(ev.id) && idsSeenAt(ev, roundStart, t.s, t.e).includes(ev.id)) entries.push({ kind: 'removed', id: ev.id });
+    for (const item of now) entries.push({ kind: 'item', item });
   }
-  return { entries, next: { ...t, to: undefined, after: roundEnd }, done: true };
+  return { entries, next: { ...t, to: undefined, after: roundEnd, f: undefined }, done: true };
 }

@@ -36,6 +36,9 @@ export interface StoredEvent {
   seq: number;
   /** Tombstone: kept (without content) so calendarView delta can report `@removed`. */
   deleted?: boolean;
+  /** Recent shapes (time and recurrence) by the seq they took effect at, newest last: lets delta
+   *  work out which occurrences a client saw before a series moved or changed pattern. */
+  history?: EventShape[];
   changeKey: string;
   createdDateTime: string;
   lastModifiedDateTime: string;
@@ -68,6 +71,14 @@ export interface StoredEvent {
   recurrence: PatternedRecurrence | null;
   singleValueExtendedProperties: ExtendedProperty[];
   multiValueExtendedProperties: { id: string; value: string[] }[];
+}
+
+export interface EventShape {
+  seq: number;
+  startMs: number;
+  endMs: number;
+  recurrence: PatternedRecurrence | null;
+  originalStartTimeZone: string;
 }
 
 export interface CalendarFolder {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChangeEvent, UserState } from '../contracts.ts';
 import { newChangeKey, newImmutableId } from '../ids.ts';
-import type { CalendarFolder, CalendarState, StoredEvent } from './model.ts';
+import type { CalendarFolder, CalendarState, EventShape, StoredEvent } from './model.ts';
 
 type Emit = (c: ChangeEvent) => void;
 
@@ -43,6 +43,26 @@ export function newICalUId(): string {
   return '040000008200E00074C5B7101A82E00800000000' + randomBytes(24).toString('hex').toUpperCase();
 }
 
+/** How many past shapes an event keeps (older delta tokens lose occurrence-level removals). */
+const HISTORY = 8;
+
+function recordShape(ev: StoredEvent): void {
+  const shape: EventShape = { seq: ev.seq, startMs: ev.startMs, endMs: ev.endMs, recurrence: ev.recurrence, originalStartTimeZone: ev.originalStartTimeZone };
+  const h = (ev.history ??= []);
+  const last = h[h.length - 1];
+  if (last && last.startMs === shape.startMs && last.endMs === shape.endMs && last.originalStartTimeZone === shape.originalStartTimeZone
+    && JSON.stringify(last.recurrence) === JSON.stringify(shape.recurrence)) return;
+  h.push(structuredClone(shape));
+  if (h.length > HISTORY) h.splice(0, h.length - HISTORY);
+}
+
+/** The event's shape as a client that synced up to `seq` saw it (undefined: created later or forgotten). */
+export function shapeAt(ev: StoredEvent, seq: number): EventShape | undefined {
+  const h = ev.history ?? [];
+  for (let i = h.length - 1; i >= 0; i--) if (h[i]!.seq <= seq) return h[i];
+  return undefined;
+}
+
 function logChange(folder: CalendarFolder, ev: StoredEvent): void {
   ev.seq = ++folder.seq;
   folder.log.push({ seq: ev.seq, id: ev.id });
@@ -64,6 +84,7 @@ export function insertEvent(user: UserState, folder: CalendarFolder, ev: StoredE
   cal.events[ev.id] = ev;
   if (ev.transactionId) cal.transactionIds[ev.transactionId] = ev.id;
   logChange(folder, ev);
+  recordShape(ev);
   emit({ userId: user.id, resource: 'events', folderId: folder.id, id: ev.id, changeType: 'created', byOwner });
   return ev;
 }
@@ -74,6 +95,7 @@ export function eventChanged(user: UserState, ev: StoredEvent, nowIso: string, e
   ev.changeKey = newChangeKey();
   ev.lastModifiedDateTime = nowIso;
   if (folder) logChange(folder, ev);
+  recordShape(ev);
   emit({ userId: user.id, resource: 'events', folderId: ev.calendarId, id: ev.id, changeType: 'updated', byOwner });
 }
 
@@ -82,7 +104,10 @@ export function removeEvent(user: UserState, ev: StoredEvent, emit: Emit, byOwne
   const cal = calendarOf(user);
   const folder = cal.calendars[ev.calendarId];
   if (ev.transactionId && cal.transactionIds[ev.transactionId] === ev.id) delete cal.transactionIds[ev.transactionId];
-  const tomb = { id: ev.id, calendarId: ev.calendarId, seq: ev.seq, deleted: true, startMs: ev.startMs, endMs: ev.endMs } as StoredEvent;
+  const tomb = {
+    id: ev.id, calendarId: ev.calendarId, seq: ev.seq, deleted: true, startMs: ev.startMs, endMs: ev.endMs,
+    recurrence: ev.recurrence, originalStartTimeZone: ev.originalStartTimeZone, history: ev.history,
+  } as StoredEvent;
   cal.events[ev.id] = tomb;
   if (folder) logChange(folder, tomb);
   emit({ userId: user.id, resource: 'events', folderId: ev.calendarId, id: ev.id, changeType: 'deleted', byOwner });
