@@ -60,6 +60,12 @@ try {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // `npx graph-emulator` puts npm and a shell between the caller and us; npm ends on SIGTERM
+  // without passing it on. When our launcher goes away we are re-parented: stop then too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('launcher exited');
+  }, 500).unref();
 } catch (e) {
   process.stderr.write(`graph-emulator: ${(e as Error).message}\n`);
   process.exit(1);
