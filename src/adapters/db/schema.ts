@@ -104,6 +104,118 @@ export interface AuditEventRow {
   source_ip: string | null;
 }
 
+// ── Appointments (migration 0004) ──
+export interface ProductAreaRow {
+  code: string;
+  name: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentReasonProductAreaRow {
+  reason_code: string;
+  product_area_code: string;
+}
+
+export interface AppointmentDiaryRow {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  product_area_code: string;
+  owner: string | null;
+  time_zone: Generated<string>;
+  external_calendar: Generated<'NONE' | 'OUTLOOK365'>;
+  calendar_address: string | null;
+  outlook_old_events: Generated<'remove' | 'leave'>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AppointmentSlotPatternRow {
+  id: Generated<number>;
+  diary_id: number;
+  weekdays: number[];
+  start_time: string;
+  end_time: string;
+  slot_minutes: number;
+  units: number;
+  valid_from: ColumnType<string, string, string>;
+  valid_to: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentSlotExceptionRow {
+  diary_id: number;
+  day: ColumnType<string, string, string>;
+  reason: string;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentSlotRow {
+  id: Generated<number>;
+  diary_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  units: number;
+  booked: Generated<number>;
+}
+
+export interface BookingRow {
+  id: Generated<number>;
+  ref: Generated<number>;
+  diary_id: number;
+  slot_id: number;
+  status: 'BOOKED' | 'MOVED' | 'CAN' | 'COMPLETED';
+  reason_code: string | null;
+  who: string;
+  location: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  created_by: string;
+  updated_at: Generated<Date>;
+  outlook_calendar: string | null;
+  outlook_event_id: string | null;
+  outlook_change_key: string | null;
+  outlook_start: NullableTimestamp;
+  outlook_end: NullableTimestamp;
+  outlook_txn: string | null;
+  outlook_generation: Generated<number>;
+  outlook_synced_at: NullableTimestamp;
+  outlook_state: Generated<'none' | 'pending' | 'synced' | 'failed' | 'dead' | 'held'>;
+  outlook_error: string | null;
+  outlook_claim: string | null;
+  outlook_claimed_until: NullableTimestamp;
+}
+
+export interface BookingHistoryRow {
+  id: Generated<number>;
+  booking_id: number;
+  at: Generated<Date>;
+  actor: string;
+  source: 'housing' | 'outlook' | 'system';
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  from_start: NullableTimestamp;
+  to_start: NullableTimestamp;
+  reason_code: string | null;
+  note: string | null;
+}
+
+export interface CalendarOutboxRow {
+  id: Generated<number>;
+  booking_id: number;
+  change: string;
+  status: Generated<'pending' | 'done' | 'dead'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  done_at: NullableTimestamp;
+}
+
 // ── Task Manager and inbound email (issue 5) ──
 export interface TmWorkflowRow {
   code: string;
@@ -242,116 +354,56 @@ export interface InboundAttachmentRow {
   created_at: Timestamp;
 }
 
-// ── Appointments (migration 0004) ──
-export interface ProductAreaRow {
-  code: string;
-  name: string;
-  active: Generated<boolean>;
-  created_at: Generated<Date>;
-}
-
-export interface AppointmentReasonProductAreaRow {
-  reason_code: string;
-  product_area_code: string;
-}
-
-export interface AppointmentDiaryRow {
-  id: Generated<number>;
-  code: string;
-  name: string;
-  product_area_code: string;
-  owner: string | null;
-  time_zone: Generated<string>;
-  external_calendar: Generated<'NONE' | 'OUTLOOK365'>;
-  calendar_address: string | null;
-  outlook_old_events: Generated<'remove' | 'leave'>;
-  active: Generated<boolean>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-export interface AppointmentSlotPatternRow {
-  id: Generated<number>;
-  diary_id: number;
-  weekdays: number[];
-  start_time: string;
-  end_time: string;
-  slot_minutes: number;
-  units: number;
-  valid_from: ColumnType<string, string, string>;
-  valid_to: ColumnType<string | null, string | null | undefined, string | null>;
-  created_at: Generated<Date>;
-}
-
-export interface AppointmentSlotExceptionRow {
-  diary_id: number;
-  day: ColumnType<string, string, string>;
-  reason: string;
-  created_at: Generated<Date>;
-}
-
-export interface AppointmentSlotRow {
-  id: Generated<number>;
-  diary_id: number;
-  starts_at: Timestamp;
-  ends_at: Timestamp;
-  units: number;
-  booked: Generated<number>;
-}
-
-export interface BookingRow {
-  id: Generated<number>;
-  ref: Generated<number>;
-  diary_id: number;
-  slot_id: number;
-  status: 'BOOKED' | 'MOVED' | 'CAN' | 'COMPLETED';
-  reason_code: string | null;
-  who: string;
-  location: string | null;
-  notes: string | null;
-  version: Generated<number>;
-  created_at: Generated<Date>;
-  created_by: string;
-  updated_at: Generated<Date>;
-  outlook_calendar: string | null;
-  outlook_event_id: string | null;
-  outlook_change_key: string | null;
-  outlook_start: NullableTimestamp;
-  outlook_end: NullableTimestamp;
-  outlook_txn: string | null;
-  outlook_generation: Generated<number>;
-  outlook_synced_at: NullableTimestamp;
-  outlook_state: Generated<'none' | 'pending' | 'synced' | 'failed' | 'dead' | 'held'>;
-  outlook_error: string | null;
-  outlook_claim: string | null;
-  outlook_claimed_until: NullableTimestamp;
-}
-
-export interface BookingHistoryRow {
-  id: Generated<number>;
-  booking_id: number;
-  at: Generated<Date>;
-  actor: string;
-  source: 'housing' | 'outlook' | 'system';
-  action: string;
-  from_status: string | null;
-  to_status: string | null;
-  from_start: NullableTimestamp;
-  to_start: NullableTimestamp;
-  reason_code: string | null;
-  note: string | null;
-}
-
-export interface CalendarOutboxRow {
-  id: Generated<number>;
-  booking_id: number;
-  change: string;
-  status: Generated<'pending' | 'done' | 'dead'>;
-  attempts: Generated<number>;
-  next_attempt_at: Generated<Date>;
+export interface InboxSyncStateRow {
+  inbox: string;
+  mailbox: string;
+  enabled_at: Timestamp;
+  poll_enabled: Generated<boolean>;
+  after_import: Generated<'mark_read' | 'move' | 'leave'>;
+  move_folder: string | null;
+  cursor: string | null;
+  cursor_saved_at: NullableTimestamp;
+  cursor_partial: Generated<boolean>;
+  backfill_days: number | null;
+  backfill_seen: Generated<number>;
+  backfill_imported: Generated<number>;
+  full_resyncs: Generated<number>;
+  last_run_at: NullableTimestamp;
+  last_run_ok: boolean | null;
   last_error: string | null;
-  created_at: Generated<Date>;
-  done_at: NullableTimestamp;
+  last_items: number | null;
+  last_skipped_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface InboxRunRow {
+  id: Generated<number>;
+  inbox: string;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  ok: boolean | null;
+  imported: Generated<number>;
+  duplicates: Generated<number>;
+  parked: Generated<number>;
+  graph_requests: Generated<number>;
+  full_resync: Generated<boolean>;
+  error: string | null;
+}
+
+export interface InboundParkedRow {
+  id: Generated<number>;
+  inbox: string;
+  mailbox: string;
+  graph_id: string;
+  subject: string | null;
+  reason: string;
+  raw_source: Buffer | null;
+  attempts: Generated<number>;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  status: Generated<'parked' | 'replayed' | 'dismissed'>;
+  resolved_at: NullableTimestamp;
+  resolved_by: string | null;
 }
 
 export interface Database {
@@ -386,4 +438,7 @@ export interface Database {
   tm_task_history: TmTaskHistoryRow;
   inbound_emails: InboundEmailRow;
   inbound_attachments: InboundAttachmentRow;
+  inbox_sync_state: InboxSyncStateRow;
+  inbox_runs: InboxRunRow;
+  inbound_parked: InboundParkedRow;
 }

@@ -3,11 +3,13 @@ import * as m0006 from './0006_audit.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0004 from './0004_appointments.ts';
 import * as m0003 from './0003_task_manager.ts';
+import * as m0005 from './0005_inbound_email.ts';
 
 // Forward-only, numbered. Add new migrations here in order; never edit one that has shipped.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0004_appointments': m0004,
   '0003_task_manager': m0003,
+  '0005_inbound_email': m0005,
   '0006_audit': m0006,
 };

@@ -1,0 +1,28 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where attachment bytes live, addressed by their SHA-256. The filesystem store is the default; an
+ * object store (S3, Azure Blob) implements the same interface. Content is streamed in and out:
+ * a 150 MB attachment never sits whole in memory.
+ */
+export interface BlobStore {
+  /**
+   * Streams `source` to a staging area while hashing it, keeping the first `headBytes` for type checks.
+   * Stops reading past `maxBytes` (the result is then `tooLarge`, with the bytes seen so far).
+   * Nothing is visible until `commit()`; `discard()` drops the staged copy.
+   */
+  stage(source: Readable, opts: { maxBytes: number; headBytes?: number }): Promise<StagedBlob>;
+  open(sha256: string): Promise<Readable>;
+  has(sha256: string): Promise<boolean>;
+}
+
+export interface StagedBlob {
+  sha256: string;
+  size: number;
+  head: Buffer;
+  tooLarge: boolean;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+export class BlobNotFound extends Error {}

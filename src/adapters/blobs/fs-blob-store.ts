@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { BlobNotFound, type BlobStore, type StagedBlob } from './blob-store.ts';
+
+/** Blobs under <dataDir>/blobs/ab/cd/<sha256>; staging files under <dataDir>/blobs/tmp. Same filesystem, so commit is a rename. */
+export function createFsBlobStore(root: string): BlobStore {
+  const tmpDir = path.join(root, 'tmp');
+  const finalPath = (sha: string) => path.join(root, sha.slice(0, 2), sha.slice(2, 4), sha);
+  const valid = (sha: string) => /^[0-9a-f]{64}$/.test(sha);
+
+  return {
+    async stage(source, opts): Promise<StagedBlob> {
+      await mkdir(tmpDir, { recursive: true });
+      const tmp = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+      const hash = createHash('sha256');
+      const headBytes = opts.headBytes ?? 4096;
+      const headParts: Buffer[] = [];
+      let headLen = 0;
+      let size = 0;
+      let tooLarge = false;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (size > opts.maxBytes) {
+            tooLarge = true;
+            // Stop here: the rest is never read. pipeline() then tears the source down.
+            return cb(new TooLarge());
+          }
+          if (headLen < headBytes) {
+            const part = chunk.subarray(0, headBytes - headLen);
+            headParts.push(Buffer.from(part));
+            headLen += part.length;
+          }
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      try {
+        await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx' }));
+      } catch (err) {
+        if (!(err instanceof TooLarge)) {
+          await rm(tmp, { force: true });
+          throw err;
+        }
+        await rm(tmp, { force: true });
+      }
+      const sha256 = hash.digest('hex');
+      const head = Buffer.concat(headParts);
+      let done = false;
+      return {
+        sha256,
+        size,
+        head,
+        tooLarge,
+        async commit() {
+          if (tooLarge) throw new Error('a blob over its size limit cannot be committed');
+          if (done) return;
+          done = true;
+          const dest = finalPath(sha256);
+          await mkdir(path.dirname(dest), { recursive: true });
+          // Same content, same name: an existing blob is already right.
+          await rename(tmp, dest);
+        },
+        async discard() {
+          done = true;
+          await rm(tmp, { force: true });
+        },
+      };
+    },
+
+    async open(sha256: string): Promise<Readable> {
+      if (!valid(sha256)) throw new BlobNotFound(sha256);
+      const p = finalPath(sha256);
+      try {
+        await access(p);
+      } catch {
+        throw new BlobNotFound(sha256);
+      }
+      return createReadStream(p);
+    },
+
+    async has(sha256: string): Promise<boolean> {
+      if (!valid(sha256)) return false;
+      return access(finalPath(sha256)).then(() => true, () => false);
+    },
+  };
+}
+
+class TooLarge extends Error {}
