@@ -20,6 +20,10 @@ const toPrincipal = (u: User): Principal => ({ kind: 'user', id: u.id, username:
 export async function signIn(ctx: AppContext, usernameIn: string, password: string, from: { ip?: string } = {}): Promise<{ sessionToken: string; csrfToken: string; user: Principal; mustChangePassword: boolean }> {
   const username = usernameIn.trim().toLowerCase();
   const u = await selectUserBy(ctx.db, { username });
+  if (!(await localSignInEnabled(ctx))) {
+    throw new AppError('forbidden', 'Password sign-in is switched off here: use "Sign in with Microsoft"');
+  }
+  await refuseWhenLockedOut(ctx, username, from.ip);
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = u?.passwordHash ? await verify(u.passwordHash, password) : (await verify(await decoyHash, password), false);
   if (!u || !ok || !u.active) {
@@ -27,16 +31,66 @@ export async function signIn(ctx: AppContext, usernameIn: string, password: stri
     await recordAudit(ctx.db, { username: username.slice(0, 64) || '(blank)', ip: from.ip }, { action: 'signin.failed', entityType: 'session', summary: `Sign-in refused for ${username.slice(0, 64) || '(blank)'}` });
     throw new AppError('unauthenticated', 'The username or password is not right');
   }
+  const { sessionToken, csrfToken } = await createSession(ctx, u.id);
+  ctx.logger.info({ user: u.username }, 'signed in');
+  await recordAudit(ctx.db, { username: u.username, ip: from.ip }, { action: 'signin', entityType: 'session', entityId: u.id, summary: `${u.username} signed in with a local password` });
+  return { sessionToken, csrfToken, user: toPrincipal(u), mustChangePassword: u.mustChangePassword };
+}
+
+/** A new session for a user who has proved who they are (password or Microsoft). */
+export async function createSession(ctx: AppContext, userId: number): Promise<{ sessionToken: string; csrfToken: string }> {
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   await ctx.db
     .insertInto('sessions')
-    .values({ id: sha256(sessionToken), user_id: u.id, csrf_token: csrfToken, expires_at: new Date(ctx.now().getTime() + SESSION_ABSOLUTE_MS) })
+    .values({ id: sha256(sessionToken), user_id: userId, csrf_token: csrfToken, expires_at: new Date(ctx.now().getTime() + SESSION_ABSOLUTE_MS) })
     .execute();
-  await updateUserRow(ctx.db, u.id, { last_sign_in_at: ctx.now() });
-  ctx.logger.info({ user: u.username }, 'signed in');
-  await recordAudit(ctx.db, { username: u.username, ip: from.ip }, { action: 'signin', entityType: 'session', entityId: u.id, summary: `${u.username} signed in with a local password` });
-  return { sessionToken, csrfToken, user: toPrincipal(u), mustChangePassword: u.mustChangePassword };
+  await updateUserRow(ctx.db, userId, { last_sign_in_at: ctx.now() });
+  return { sessionToken, csrfToken };
+}
+
+// Rate limit: after 5 refused attempts for one username, or 30 from one address, within 15 minutes,
+// further attempts are refused without checking the password. The message is the same whether or
+// not the account exists, so it reveals nothing an attacker did not already know.
+const LOCKOUT_WINDOW_MS = 15 * 60_000;
+const LOCKOUT_PER_USER = 5;
+const LOCKOUT_PER_ADDRESS = 30;
+export const LOCKOUT_MESSAGE = 'Too many sign-in attempts. Wait 15 minutes, then try again.';
+
+async function refuseWhenLockedOut(ctx: AppContext, username: string, ip: string | undefined): Promise<void> {
+  const since = new Date(ctx.now().getTime() - LOCKOUT_WINDOW_MS);
+  const count = async (column: 'actor' | 'source_ip', value: string) =>
+    Number(
+      (
+        await ctx.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('action', '=', 'signin.failed')
+          .where(column, '=', value)
+          .where('at', '>', since)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  if ((await count('actor', username || '(blank)')) >= LOCKOUT_PER_USER || (ip && (await count('source_ip', ip)) >= LOCKOUT_PER_ADDRESS)) {
+    ctx.logger.warn({ username: username.slice(0, 64), ip }, 'sign-in refused: locked out');
+    throw new AppError('unauthenticated', LOCKOUT_MESSAGE);
+  }
+}
+
+/** Whether staff may sign in with a local password (an admin can switch it off once Microsoft sign-in works). */
+export async function localSignInEnabled(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.db.selectFrom('app_settings').select('value').where('key', '=', 'local_signin').executeTakeFirst();
+  return row?.value !== 'off';
+}
+
+export async function setLocalSignIn(ctx: AppContext, actor: Actor, enabled: boolean): Promise<void> {
+  const value = enabled ? 'on' : 'off';
+  await ctx.db
+    .insertInto('app_settings')
+    .values({ key: 'local_signin', value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date() }))
+    .execute();
+  await recordAudit(ctx.db, actor, { action: 'setting.local_signin', entityType: 'setting', entityId: 'local_signin', summary: `Password sign-in switched ${value}`, after: { value } });
 }
 
 export async function resolveSession(ctx: AppContext, sessionToken: string): Promise<{ user: Principal; csrfToken: string } | null> {

@@ -41,6 +41,8 @@ export interface AppContext {
    * through it; pass `{ db: … }` send options to enqueue inside the caller's transaction.
    */
   boss?: PgBoss;
+  /** Staff sign-in with Microsoft (OpenID Connect): the tenant's, or the emulator's in demo mode. */
+  staffSignIn?: import('../adapters/identity/oidc.ts').OidcSettings;
 }
 
 export const SYSTEM_ACTOR: Actor = { username: 'system' };

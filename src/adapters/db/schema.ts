@@ -52,6 +52,7 @@ export interface UserRow {
   must_change_password: Generated<boolean>;
   created_at: Timestamp;
   last_sign_in_at: NullableTimestamp;
+  entra_oid: string | null;
 }
 
 export interface TeamRow {
@@ -406,7 +407,25 @@ export interface InboundParkedRow {
   resolved_by: string | null;
 }
 
+export interface EntraGroupMappingRow {
+  id: Generated<number>;
+  group_id: string;
+  role: string | null;
+  team_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface OidcPendingRow {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  next_path: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  entra_group_mappings: EntraGroupMappingRow;
+  oidc_pending: OidcPendingRow;
   audit_events: AuditEventRow;
   system_parameters: SystemParameterRow;
   frv_values: FrvValueRow;

@@ -4,9 +4,10 @@ import { licenceCommand } from './commands/licence.ts';
 import { teamsCommand, usersCommand } from './commands/users.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { migrateCommand, startCommand } from './commands/start.ts';
+import { signinCommand } from './commands/signin.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand];
+const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');

@@ -25,6 +25,8 @@ import { registerSetupIndex } from './pages/setup.tsx';
 import { registerSignInPages } from './pages/sign-in.tsx';
 import { registerUserPages } from './pages/users.tsx';
 import { registerAuditPages } from './pages/audit.tsx';
+import { registerMicrosoftSignIn } from './pages/microsoft-sign-in.tsx';
+import { registerSignInSettingsPages } from './pages/sign-in-settings.tsx';
 import { registerAuditApi } from './api/audit.ts';
 
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
@@ -77,6 +79,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerFrvPages(app, ctx);
   registerUserPages(app, ctx);
   registerAuditPages(app, ctx);
+  registerMicrosoftSignIn(app, ctx);
+  registerSignInSettingsPages(app, ctx);
 
   const api = new ApiCatalogue();
   registerParameterApi(app, ctx, api);

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import * as m0007 from './0007_entra_signin.ts';
 import * as m0006 from './0006_audit.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0004 from './0004_appointments.ts';
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_task_manager': m0003,
   '0005_inbound_email': m0005,
   '0006_audit': m0006,
+  '0007_entra_signin': m0007,
 };

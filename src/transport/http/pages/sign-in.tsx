@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { signIn, signOut } from '../../../app/auth.ts';
+import { LOCKOUT_MESSAGE, localSignInEnabled, signIn, signOut } from '../../../app/auth.ts';
+import { microsoftSignInAvailable } from '../../../app/entra-signin.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { SESSION_COOKIE, constantTimeEqual, isSecureRequest } from '../auth.ts';
@@ -23,13 +24,24 @@ const SignInForm = z.object({
 });
 
 
-function SignInPage(props: { page: ReturnType<typeof pageInfo>; token: string; next: string; username?: string; errors: FieldErrors }): JSX.Element {
+function SignInPage(props: { page: ReturnType<typeof pageInfo>; token: string; next: string; username?: string; errors: FieldErrors; microsoft: boolean; local: boolean }): JSX.Element {
   return (
     <Layout page={props.page}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-one-half">
           <ErrorSummary errors={props.errors} />
           <h1 class="govuk-heading-l">Sign in to housing365</h1>
+          {props.microsoft ? (
+            <>
+              <a href={`/sign-in/microsoft?next=${encodeURIComponent(props.next)}`} role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button">
+                Sign in with Microsoft
+              </a>
+              {props.local ? <p class="govuk-body">Or sign in with your housing365 username and password.</p> : ''}
+            </>
+          ) : (
+            ''
+          )}
+          {props.local ? (
           <form method="post" action="/sign-in" novalidate>
             <input type="hidden" name="_csrf" value={props.token} />
             <input type="hidden" name="next" value={props.next} />
@@ -39,6 +51,9 @@ function SignInPage(props: { page: ReturnType<typeof pageInfo>; token: string; n
               Sign in
             </button>
           </form>
+          ) : (
+            ''
+          )}
         </div>
       </div>
     </Layout>
@@ -46,12 +61,13 @@ function SignInPage(props: { page: ReturnType<typeof pageInfo>; token: string; n
 }
 
 export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void {
-  const render = (request: FastifyRequest, reply: FastifyReply, opts: { next: string; username?: string; errors?: FieldErrors; status?: number }) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, opts: { next: string; username?: string; errors?: FieldErrors; status?: number }) => {
     const token = randomBytes(24).toString('base64url');
     reply.setCookie(SIGN_IN_COOKIE, token, { path: '/sign-in', httpOnly: true, sameSite: 'strict', secure: isSecureRequest(ctx, request) });
     const errors = opts.errors ?? {};
     const page = { ...pageInfo(ctx, request, 'Sign in', null, Object.keys(errors).length > 0), principal: null, csrfToken: null };
-    return sendPage(reply, <SignInPage page={page} token={token} next={opts.next} username={opts.username} errors={errors} />, opts.status);
+    const local = await localSignInEnabled(ctx);
+    return sendPage(reply, <SignInPage page={page} token={token} next={opts.next} username={opts.username} errors={errors} microsoft={microsoftSignInAvailable(ctx)} local={local} />, opts.status);
   };
 
   app.get('/sign-in', async (request, reply) => {
@@ -79,9 +95,11 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
       if (mustChangePassword) return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(next)}`, 303);
       return reply.redirect(next, 303);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'unauthenticated') throw err;
-      // The same words whether the username or the password was wrong.
-      return render(request, reply, { next, username: form.username, errors: { username: 'The username or password is not right' }, status: 401 });
+      if (!(err instanceof AppError) || (err.code !== 'unauthenticated' && err.code !== 'forbidden')) throw err;
+      // The same words whether the username or the password was wrong; the lockout message is the same
+      // whether or not the account exists.
+      const message = err.message === LOCKOUT_MESSAGE || err.code === 'forbidden' ? err.message : 'The username or password is not right';
+      return render(request, reply, { next, username: form.username, errors: { username: message }, status: err.code === 'forbidden' ? 403 : 401 });
     }
   });
 
