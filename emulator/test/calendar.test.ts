@@ -47,8 +47,9 @@ describe('events', () => {
     const second = await client.api(`/users/${upn}/events`).post(body);
     expect(second.id).toBe(first.id);
     expect(second.transactionId).toBe('booking-771-create');
-    const found = await client.api(`/users/${upn}/events`).filter("subject eq 'Tenancy visit'").get();
+    const found = await client.api(`/users/${upn}/events`).filter("subject eq 'Tenancy visit'").count(true).get();
     expect(found.value).toHaveLength(1);
+    expect(found['@odata.count']).toBe(1);
   });
 
   it('returns the Graph event shape, changes changeKey on PATCH, and 404s after DELETE', async () => {

@@ -9,7 +9,7 @@ import type { CalendarState, StoredEvent } from './model.ts';
 import { parseOccurrenceId, expandOccurrences } from './recurrence.ts';
 import { renderEvent, type RenderOptions } from './render.ts';
 import {
-  calendarFolder, contextUrl, matchesFilter, nextSkipLink, parseFilterParam, parseTopSkip, renderOptions, sortItems, userOf,
+  calendarFolder, contextUrl, matchesFilter, wantsCount, nextSkipLink, parseFilterParam, parseTopSkip, renderOptions, sortItems, userOf,
 } from './request.ts';
 import { calendarOf, eventChanged, findEvent, insertEvent, newEventId, newICalUId, removeEvent } from './store.ts';
 import { parseWindow } from './view.ts';
@@ -62,6 +62,7 @@ export function listEvents(ctx: RouteContext): RouteResult {
     '@odata.context': contextUrl(ctx, `users('${user.id}')/events`),
     value: page.map((x) => renderEvent(x.ev, user, o)),
   };
+  if (wantsCount(ctx)) body['@odata.count'] = items.length;
   if (skip + top < items.length) body['@odata.nextLink'] = nextSkipLink(ctx, skip + top);
   return { status: 200, body };
 }

@@ -60,6 +60,11 @@ export function parseTopSkip(q: URLSearchParams, defaultTop = 10): { top: number
   return { top: Math.min(top, 1000), skip };
 }
 
+/** `$count=true` adds `@odata.count` (the total before paging). */
+export function wantsCount(ctx: RouteContext): boolean {
+  return (queryParam(ctx.query, '$count') ?? '').toLowerCase() === 'true';
+}
+
 export function parseFilterParam(q: URLSearchParams): FilterNode | undefined {
   const raw = queryParam(q, '$filter');
   if (!raw) return undefined;

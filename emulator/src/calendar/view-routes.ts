@@ -6,7 +6,7 @@ import { checkToken, decodeToken, deltaPage, encodeToken, initialToken, type Del
 import type { CalendarFolder } from './model.ts';
 import { renderEvent } from './render.ts';
 import {
-  bodyType, calendarFolder, contextUrl, encodePath, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
+  bodyType, calendarFolder, contextUrl, encodePath, wantsCount, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
   queryParam, renderOptions, sortItems, userOf,
 } from './request.ts';
 import { calendarOf, newCalendarFolder } from './store.ts';
@@ -26,6 +26,7 @@ export function listCalendarView(ctx: RouteContext): RouteResult {
     '@odata.context': contextUrl(ctx, `users('${user.id}')/calendarView`),
     value: page.map((it) => renderEvent(it.ev, user, { ...o, occurrence: it.occurrence })),
   };
+  if (wantsCount(ctx)) body['@odata.count'] = items.length;
   if (skip + top < items.length) body['@odata.nextLink'] = nextSkipLink(ctx, skip + top);
   return { status: 200, body };
 }
