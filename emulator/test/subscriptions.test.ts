@@ -252,6 +252,38 @@ describe('delivery', () => {
     expect(log.map((d: { ok: boolean }) => d.ok)).toEqual([false, false, true]);
   });
 
+  it('treats a receiver slower than the delivery timeout as failed and retries', async () => {
+    // Graph's limit is 3 s; shrink it so the test stays quick.
+    await admin('POST', '/subscriptions/config', { timeoutMs: 300 });
+    try {
+      const { r, url } = await receiver();
+      let calls = 0;
+      r.respond = (_x, res) => {
+        calls++;
+        setTimeout(() => {
+          res.writeHead(202);
+          res.end();
+        }, calls === 1 ? 900 : 0);
+      };
+      await client.api('/subscriptions').post({ changeType: 'created', notificationUrl: url, resource: `users/${upn}/events`, expirationDateTime: inMinutes(60), clientState: 'slow' });
+      const created = await client.api(`/users/${upn}/events`).post(event('Slow receiver'));
+      const posts = () => r.received.filter((x) => x.body.includes(created.id));
+      for (let i = 0; i < 200 && posts().length < 2; i++) await new Promise((res) => setTimeout(res, 25));
+      expect(posts().length).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < 200; i++) {
+        const log = (await admin('GET', '/subscriptions/deliveries')).body.value.filter((d: { url: string; kind: string }) => d.url === url && d.kind === 'change');
+        if (log.some((d: { ok: boolean }) => d.ok)) {
+          expect(log[0].ok).toBe(false);
+          return;
+        }
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      throw new Error('no successful delivery recorded');
+    } finally {
+      await admin('POST', '/subscriptions/config', { timeoutMs: 3_000 });
+    }
+  });
+
   it('notifies a new message in the inbox folder subscription', async () => {
     const { r, url } = await receiver();
     const sub = await client.api('/subscriptions').post({
