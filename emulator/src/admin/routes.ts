@@ -98,6 +98,26 @@ export function registerAdminRoutes(core: Core): void {
     const m = addMessage(user, folder, data, nowIso, ctx.emit, core.state.tenant.domain);
     return ok(view(m), 201);
   } });
+  // load many messages at once (benchmarks, big-mailbox tests)
+  r({ method: 'POST', pattern: '/users/:user/messages/bulk', handler: (ctx) => {
+    const user = userOf(ctx);
+    const b = (ctx.body ?? {}) as Record<string, any>;
+    const count = Number(b.count ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new GraphError(400, 'BadRequest', 'count must be an integer between 1 and 1,000,000.');
+    const folder = must(findFolder(user, String(b.folder ?? 'inbox')), `Folder '${b.folder}'`);
+    const bodyText = String(b.bodyContent ?? 'Lorem ipsum dolor sit amet. '.repeat(20));
+    const start = Date.parse(b.startDateTime ?? '2026-01-01T00:00:00Z');
+    const nowIso = isoNow(core);
+    const from = { emailAddress: { name: 'Bulk Sender', address: 'bulk@example.org' } };
+    for (let i = 0; i < count; i++) {
+      const at = new Date(start + i * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      addMessage(user, folder, {
+        subject: `${b.subjectPrefix ?? 'Bulk message'} ${i + 1}`, body: { contentType: 'text', content: bodyText }, from, sender: from,
+        toRecipients: [{ emailAddress: { name: user.displayName, address: user.mail } }], receivedDateTime: at, sentDateTime: at,
+      }, nowIso, ctx.emit, core.state.tenant.domain);
+    }
+    return ok({ created: count, folderId: folder.id }, 201);
+  } });
   r({ method: 'GET', pattern: '/users/:user/messages/:id', handler: (ctx) => ok(view(messageOf(ctx))) });
   // act as the mailbox owner (Outlook): read, edit, move, delete
   const ownerPatch = (ctx: AdminRouteContext) => {

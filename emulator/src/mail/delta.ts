@@ -33,17 +33,24 @@ export function signToken(secret: Buffer, body: TokenBody): string {
   return `${data}.${sig}`;
 }
 
-function syncStateNotFound(): GraphError {
-  return new GraphError(410, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
+/** Expired, forged or foreign token: 410 Gone, as the delta query overview describes ("the
+ *  service returns a 410 Gone … syncStateNotFound"); Exchange spells its codes in PascalCase and
+ *  the calendar module answers the same way. The client must start a full sync. */
+function syncStateNotFound(detail: string): GraphError {
+  return new GraphError(410, 'SyncStateNotFound', `The sync state generation is not found; ${detail}. The delta token is expired or invalid and data must be synchronized again.`);
 }
 
 export function readToken(secret: Buffer, token: string): TokenBody {
   const [data, sig] = token.split('.');
-  if (!data || !sig) throw new GraphError(400, 'ErrorInvalidSyncStateData', 'Sync state data is corrupt or otherwise invalid.');
+  if (!data || !sig) throw syncStateNotFound('malformed token');
   const want = createHmac('sha256', secret).update(data).digest().subarray(0, 18);
   const got = Buffer.from(sig, 'base64url');
-  if (got.length !== want.length || !timingSafeEqual(got, want)) throw new GraphError(400, 'ErrorInvalidSyncStateData', 'Sync state data is corrupt or otherwise invalid.');
-  return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as TokenBody;
+  if (got.length !== want.length || !timingSafeEqual(got, want)) throw syncStateNotFound('unknown token');
+  try {
+    return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as TokenBody;
+  } catch {
+    throw syncStateNotFound('unreadable token');
+  }
 }
 
 function firstAfter(folder: MailFolderState, seq: number): number {
@@ -68,8 +75,8 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
   let tb: TokenBody;
   if (deltatoken || skiptoken) {
     tb = readToken(secret, (deltatoken ?? skiptoken)!);
-    if (tb.u !== user.id || tb.f !== folder.id) throw new GraphError(400, 'ErrorInvalidSyncStateData', 'Sync state data is corrupt or otherwise invalid.');
-    if (tb.e !== user.mailbox.deltaEpoch) throw syncStateNotFound();
+    if (tb.u !== user.id || tb.f !== folder.id) throw syncStateNotFound('token issued for another folder');
+    if (tb.e !== user.mailbox.deltaEpoch) throw syncStateNotFound(`generation=${tb.e};[highest=${user.mailbox.deltaEpoch}]`);
     if (deltatoken) tb = { ...tb, i: 0 };
   } else {
     const filter = q.get('$filter');
