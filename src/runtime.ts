@@ -8,6 +8,8 @@ import type { AppContext } from './app/context.ts';
 import { configuredLicenceKeys, demoLicenceKey, ensureDemoLicence } from './app/licence.ts';
 import { ensureFirstAdmin } from './app/bootstrap.ts';
 import { registerJobs } from './transport/jobs/registry.ts';
+import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts';
+import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -62,16 +64,23 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   const handle = await openDatabase(config, logger, { own: true });
   let http: FastifyInstance | undefined;
   let boss: PgBoss | undefined;
+  let graph: GraphConnection | undefined;
   const stop = async () => {
     // Order matters: stop taking requests (and drain them), stop jobs, then close the database.
     await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
     await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
+    await graph?.stop().catch((err) => logger.error({ err }, 'stopping Graph failed'));
     await handle.close();
   };
   try {
     const { applied } = await migrateToLatest(handle.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const ctx = await buildContext(config, logger, handle.db);
+    // Graph: the tenant from AZURE_*, or the embedded emulator with the demo tenant (demo mode).
+    graph = await connectGraph(config, logger);
+    ctx.graph = graph.graph;
+    ctx.integration = graph.integration;
+    const demoDefaults = config.demoMode ? await applyDemoDefaults(ctx) : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
     const admin = await ensureFirstAdmin(ctx);
 
@@ -89,7 +98,13 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     const url = `http://localhost:${port}`;
     say(`housing365 is running at ${url}`);
     say(`  database: ${handle.embedded ? `embedded PostgreSQL (data in ${config.dataDir})` : 'DATABASE_URL'}`);
-    if (config.demoMode) say('  demo mode: no AZURE_TENANT_ID set, so Outlook 365 is the built-in emulator with a demo licence');
+    if (config.demoMode) {
+      say('  demo mode: no AZURE_TENANT_ID set, so Outlook 365 is the built-in emulator with a demo licence');
+      say(`  emulator: Graph ${graph.integration.graphBaseUrl}, sign-in ${graph.integration.authority}, SMTP ${graph.integration.smtp?.host}:${graph.integration.smtp?.port} (deliver test mail to asb@ / complaints@housingorganisation.co.uk)`);
+      if (demoDefaults.length) say(`  demo defaults set (they were empty): ${demoDefaults.join(', ')}`);
+    } else {
+      say(`  Microsoft 365: tenant ${config.azure.tenantId} through ${config.azure.graphBaseUrl}`);
+    }
     if (admin.created) {
       say(admin.password
         ? `  sign in as "admin" with the one-time password ${admin.password} (you will be asked to change it)`
