@@ -18,6 +18,15 @@ type Operation = {
 
 const METHOD_COLOUR: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'grey'> = { get: 'green', post: 'blue', put: 'yellow', patch: 'yellow', delete: 'red' };
 
+/** OpenAPI descriptions are CommonMark; the only markup used here is `code`. */
+function Described({ text }: { text: string }): JSX.Element {
+  return (
+    <p class="govuk-body">
+      {text.split('`').map((part, i) => (i % 2 === 1 ? <code class="app-code" safe>{part}</code> : <span safe>{part}</span>))}
+    </p>
+  );
+}
+
 function OperationCard({ method, path, op }: { method: string; path: string; op: Operation }): JSX.Element {
   const body = op.requestBody?.content['application/json']?.schema;
   return (
@@ -29,7 +38,7 @@ function OperationCard({ method, path, op }: { method: string; path: string; op:
       </div>
       <div class="govuk-summary-card__content">
         <p class="govuk-body" safe>{op.summary}</p>
-        {op.description ? <p class="govuk-body" safe>{op.description}</p> : ''}
+        {op.description ? <Described text={op.description} /> : ''}
         <dl class="govuk-summary-list">
           <div class="govuk-summary-list__row">
             <dt class="govuk-summary-list__key">Role</dt>
@@ -79,7 +88,7 @@ function DocsPage({ page, doc }: { page: PageInfo; doc: Doc }): JSX.Element {
   return (
     <Layout page={page}>
       <h1 class="govuk-heading-l" safe>{info.title}</h1>
-      <p class="govuk-body" safe>{info.description}</p>
+      <Described text={info.description} />
       <p class="govuk-body">
         The machine-readable OpenAPI 3.1 document is at{' '}
         <a class="govuk-link" href="/openapi.json">/openapi.json</a>.

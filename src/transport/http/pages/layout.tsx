@@ -58,9 +58,11 @@ function Header({ page }: { page: PageInfo }): JSX.Element {
               </div>
               <div class="moj-identity-bar__actions">
                 {page.principal.kind === 'user' ? (
-                  <a class="govuk-link govuk-!-margin-right-3 app-identity-link" href="/account/password">
-                    Change password
-                  </a>
+                  <span class="moj-identity-bar__menu app-identity-link">
+                    <a class="govuk-link" href="/account/password">
+                      Change password
+                    </a>
+                  </span>
                 ) : (
                   ''
                 )}

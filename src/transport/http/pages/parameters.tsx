@@ -25,6 +25,7 @@ function ParametersPage({ page, views, saved }: { page: PageInfo; views: Paramet
       <SuccessBanner heading={saved ? `${saved} saved` : undefined} />
       <h1 class="govuk-heading-l">System parameters</h1>
       <p class="govuk-body">The parameters of the Outlook 365 integration, as the integration guide names them.</p>
+      <div class="app-table-scroll" role="region" aria-label="System parameters" tabindex="0">
       <table class="govuk-table govuk-table--small-text-until-tablet">
         <caption class="govuk-table__caption govuk-visually-hidden">All system parameters</caption>
         <thead class="govuk-table__head">
@@ -69,6 +70,7 @@ function ParametersPage({ page, views, saved }: { page: PageInfo; views: Paramet
           ))}
         </tbody>
       </table>
+      </div>
     </Layout>
   );
 }
