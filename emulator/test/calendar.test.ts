@@ -74,6 +74,9 @@ describe('events', () => {
     const err = await graphError(client.api(`/users/${upn}/events/${created.id}`).get());
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe('ErrorItemNotFound');
+    const malformed = await graphError(client.api(`/users/${upn}/events/not-an-id`).get());
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.code).toBe('ErrorInvalidIdMalformed');
   });
 
   it('stores a single-value extended property and finds the event by it with $filter and $expand', async () => {

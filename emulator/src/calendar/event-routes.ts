@@ -23,6 +23,8 @@ function lookup(ctx: RouteContext): { user: UserState; cal: CalendarState; ev: S
   const user = userOf(ctx);
   const cal = calendarOf(user);
   const id = ctx.params.id ?? '';
+  // Exchange rejects what cannot be an item id before looking it up.
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
   let ev = findEvent(user, id);
   let occurrence: RenderOptions['occurrence'];
   if (!ev) {
