@@ -210,3 +210,43 @@ const toHistory = (r: Selectable<BookingHistoryRow>): BookingHistoryEntry => ({
 export async function selectHistory(db: Db, bookingId: number): Promise<BookingHistoryEntry[]> {
   return (await db.selectFrom('booking_history').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute()).map(toHistory);
 }
+
+export type OutlookSyncPatch = Partial<{
+  calendar: string | null;
+  eventId: string | null;
+  changeKey: string | null;
+  start: Date | null;
+  end: Date | null;
+  transactionId: string | null;
+  generation: number;
+  state: OutlookSync['state'];
+  error: string | null;
+  syncedAt: Date | null;
+}>;
+
+/**
+ * Writes the booking's Outlook columns. With `claim`, only while this worker still holds the booking:
+ * a worker whose lease was taken over must not overwrite what its successor wrote. Returns whether
+ * the row was written.
+ */
+export async function updateOutlookSync(db: Db, bookingId: number, p: OutlookSyncPatch, claim?: string): Promise<boolean> {
+  const set: Record<string, unknown> = {};
+  const map: Record<keyof OutlookSyncPatch, string> = {
+    calendar: 'outlook_calendar',
+    eventId: 'outlook_event_id',
+    changeKey: 'outlook_change_key',
+    start: 'outlook_start',
+    end: 'outlook_end',
+    transactionId: 'outlook_txn',
+    generation: 'outlook_generation',
+    state: 'outlook_state',
+    error: 'outlook_error',
+    syncedAt: 'outlook_synced_at',
+  };
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) set[map[k as keyof OutlookSyncPatch]] = v;
+  if (Object.keys(set).length === 0) return true;
+  let q = db.updateTable('bookings').set(set).where('id', '=', bookingId);
+  if (claim) q = q.where('outlook_claim', '=', claim);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

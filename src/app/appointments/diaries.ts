@@ -39,19 +39,27 @@ const optionalText = z
   .nullish()
   .transform((v) => (v ? v : null));
 
-export const DiaryInput = z.object({
+const diaryFields = {
   code,
   name: z.string().trim().min(1, 'enter a name').max(200),
   productAreaCode: code,
   owner: optionalText,
-  timeZone: z.string().trim().min(1).default('Europe/London'),
-  externalCalendar: z.enum(EXTERNAL_CALENDARS, { message: 'choose None or Outlook 365' }).default('NONE'),
+  timeZone: z.string().trim().min(1),
+  externalCalendar: z.enum(EXTERNAL_CALENDARS, { message: 'choose None or Outlook 365' }),
   calendarAddress: optionalText,
-  outlookOldEvents: z.enum(['remove', 'leave']).default('remove'),
-  active: z.boolean().default(true),
+  outlookOldEvents: z.enum(['remove', 'leave']),
+  active: z.boolean(),
+};
+export const DiaryInput = z.object({
+  ...diaryFields,
+  timeZone: diaryFields.timeZone.default('Europe/London'),
+  externalCalendar: diaryFields.externalCalendar.default('NONE'),
+  outlookOldEvents: diaryFields.outlookOldEvents.default('remove'),
+  active: diaryFields.active.default(true),
 });
 export type DiaryInput = z.input<typeof DiaryInput>;
-export const DiaryPatch = DiaryInput.omit({ code: true }).partial();
+// No defaults in a patch: a field left out keeps its value.
+export const DiaryPatch = z.object(diaryFields).omit({ code: true }).partial();
 export type DiaryPatch = z.input<typeof DiaryPatch>;
 
 export const listDiaries = (ctx: AppContext) => selectDiaries(ctx.db);

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
+import { calendarPushJobs } from './calendar-push.ts';
 
 /**
  * A background flow (outbox sender, inbox poll, calendar push …) registers its pg-boss queues,
@@ -12,7 +13,7 @@ export interface JobModule {
 }
 
 // Add each flow's module to this list (one import and one entry per flow).
-export const jobModules: JobModule[] = [];
+export const jobModules: JobModule[] = [calendarPushJobs];
 
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
   for (const m of jobModules) {
