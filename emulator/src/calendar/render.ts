@@ -4,7 +4,7 @@
 import type { UserState } from '../contracts.ts';
 import type { StoredEvent } from './model.ts';
 import { evaluateFilter, parseFilter, FilterSyntaxError, type FilterNode } from './odata-filter.ts';
-import { instantToWallTime } from './timezones.ts';
+import { instantToWallTime, localDate, resolveTimeZone } from './timezones.ts';
 import { GraphError } from '../contracts.ts';
 
 export interface OutputZone {
@@ -49,6 +49,14 @@ function occurrenceICalUId(masterUid: string, occurrenceId: string): string {
 
 export function dateTimeTimeZone(ms: number, tz: OutputZone): { dateTime: string; timeZone: string } {
   return { dateTime: instantToWallTime(ms, tz.zone), timeZone: tz.name };
+}
+
+/** All-day events are floating dates: midnight of the event's own calendar date, written in
+ *  whatever zone the response uses (UTC by default) — not converted like timed events. */
+function allDayDateTime(ms: number, originalZoneName: string, tz: OutputZone): { dateTime: string; timeZone: string } {
+  const d = localDate(ms, resolveTimeZone(originalZoneName) ?? 'UTC');
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return { dateTime: `${p(d.year, 4)}-${p(d.month)}-${p(d.day)}T00:00:00.0000000`, timeZone: tz.name };
 }
 
 function htmlToText(html: string): string {
@@ -115,8 +123,8 @@ export function renderEvent(ev: StoredEvent, user: UserState, o: RenderOptions):
     hideAttendees: ev.hideAttendees,
     responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
     body: bodyFor(ev, o.bodyType),
-    start: dateTimeTimeZone(occ?.startMs ?? ev.startMs, o.tz),
-    end: dateTimeTimeZone(occ?.endMs ?? ev.endMs, o.tz),
+    start: ev.isAllDay ? allDayDateTime(occ?.startMs ?? ev.startMs, ev.originalStartTimeZone, o.tz) : dateTimeTimeZone(occ?.startMs ?? ev.startMs, o.tz),
+    end: ev.isAllDay ? allDayDateTime(occ?.endMs ?? ev.endMs, ev.originalEndTimeZone, o.tz) : dateTimeTimeZone(occ?.endMs ?? ev.endMs, o.tz),
     location: ev.location,
     locations: ev.locations,
     recurrence: occ ? null : ev.recurrence,
