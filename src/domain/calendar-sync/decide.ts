@@ -1,0 +1,85 @@
+// What did the calendar owner do to a booking's event? One pure function decides, from the booking as
+// housing holds it (with what we last wrote to Outlook) and what Outlook now says. The calendar sync
+// (src/app/calendar-sync) only fetches the facts and carries out the decision, so every rule below is
+// unit-tested on its own and documented in docs/inbound-calendar.md.
+//
+// The rules, in order:
+//  1. An event that carries another booking's marker is not ours to act on (the extended property is
+//     the cross-check on the stored event id).
+//  2. A cancelled or completed booking is final: nothing read from Outlook changes it.
+//  3. Gone (delta said @removed and a GET answered 404), or cancelled by its organiser → cancel.
+//     (@removed alone is never enough: calendarView delta also reports events that merely left the
+//     window as removed — https://learn.microsoft.com/graph/api/event-delta.)
+//  4. Changes the owner has already had an answer for (same changeKey) → nothing, so a resync or a
+//     replayed delta page never sends the same email twice.
+//  5. Made into a recurring series (or an occurrence of one) → refused: one booking is one visit.
+//  6. Made all-day → refused: an all-day event names no slot.
+//  7. Starts when the booking starts → nothing (our own echo, or an edit of subject, body, location,
+//     attendees, show-as or the end time, which never change a booking).
+//  8. Starts when we last wrote it to start → nothing: our own write, read back before or while the
+//     booking's newer state is pushed.
+//  9. Starts somewhere else, but the booking changed in housing since we last wrote the event →
+//     conflict: housing wins and Outlook is put back (both written in the booking's history).
+// 10. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
+//     the diary's rules (the app layer refuses, restores and emails when the rules say no).
+
+export interface BookingState {
+  ref: number;
+  status: 'BOOKED' | 'MOVED' | 'CAN' | 'COMPLETED';
+  startsAt: Date;
+  endsAt: Date;
+  /** The changeKey and times of our last write to the event (null before the first push). */
+  writtenChangeKey: string | null;
+  writtenStart: Date | null;
+  /** A housing change is queued for Outlook and not yet written (outbox pending, failed or held). */
+  pushPending: boolean;
+  /** The changeKey of the last Outlook change the sync already answered (refused / reported). */
+  handledChangeKey: string | null;
+}
+
+export interface EventState {
+  id: string;
+  changeKey: string;
+  startsAt: Date;
+  endsAt: Date;
+  isAllDay: boolean;
+  isCancelled: boolean;
+  type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  /** Our extended property's value when Graph returned it (GETs expand it; delta cannot). */
+  marker?: string;
+}
+
+/** What Outlook says about the event now. */
+export type Observation =
+  | { kind: 'present'; event: EventState }
+  /** @removed in delta and GET answered 404. */
+  | { kind: 'gone' };
+
+export type Decision =
+  | { action: 'none'; why: 'not-ours' | 'booking-final' | 'already-handled' | 'in-step' | 'other-edit' | 'own-write' }
+  | { action: 'cancel'; why: 'deleted' | 'cancelled-by-organiser' }
+  | { action: 'move'; to: Date }
+  | { action: 'refuse'; rule: 'recurring' | 'all_day' }
+  | { action: 'conflict'; outlookStart: Date };
+
+const same = (a: Date | null, b: Date | null) => a !== null && b !== null && a.getTime() === b.getTime();
+
+export function decideOutlookChange(booking: BookingState, seen: Observation, expectedMarker: string): Decision {
+  if (seen.kind === 'present' && seen.event.marker !== undefined && seen.event.marker !== expectedMarker) return { action: 'none', why: 'not-ours' };
+  if (booking.status === 'CAN' || booking.status === 'COMPLETED') return { action: 'none', why: 'booking-final' };
+  if (seen.kind === 'gone') return { action: 'cancel', why: 'deleted' };
+  const ev = seen.event;
+  if (ev.isCancelled) return { action: 'cancel', why: 'cancelled-by-organiser' };
+  if (booking.handledChangeKey !== null && ev.changeKey === booking.handledChangeKey) return { action: 'none', why: 'already-handled' };
+  if (ev.type === 'seriesMaster' || ev.type === 'occurrence' || ev.type === 'exception') return { action: 'refuse', rule: 'recurring' };
+  if (ev.isAllDay) return { action: 'refuse', rule: 'all_day' };
+  if (same(ev.startsAt, booking.startsAt)) {
+    const ours = booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey;
+    return { action: 'none', why: ours ? 'in-step' : 'other-edit' };
+  }
+  if (booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey) return { action: 'none', why: 'own-write' };
+  if (same(ev.startsAt, booking.writtenStart)) return { action: 'none', why: 'own-write' };
+  const housingMoved = booking.pushPending || (booking.writtenStart !== null && !same(booking.writtenStart, booking.startsAt));
+  if (housingMoved) return { action: 'conflict', outlookStart: ev.startsAt };
+  return { action: 'move', to: ev.startsAt };
+}
