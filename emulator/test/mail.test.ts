@@ -96,6 +96,38 @@ describe('sendMail and message delta', () => {
   });
 });
 
+describe('owner actions and delta options', () => {
+  it('shows the owner reading and moving mail in delta, and filters rounds by changeType', async () => {
+    const user = 'lettings@housingorganisation.co.uk';
+    const folder = await graph.api(`/users/${user}/mailFolders`).post({ displayName: 'Owner tests' });
+    const a = (await h.admin('POST', `/users/${user}/messages`, { subject: 'Owner A', folder: folder.id })).body;
+    const b = (await h.admin('POST', `/users/${user}/messages`, { subject: 'Owner B', folder: folder.id })).body;
+    const url = `/users/${user}/mailFolders/${folder.id}/messages/delta`;
+    const created = await graph.api(`${url}?changeType=created`).header('Prefer', 'IdType="ImmutableId"').get();
+    expect(created.value.map((m: any) => m.subject).sort()).toEqual(['Owner A', 'Owner B']);
+    const deltaLink = created['@odata.deltaLink'];
+    expect((await h.admin('POST', `/users/${user}/messages/${a.immutableId}/read`, {})).status).toBe(200);
+    expect((await h.admin('POST', `/users/${user}/messages/${b.immutableId}/move`, { destinationId: 'archive' })).status).toBe(200);
+    const c = (await h.admin('POST', `/users/${user}/messages`, { subject: 'Owner C', folder: folder.id })).body;
+    // the round was started with changeType=created: only new arrivals
+    const round = await graph.api(deltaLink).header('Prefer', 'IdType="ImmutableId"').get();
+    expect(round.value.map((m: any) => m.id)).toEqual([c.immutableId]);
+    // a plain round from the same start sees the read, the move out and the arrival
+    const plain = await graph.api(url).header('Prefer', 'IdType="ImmutableId"').get();
+    expect(plain.value.map((m: any) => m.subject).sort()).toEqual(['Owner A', 'Owner C']);
+    expect(plain.value.find((m: any) => m.subject === 'Owner A').isRead).toBe(true);
+  });
+
+  it('answers /me with 400 for an app-only token and echoes the honoured page size', async () => {
+    const e = await sdkError(graph.api('/me/messages').get());
+    expect(e.statusCode).toBe(400);
+    expect(e.message).toMatch(/delegated authentication flow/);
+    const raw = await graph.api(`/users/${asb}/mailFolders/inbox/messages/delta`).header('Prefer', 'odata.maxpagesize=3').responseType(ResponseType.RAW).get();
+    expect(raw.headers.get('preference-applied')).toBe('odata.maxpagesize=3');
+    expect(raw.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe('listing messages', () => {
   it('filters on receivedDateTime and isRead, orders, and pages with @odata.nextLink', async () => {
     const user = `lettings@housingorganisation.co.uk`;
@@ -108,7 +140,7 @@ describe('listing messages', () => {
     const page2 = await graph.api(page1['@odata.nextLink']).get();
     expect(page2.value.map((m: any) => m.subject)).toEqual(['Day 7']);
     expect(page2['@odata.nextLink']).toBeUndefined();
-    const newest = await graph.api(`/users/${user}/messages`).top(1).get();
+    const newest = await graph.api(`/users/${user}/messages`).filter("startswith(subject, 'Day ')").top(1).get();
     expect(newest.value[0].subject).toBe('Day 7'); // default order: receivedDateTime desc
   });
 });
