@@ -112,6 +112,7 @@ export function toGraphEvent(input: Partial<CalendarEventInput>): MSGraph.Event 
   if (input.attendees) e.attendees = input.attendees.map((a) => ({ emailAddress: { address: a.address, name: a.name }, type: a.type ?? 'required' }));
   if (input.showAs) e.showAs = input.showAs;
   if (input.categories) e.categories = input.categories;
+  if (input.isAllDay !== undefined) e.isAllDay = input.isAllDay;
   if (input.isReminderOn !== undefined) e.isReminderOn = input.isReminderOn;
   if (input.reminderMinutesBeforeStart !== undefined) e.reminderMinutesBeforeStart = input.reminderMinutesBeforeStart;
   if (input.transactionId) e.transactionId = input.transactionId;

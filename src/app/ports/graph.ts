@@ -164,6 +164,8 @@ export interface CalendarEventInput {
   attendees?: (EmailAddress & { type?: 'required' | 'optional' | 'resource' })[];
   showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
   categories?: string[];
+  /** false puts an event the owner made all-day back to timed (issue 7 restores it with start/end). */
+  isAllDay?: boolean;
   isReminderOn?: boolean;
   reminderMinutesBeforeStart?: number;
   /**
