@@ -10,7 +10,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * /metrics is open to callers on the same machine (a local Prometheus or node exporter sidecar) and
  * otherwise needs an admin API token: metrics reveal traffic and queue sizes, which are not public.
  */
-function mayReadMetrics(request: FastifyRequest): boolean {
+export function mayReadMetrics(request: Pick<FastifyRequest, 'socket' | 'authVia' | 'principal'>): boolean {
   if (LOOPBACK.has(request.socket.remoteAddress ?? '')) return true;
   return request.authVia === 'token' && request.principal?.role === 'admin';
 }
