@@ -24,6 +24,8 @@ export interface ApiOperation<P extends z.ZodType, Q extends z.ZodType, B extend
   params?: P;
   query?: Q;
   body?: B;
+  /** Problem statuses particular to this operation (e.g. 409 when the code is taken), for the document. */
+  problems?: Record<number, string>;
   /** Success status and body; a null schema means no body (204). */
   status: number;
   response: R | null;

@@ -42,6 +42,7 @@ export function registerFrvApi(app: FastifyInstance, ctx: AppContext, api: ApiCa
     tag: 'First reference values',
     role: 'admin',
     body: NewFrv,
+    problems: { 409: 'The domain already has this code' },
     status: 201,
     response: Frv,
     handler: async ({ body, principal }) => toFrv(await addFrv(ctx, principal, body)),

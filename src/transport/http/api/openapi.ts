@@ -43,6 +43,7 @@ export function buildOpenApiDocument(operations: AnyOperation[], info: { version
     };
     if (op.params || op.path.includes('{')) responses['404'] = problemRef('No such resource');
     if (op.body || op.query || op.params) responses['422'] = problemRef('Invalid input; `errors` names each field at fault');
+    for (const [status, description] of Object.entries(op.problems ?? {})) responses[status] = problemRef(description);
     const operation: Record<string, unknown> = {
       operationId: op.operationId,
       summary: op.summary,

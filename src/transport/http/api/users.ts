@@ -39,6 +39,7 @@ export function registerUserApi(app: FastifyInstance, ctx: AppContext, api: ApiC
     tag: 'Users and teams',
     role: 'admin',
     body: NewUser,
+    problems: { 409: 'The username is taken' },
     status: 201,
     response: CreatedUser,
     handler: async ({ body, principal }) => {
@@ -67,6 +68,7 @@ export function registerUserApi(app: FastifyInstance, ctx: AppContext, api: ApiC
     tag: 'Users and teams',
     role: 'admin',
     body: NewTeam,
+    problems: { 409: 'The team code is taken' },
     status: 201,
     response: Team,
     handler: async ({ body, principal }) => toTeam(await createTeam(ctx, principal, body)),
