@@ -75,6 +75,8 @@ export interface MailboxState {
   regularIds: Record<string, string>;
   /** Bumped by the admin API to expire every delta token of this mailbox. */
   deltaEpoch: number;
+  /** Random per mailbox incarnation (a reset makes a new one): tokens from before are refused. */
+  generation?: string;
 }
 
 export interface MailFolderState {

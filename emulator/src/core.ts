@@ -120,7 +120,9 @@ export class Core {
   /** Replace the whole tenant (admin reset / seed). */
   replaceState(seed: Seed): void {
     const offset = this.state.clockOffsetMs;
-    this.state = stateFromSeed(readSeed(seed));
+    const keepIds = new Map<string, string>([['#tenant', this.state.tenant.id]]);
+    for (const u of Object.values(this.state.users)) keepIds.set(u.userPrincipalName.toLowerCase(), u.id);
+    this.state = stateFromSeed(readSeed(seed), keepIds);
     this.state.clockOffsetMs = offset;
     this.throttle.reset();
     this.uploads.clear();

@@ -76,20 +76,21 @@ export function createUser(seedUser: Seed['users'][number]): UserState {
     password: seedUser.password,
     groups: seedUser.groups,
     sendAs: seedUser.sendAs,
-    mailbox: { seq: 0, folders, messages: {}, regularIds: {}, deltaEpoch: 0 },
+    mailbox: { seq: 0, folders, messages: {}, regularIds: {}, deltaEpoch: 0, generation: newGuid() },
     calendar: undefined,
   };
 }
 
-export function stateFromSeed(seed: Seed): EmulatorState {
+/** `keepIds`: userPrincipalName (lower case) → id to reuse, so a reset keeps user ids stable. */
+export function stateFromSeed(seed: Seed, keepIds: Map<string, string> = new Map()): EmulatorState {
   const users: Record<string, UserState> = {};
   for (const su of seed.users) {
-    const u = createUser(su);
+    const u = createUser({ ...su, id: su.id ?? keepIds.get(su.userPrincipalName.toLowerCase()) });
     users[u.id] = u;
   }
   return {
     version: 1,
-    tenant: { id: seed.tenant.id ?? newGuid(), domain: seed.tenant.domain, displayName: seed.tenant.displayName },
+    tenant: { id: seed.tenant.id ?? keepIds.get('#tenant') ?? newGuid(), domain: seed.tenant.domain, displayName: seed.tenant.displayName },
     apps: seed.apps.map((a) => ({ ...a, roles: a.roles ?? [] })),
     users,
     outbound: [],

@@ -39,7 +39,7 @@ export function registerAdminRoutes(core: Core): void {
 
   r({ method: 'GET', pattern: '/', handler: () => ok({ graphBaseUrl: core.graphBaseUrl, tenantId: core.state.tenant.id, docs: 'See emulator/README.md for the admin routes.' }) });
   r({ method: 'POST', pattern: '/reset', handler: () => {
-    core.replaceState(core.seed);
+    core.replaceState(core.seed); // same user ids, empty mailboxes; old delta tokens → 410
     core.faults.clear();
     core.requestLog.clear();
     return ok({ reset: true, users: Object.values(core.state.users).map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName })) });
@@ -53,6 +53,7 @@ export function registerAdminRoutes(core: Core): void {
     }
     if (seed.tenant.id && seed.tenant.id !== core.state.tenant.id) throw new GraphError(400, 'BadRequest', 'A running emulator keeps its tenant id (it is in the authority URL); omit tenant.id or restart.');
     core.replaceState({ ...seed, tenant: { ...seed.tenant, id: core.state.tenant.id } });
+    // users keep their ids when their userPrincipalName is in the new seed too
     return ok({ users: Object.values(core.state.users).map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName })) });
   } });
   r({ method: 'GET', pattern: '/state', handler: () => ok(core.state) });

@@ -17,6 +17,7 @@ interface TokenBody {
   f: string; // folder id
   s: number; // changes with seq > s
   e: number; // mailbox delta epoch
+  g?: string; // mailbox generation
   i: 0 | 1; // initial round: removed entries are not reported
   sel?: string;
   ct?: 'created' | 'updated' | 'deleted';
@@ -76,6 +77,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
   if (deltatoken || skiptoken) {
     tb = readToken(secret, (deltatoken ?? skiptoken)!);
     if (tb.u !== user.id || tb.f !== folder.id) throw syncStateNotFound('token issued for another folder');
+    if ((tb.g ?? '') !== (user.mailbox.generation ?? '')) throw syncStateNotFound('the mailbox was reset');
     if (tb.e !== user.mailbox.deltaEpoch) throw syncStateNotFound(`generation=${tb.e};[highest=${user.mailbox.deltaEpoch}]`);
     if (deltatoken) tb = { ...tb, i: 0 };
   } else {
@@ -89,7 +91,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
     const ct = q.get('changeType') ?? undefined;
     if (ct && !['created', 'updated', 'deleted'].includes(ct)) throw new GraphError(400, 'ErrorInvalidParameter', `The value '${ct}' of parameter 'changeType' is invalid.`);
     const top = q.get('$top');
-    tb = { u: user.id, f: folder.id, s: 0, e: user.mailbox.deltaEpoch, i: 1, sel: q.get('$select') ?? undefined, ct: ct as TokenBody['ct'], rge, top: top ? Number(top) : undefined };
+    tb = { u: user.id, f: folder.id, s: 0, e: user.mailbox.deltaEpoch, g: user.mailbox.generation, i: 1, sel: q.get('$select') ?? undefined, ct: ct as TokenBody['ct'], rge, top: top ? Number(top) : undefined };
   }
 
   const preferSize = Number(ctx.prefer.get('odata.maxpagesize'));
