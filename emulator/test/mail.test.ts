@@ -1,6 +1,6 @@
 // Mail conformance with the unmodified Microsoft Graph JS SDK: sendMail, message delta, ids,
 // attachments, drafts and upload sessions.
-import { ResponseType } from '@microsoft/microsoft-graph-client';
+import { FileUpload, LargeFileUploadTask, ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asb, repairs, startHarness, sdkError, type Harness } from './helpers.ts';
 
@@ -225,6 +225,19 @@ describe('drafts, upload sessions and send', () => {
     expect(sent.isDraft).toBe(false);
     const outbound = await h.admin('GET', '/outbound');
     expect(outbound.body.value.some((o: any) => o.to.includes('tenant@example.org') && o.subject === 'Your repair appointment')).toBe(true);
+  });
+
+  it('takes a 10 MB attachment through the SDK LargeFileUploadTask (ranges under the 4 MB limit)', async () => {
+    const draft = await graph.api(`/users/${asb}/messages`).post({ subject: 'SDK upload', toRecipients: [{ emailAddress: { address: repairs } }] });
+    const size = 10 * 1024 * 1024;
+    const content = Buffer.alloc(size, 7);
+    const session = await LargeFileUploadTask.createUploadSession(graph, `/users/${asb}/messages/${draft.id}/attachments/createUploadSession`, { AttachmentItem: { attachmentType: 'file', name: 'scan.pdf', size } });
+    const task = new LargeFileUploadTask(graph, new FileUpload(content, 'scan.pdf', size), session, { rangeSize: 3 * 1024 * 1024 });
+    const result = await task.upload();
+    expect(result.location).toMatch(/attachments\('/);
+    await graph.api(`/users/${asb}/messages/${draft.id}/send`).post({});
+    const got = await graph.api(`/users/${repairs}/mailFolders/inbox/messages`).filter("subject eq 'SDK upload'").expand('attachments').get();
+    expect(got.value[0].attachments[0]).toMatchObject({ name: 'scan.pdf', size });
   });
 
   it('refuses bodies over 4 MB with 413 and a foreign from without a Send As grant with ErrorSendAsDenied', async () => {
