@@ -262,6 +262,39 @@ describe('meetings', () => {
     expect((await graphError(client.api(`/users/${upn}/events/${meeting.id}`).get())).statusCode).toBe(404);
   });
 
+  it('puts a tentative copy in a tenant attendee’s calendar that follows the organizer, and carries the attendee’s answer back', async () => {
+    const meeting = await client.api(`/users/${upn}/events`).post(ev('Case review', '2026-04-22T09:00:00', '2026-04-22T10:00:00', 'GMT Standard Time', {
+      attendees: [{ emailAddress: { address: repairs, name: 'Repairs Team' }, type: 'required' }],
+    }));
+    const copies = await client.api(`/users/${repairs}/events`).filter(`iCalUId eq '${meeting.iCalUId}'`).get();
+    expect(copies.value).toHaveLength(1);
+    const copy = copies.value[0];
+    expect(copy).toMatchObject({
+      isOrganizer: false, showAs: 'tentative', responseStatus: { response: 'notResponded' },
+      organizer: { emailAddress: { address: upn } }, start: meeting.start,
+    });
+    expect(copy.id).not.toBe(meeting.id);
+
+    // The attendee accepts: 202, and the organizer's event records it under a new changeKey.
+    const accepted = (await client.api(`/users/${repairs}/events/${copy.id}/accept`).responseType(ResponseType.RAW).post({ comment: 'See you there', sendResponse: true })) as Response;
+    expect(accepted.status).toBe(202);
+    const organizerView = await client.api(`/users/${upn}/events/${meeting.id}`).get();
+    expect(organizerView.attendees[0].status.response).toBe('accepted');
+    expect(organizerView.changeKey).not.toBe(meeting.changeKey);
+    expect((await client.api(`/users/${repairs}/events/${copy.id}`).get()).responseStatus.response).toBe('accepted');
+    const organizerInbox = (await client.api(`/users/${upn}/mailFolders/inbox/messages`).top(50).get()).value.map((m: { subject: string }) => m.subject);
+    expect(organizerInbox).toContain('Accepted: Case review');
+
+    // The organizer moves it; the copy follows. Then cancels; the copy is marked cancelled.
+    await client.api(`/users/${upn}/events/${meeting.id}`).patch({
+      start: { dateTime: '2026-04-23T09:00:00', timeZone: 'GMT Standard Time' },
+      end: { dateTime: '2026-04-23T10:00:00', timeZone: 'GMT Standard Time' },
+    });
+    expect((await client.api(`/users/${repairs}/events/${copy.id}`).get()).start.dateTime).toBe('2026-04-23T08:00:00.0000000');
+    await client.api(`/users/${upn}/events/${meeting.id}/cancel`).post({});
+    expect(await client.api(`/users/${repairs}/events/${copy.id}`).get()).toMatchObject({ isCancelled: true, subject: 'Canceled: Case review' });
+  });
+
   it('returns the body as text with Prefer: outlook.body-content-type="text"', async () => {
     const created = await client.api(`/users/${upn}/events`).post(ev('Html body', '2026-04-21T10:00:00', '2026-04-21T10:30:00', 'UTC', {
       body: { contentType: 'HTML', content: '<html><body><p>Bring <b>ID</b> &amp; proof of address</p></body></html>' },

@@ -4,11 +4,16 @@
 import { GraphError } from '../contracts.ts';
 import type { AdminRouteContext, ModuleHost, RouteResult, UserState } from '../contracts.ts';
 import { applyEventInput, blankEvent } from './event-input.ts';
-import { meetingChanged, sendMeetingMail } from './meeting-mail.ts';
+import { meetingCancelled, meetingCreated, meetingUpdated, respondToMeeting, type MeetingContext, type ResponseKind } from './meetings.ts';
 import type { StoredEvent } from './model.ts';
 import { UTC_OUTPUT, renderEvent } from './render.ts';
 import { calendarOf, eventChanged, findCalendar, findEvent, insertEvent, newEventId, newICalUId, removeEvent } from './store.ts';
 import { instantToWallTime, localDate, resolveTimeZone, wallTimeToInstant } from './timezones.ts';
+
+function meetingContext(host: ModuleHost, ctx: AdminRouteContext): MeetingContext {
+  const emit = (c: Parameters<typeof ctx.emit>[0]) => ctx.emit({ ...c, byOwner: true });
+  return { host, state: ctx.state, nowIso: ctx.clock.now().toISOString(), emit };
+}
 
 function userOf(ctx: AdminRouteContext): UserState {
   if (!ctx.user) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${ctx.params.user ?? ''}' is invalid.`);
@@ -28,10 +33,10 @@ function ownerEdit(host: ModuleHost, ctx: AdminRouteContext, change: Record<stri
   const { user, ev } = eventOf(ctx);
   const draft = structuredClone(ev);
   applyEventInput(draft, change, false);
-  const notify = meetingChanged(ev, draft);
+  const before = structuredClone(ev);
   Object.assign(ev, draft);
   eventChanged(user, ev, ctx.clock.now().toISOString(), ctx.emit, true);
-  if (notify) sendMeetingMail(host, user, ev, 'update');
+  meetingUpdated(meetingContext(host, ctx), user, before, ev);
   return { status: 200, body: renderEvent(ev, user, { tz: UTC_OUTPUT }) };
 }
 
@@ -63,7 +68,7 @@ export function registerCalendarAdmin(host: ModuleHost): void {
     ev.iCalUId = newICalUId();
     applyEventInput(ev, (ctx.body ?? {}) as Record<string, unknown>, true);
     insertEvent(user, folder, ev, ctx.emit, true);
-    sendMeetingMail(host, user, ev, 'request');
+    meetingCreated(meetingContext(host, ctx), user, ev);
     return { status: 201, body: renderEvent(ev, user, { tz: UTC_OUTPUT }) };
   } });
 
@@ -129,9 +134,21 @@ export function registerCalendarAdmin(host: ModuleHost): void {
     return ownerEdit(host, ctx, { recurrence });
   } });
 
+  // The mailbox owner answers a meeting request in Outlook: {response: 'accept'|'tentativelyAccept'|'decline', comment?, sendResponse?}.
+  r({ method: 'POST', pattern: '/users/:user/events/:id/respond', handler: (ctx) => {
+    const { user, ev } = eventOf(ctx);
+    const b = (ctx.body ?? {}) as Record<string, unknown>;
+    const kind = b.response as ResponseKind;
+    if (!['accept', 'tentativelyAccept', 'decline'].includes(kind)) {
+      throw new GraphError(400, 'ErrorInvalidRequest', "'response' must be accept, tentativelyAccept or decline.");
+    }
+    respondToMeeting(meetingContext(host, ctx), user, ev, kind, b);
+    return { status: 202 };
+  } });
+
   r({ method: 'DELETE', pattern: '/users/:user/events/:id', handler: (ctx) => {
     const { user, ev } = eventOf(ctx);
-    sendMeetingMail(host, user, ev, 'cancel');
+    meetingCancelled(meetingContext(host, ctx), user, ev);
     removeEvent(user, ev, ctx.emit, true);
     return { status: 204 };
   } });

@@ -4,7 +4,7 @@
 import { GraphError } from '../contracts.ts';
 import type { ModuleHost, RouteContext, RouteResult, UserState } from '../contracts.ts';
 import { applyEventInput, blankEvent } from './event-input.ts';
-import { meetingChanged, sendMeetingMail } from './meeting-mail.ts';
+import { meetingCancelled, meetingCreated, meetingUpdated, respondToMeeting, type MeetingContext, type ResponseKind } from './meetings.ts';
 import type { CalendarState, StoredEvent } from './model.ts';
 import { parseOccurrenceId, expandOccurrences } from './recurrence.ts';
 import { renderEvent, type RenderOptions } from './render.ts';
@@ -13,6 +13,10 @@ import {
 } from './request.ts';
 import { calendarOf, eventChanged, findEvent, insertEvent, newEventId, newICalUId, removeEvent } from './store.ts';
 import { parseWindow } from './view.ts';
+
+function meetingContext(ctx: RouteContext, host: ModuleHost): MeetingContext {
+  return { host, state: ctx.state, nowIso: ctx.clock.now().toISOString(), emit: ctx.emit };
+}
 
 export function notFound(): GraphError {
   return new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -94,7 +98,7 @@ export function createEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   ev.iCalUId = newICalUId();
   applyEventInput(ev, body, true);
   insertEvent(user, folder, ev, ctx.emit);
-  sendMeetingMail(host, user, ev, 'request');
+  meetingCreated(meetingContext(ctx, host), user, ev);
   return {
     status: 201,
     body: { '@odata.context': contextUrl(ctx, `users('${user.id}')/events/$entity`), ...renderEvent(ev, user, o) },
@@ -109,10 +113,10 @@ export function updateEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   }
   const draft: StoredEvent = structuredClone(ev);
   applyEventInput(draft, (ctx.body ?? {}) as Record<string, unknown>, false);
-  const notify = meetingChanged(ev, draft);
+  const before = structuredClone(ev);
   Object.assign(ev, draft);
   eventChanged(user, ev, ctx.clock.now().toISOString(), ctx.emit);
-  if (notify) sendMeetingMail(host, user, ev, 'update');
+  meetingUpdated(meetingContext(ctx, host), user, before, ev);
   return { status: 200, body: { '@odata.context': contextUrl(ctx, `users('${user.id}')/events/$entity`), ...renderEvent(ev, user, renderOptions(ctx)) } };
 }
 
@@ -122,7 +126,7 @@ export function deleteEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   if (occurrence) {
     throw new GraphError(400, 'ErrorInvalidRequest', 'Deleting a single occurrence of a series is not supported by the emulator.');
   }
-  if (isOrganizer(ev, user)) sendMeetingMail(host, user, ev, 'cancel');
+  meetingCancelled(meetingContext(ctx, host), user, ev);
   removeEvent(user, ev, ctx.emit);
   return { status: 204 };
 }
@@ -143,8 +147,16 @@ export function cancelEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   }
   const body = (ctx.body ?? {}) as Record<string, unknown>;
   const comment = typeof body.comment === 'string' ? body.comment : typeof body.Comment === 'string' ? body.Comment : undefined;
-  sendMeetingMail(host, user, ev, 'cancel', comment);
+  meetingCancelled(meetingContext(ctx, host), user, ev, comment);
   removeEvent(user, ev, ctx.emit);
+  return { status: 202 };
+}
+
+/** POST /events/{id}/accept | tentativelyAccept | decline {comment, sendResponse} → 202. */
+export function respondEvent(ctx: RouteContext, host: ModuleHost, kind: ResponseKind): RouteResult {
+  const { user, ev, occurrence } = lookup(ctx);
+  if (occurrence) throw new GraphError(400, 'ErrorInvalidRequest', 'Responding to a single occurrence is not supported by the emulator.');
+  respondToMeeting(meetingContext(ctx, host), user, ev, kind, (ctx.body ?? {}) as Record<string, unknown>);
   return { status: 202 };
 }
 

@@ -68,6 +68,8 @@ export interface StoredEvent {
   locations: Record<string, unknown>[];
   attendees: Record<string, unknown>[];
   organizer: Recipient;
+  /** The mailbox owner's answer; absent = organizer. */
+  responseStatus?: { response: 'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded'; time: string };
   recurrence: PatternedRecurrence | null;
   singleValueExtendedProperties: ExtendedProperty[];
   multiValueExtendedProperties: { id: string; value: string[] }[];

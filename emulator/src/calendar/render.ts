@@ -121,7 +121,7 @@ export function renderEvent(ev: StoredEvent, user: UserState, o: RenderOptions):
     allowNewTimeProposals: ev.allowNewTimeProposals,
     isDraft: false,
     hideAttendees: ev.hideAttendees,
-    responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+    responseStatus: ev.responseStatus ?? { response: 'organizer', time: '0001-01-01T00:00:00Z' },
     body: bodyFor(ev, o.bodyType),
     start: ev.isAllDay ? allDayDateTime(occ?.startMs ?? ev.startMs, ev.originalStartTimeZone, o.tz) : dateTimeTimeZone(occ?.startMs ?? ev.startMs, o.tz),
     end: ev.isAllDay ? allDayDateTime(occ?.endMs ?? ev.endMs, ev.originalEndTimeZone, o.tz) : dateTimeTimeZone(occ?.endMs ?? ev.endMs, o.tz),

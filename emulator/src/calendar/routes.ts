@@ -1,7 +1,7 @@
 // Calendar module entry point: registers Graph and admin routes with the core.
 import type { ModuleHost, RouteDef, RouteHandler } from '../contracts.ts';
 import { registerCalendarAdmin } from './admin.ts';
-import { cancelEvent, createEvent, deleteEvent, getEvent, listEvents, listInstances, updateEvent } from './event-routes.ts';
+import { cancelEvent, createEvent, deleteEvent, getEvent, listEvents, listInstances, respondEvent, updateEvent } from './event-routes.ts';
 import { calendarOf } from './store.ts';
 import { calendarViewDelta, createCalendar, getCalendar, listCalendarView, listCalendars } from './view-routes.ts';
 
@@ -22,6 +22,9 @@ export function register(host: ModuleHost): void {
     add('PATCH', `${scope}/events/:id`, WRITE, (ctx) => updateEvent(ctx, host));
     add('DELETE', `${scope}/events/:id`, WRITE, (ctx) => deleteEvent(ctx, host));
     add('POST', `${scope}/events/:id/cancel`, WRITE, (ctx) => cancelEvent(ctx, host));
+    add('POST', `${scope}/events/:id/accept`, WRITE, (ctx) => respondEvent(ctx, host, 'accept'));
+    add('POST', `${scope}/events/:id/tentativelyAccept`, WRITE, (ctx) => respondEvent(ctx, host, 'tentativelyAccept'));
+    add('POST', `${scope}/events/:id/decline`, WRITE, (ctx) => respondEvent(ctx, host, 'decline'));
     add('GET', `${scope}/events/:id/instances`, READ, listInstances);
     add('GET', `${scope}/calendarView`, READ, listCalendarView);
     add('GET', `${scope}/calendarView/delta`, READ, calendarViewDelta);
