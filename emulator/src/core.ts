@@ -51,6 +51,7 @@ export class Core {
   private stateReplacedListeners: ((s: EmulatorState) => void)[] = [];
   private saveTimer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private lastSaveMs = 0;
   readonly seed: Seed;
 
   constructor(private options: CoreOptions) {
@@ -168,10 +169,11 @@ export class Core {
     if (!this.options.stateDir) return;
     this.dirty = true;
     if (this.saveTimer) return;
+    // a big tenant takes a while to serialise: never spend more than ~10% of the time saving
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.saveNow();
-    }, 250);
+    }, Math.max(250, this.lastSaveMs * 10));
     this.saveTimer.unref();
   }
 
@@ -183,10 +185,12 @@ export class Core {
       this.saveTimer = undefined;
     }
     this.dirty = false;
+    const started = performance.now();
     mkdirSync(this.options.stateDir!, { recursive: true });
     const tmp = p + '.tmp';
     writeFileSync(tmp, JSON.stringify(this.state));
     renameSync(tmp, p);
+    this.lastSaveMs = performance.now() - started;
   }
 }
 

@@ -91,6 +91,8 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
     if (f) return finish(err(f.status, f.code, f.message, f.headers));
   }
 
+  // OData key syntax (`/users('id')/mailFolders('inbox')`) is the same resource as `/users/id/…`
+  if (input.path.includes("('")) input = { ...input, path: input.path.replace(/\('((?:[^']|'')*)'\)/g, (_m, k: string) => '/' + encodeURIComponent(decodePath(k).replace(/''/g, "'"))) };
   const m = core.registry.graph.match(input.method, input.path);
   if (m === undefined) {
     const seg = input.path.split('/').filter(Boolean).pop() ?? '';
@@ -158,7 +160,7 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
   const ctx: RouteContext = {
     req: input.req,
     method: input.method,
-    path: input.path,
+    path: decodePath(input.path),
     params,
     query: input.query,
     headers: input.headers,
@@ -206,4 +208,14 @@ export function injectedStatus(f: FaultRule): { status: number; code: string; me
     case '500': return { status: 500, code: 'generalException', message: 'An internal server error occurred.', headers: {} };
     default: return null;
   }
+}
+
+function decodePath(p: string): string {
+  return p.split('/').map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  }).join('/');
 }

@@ -118,6 +118,17 @@ describe('owner actions and delta options', () => {
     expect(plain.value.find((m: any) => m.subject === 'Owner A').isRead).toBe(true);
   });
 
+  it('accepts OData key syntax and a percent-encoded UPN, and keeps links followable', async () => {
+    const token = await h.token();
+    const encoded = encodeURIComponent(asb);
+    const res = await h.fetch(`${h.emu.graphBaseUrl}/users('${encoded}')/mailFolders('inbox')/messages/delta`, { headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=1' } });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Record<string, string>;
+    const link = page['@odata.nextLink'] ?? page['@odata.deltaLink'];
+    expect(link).toContain(`/users/${asb}/mailFolders/inbox/messages/delta?`);
+    expect((await h.fetch(link, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it('answers /me with 400 for an app-only token and echoes the honoured page size', async () => {
     const e = await sdkError(graph.api('/me/messages').get());
     expect(e.statusCode).toBe(400);
