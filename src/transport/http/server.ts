@@ -15,6 +15,10 @@ import { registerFrvApi } from './api/frvs.ts';
 import { registerParameterApi } from './api/parameters.ts';
 import { registerStatusApi } from './api/status.ts';
 import { registerUserApi } from './api/users.ts';
+import { registerAppointmentReasonApi } from './api/appointment-reasons.ts';
+import { registerBookingApi } from './api/bookings.ts';
+import { registerDiaryApi } from './api/diaries.ts';
+import { registerAppointmentPages } from './pages/appointments.tsx';
 import { registerAccountPages } from './pages/account.tsx';
 import { registerDocsPages } from './pages/docs.tsx';
 import { sendErrorPage } from './pages/errors.tsx';
@@ -78,6 +82,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerParameterPages(app, ctx);
   registerFrvPages(app, ctx);
   registerUserPages(app, ctx);
+  registerAppointmentPages(app, ctx);
   registerAuditPages(app, ctx);
   registerMicrosoftSignIn(app, ctx);
   registerSignInSettingsPages(app, ctx);
@@ -86,6 +91,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerParameterApi(app, ctx, api);
   registerFrvApi(app, ctx, api);
   registerUserApi(app, ctx, api);
+  registerAppointmentReasonApi(app, ctx, api);
+  registerDiaryApi(app, ctx, api);
+  registerBookingApi(app, ctx, api);
   registerStatusApi(app, ctx, api);
   registerAuditApi(app, ctx, api);
 
