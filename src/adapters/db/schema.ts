@@ -423,7 +423,49 @@ export interface OidcPendingRow {
   created_at: Timestamp;
 }
 
+// ── Inbound calendar (issue 7, migration 0008) ──
+export interface CalendarSyncStateRow {
+  calendar: string;
+  cursor: string | null;
+  window_start: NullableTimestamp;
+  window_end: NullableTimestamp;
+  full_sync_started_at: NullableTimestamp;
+  run_token: string | null;
+  run_until: NullableTimestamp;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_full_sync_at: NullableTimestamp;
+  last_result: string | null;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  runs: Generated<number>;
+  applied: Generated<number>;
+  refused: Generated<number>;
+  errors: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarSyncLogRow {
+  id: Generated<number>;
+  at: Generated<Date>;
+  calendar: string;
+  booking_id: number | null;
+  ref: number | null;
+  event_id: string | null;
+  outcome: 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
+  detail: string;
+}
+
+export interface CalendarSyncHandledRow {
+  booking_id: number;
+  change_key: string;
+  at: Generated<Date>;
+}
+
 export interface Database {
+  calendar_sync_state: CalendarSyncStateRow;
+  calendar_sync_log: CalendarSyncLogRow;
+  calendar_sync_handled: CalendarSyncHandledRow;
   entra_group_mappings: EntraGroupMappingRow;
   oidc_pending: OidcPendingRow;
   audit_events: AuditEventRow;

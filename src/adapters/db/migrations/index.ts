@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0007 from './0007_entra_signin.ts';
+import * as m0008 from './0008_calendar_inbound.ts';
 import * as m0006 from './0006_audit.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0004 from './0004_appointments.ts';
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0005_inbound_email': m0005,
   '0006_audit': m0006,
   '0007_entra_signin': m0007,
+  '0008_calendar_inbound': m0008,
 };

@@ -1,0 +1,285 @@
+// SQL for the inbound calendar sync: per-calendar state (cursor + window, run lease, counters), the
+// log of applied / refused changes, the last answered change per booking, and the booking facts
+// the decision needs. Calendars are keyed lower-case.
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './database.ts';
+import type { CalendarSyncLogRow, CalendarSyncStateRow } from './schema.ts';
+
+export interface CalendarSyncState {
+  calendar: string;
+  cursor: string | null;
+  window: { start: Date; end: Date } | null;
+  fullSyncStartedAt: Date | null;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastFullSyncAt: Date | null;
+  lastResult: string | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  runs: number;
+  applied: number;
+  refused: number;
+  errors: number;
+  running: boolean;
+}
+
+const toState = (r: Selectable<CalendarSyncStateRow>, now: Date): CalendarSyncState => ({
+  calendar: r.calendar,
+  cursor: r.cursor,
+  window: r.window_start && r.window_end ? { start: r.window_start, end: r.window_end } : null,
+  fullSyncStartedAt: r.full_sync_started_at,
+  lastRunAt: r.last_run_at,
+  lastSuccessAt: r.last_success_at,
+  lastFullSyncAt: r.last_full_sync_at,
+  lastResult: r.last_result,
+  lastError: r.last_error,
+  lastErrorAt: r.last_error_at,
+  runs: r.runs,
+  applied: r.applied,
+  refused: r.refused,
+  errors: r.errors,
+  running: Boolean(r.run_token && r.run_until && r.run_until > now),
+});
+
+export async function selectSyncStates(db: Db, now: Date): Promise<CalendarSyncState[]> {
+  return (await db.selectFrom('calendar_sync_state').selectAll().orderBy('calendar').execute()).map((r) => toState(r, now));
+}
+
+export async function selectSyncState(db: Db, calendar: string, now: Date): Promise<CalendarSyncState | undefined> {
+  const r = await db.selectFrom('calendar_sync_state').selectAll().where('calendar', '=', calendar.toLowerCase()).executeTakeFirst();
+  return r ? toState(r, now) : undefined;
+}
+
+/**
+ * Takes the calendar's run lease: false when another run holds it. A crashed run's lease lapses
+ * after `leaseMs`, so a calendar is never stuck.
+ */
+export async function claimCalendarRun(db: Db, calendar: string, token: string, now: Date, leaseMs: number): Promise<boolean> {
+  const key = calendar.toLowerCase();
+  await db.insertInto('calendar_sync_state').values({ calendar: key }).onConflict((oc) => oc.column('calendar').doNothing()).execute();
+  const r = await db
+    .updateTable('calendar_sync_state')
+    .set({ run_token: token, run_until: new Date(now.getTime() + leaseMs), last_run_at: now, runs: sql`runs + 1`, updated_at: now })
+    .where('calendar', '=', key)
+    .where((eb) => eb.or([eb('run_token', 'is', null), eb('run_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function releaseCalendarRun(db: Db, calendar: string, token: string): Promise<void> {
+  await db.updateTable('calendar_sync_state').set({ run_token: null, run_until: null }).where('calendar', '=', calendar.toLowerCase()).where('run_token', '=', token).execute();
+}
+
+/** Saves the delta position; call inside the transaction that applied what the page produced. */
+export async function saveCursor(
+  db: Db,
+  calendar: string,
+  p: { cursor: string | null; window?: { start: Date; end: Date } | null; fullSyncStartedAt?: Date | null; fullSyncDoneAt?: Date },
+): Promise<void> {
+  await db
+    .updateTable('calendar_sync_state')
+    .set({
+      cursor: p.cursor,
+      ...(p.window !== undefined ? { window_start: p.window?.start ?? null, window_end: p.window?.end ?? null } : {}),
+      ...(p.fullSyncStartedAt !== undefined ? { full_sync_started_at: p.fullSyncStartedAt } : {}),
+      ...(p.fullSyncDoneAt ? { last_full_sync_at: p.fullSyncDoneAt } : {}),
+      updated_at: new Date(),
+    })
+    .where('calendar', '=', calendar.toLowerCase())
+    .execute();
+}
+
+export async function recordRunOutcome(
+  db: Db,
+  calendar: string,
+  o: { at: Date; result: string; error?: string; applied?: number; refused?: number; errors?: number },
+): Promise<void> {
+  await db
+    .updateTable('calendar_sync_state')
+    .set({
+      last_result: o.result,
+      ...(o.error ? { last_error: o.error, last_error_at: o.at } : { last_success_at: o.at }),
+      applied: sql`applied + ${o.applied ?? 0}`,
+      refused: sql`refused + ${o.refused ?? 0}`,
+      errors: sql`errors + ${o.errors ?? (o.error ? 1 : 0)}`,
+      updated_at: o.at,
+    })
+    .where('calendar', '=', calendar.toLowerCase())
+    .execute();
+}
+
+/** Records why calendars were not polled (flow off, stopped) without taking their lease. */
+export async function recordNotRun(db: Db, calendars: string[], result: string, at: Date): Promise<void> {
+  for (const c of calendars) {
+    await db.insertInto('calendar_sync_state').values({ calendar: c.toLowerCase(), last_result: result }).onConflict((oc) => oc.column('calendar').doUpdateSet({ last_result: result, updated_at: at })).execute();
+  }
+}
+
+// ── log ──
+
+export type SyncLogEntry = Omit<Selectable<CalendarSyncLogRow>, 'booking_id' | 'event_id'> & { bookingId: number | null; eventId: string | null };
+
+export async function insertSyncLog(db: Db, e: { calendar: string; bookingId: number | null; ref: number | null; eventId: string | null; outcome: CalendarSyncLogRow['outcome']; detail: string; at: Date }): Promise<void> {
+  await db
+    .insertInto('calendar_sync_log')
+    .values({ calendar: e.calendar.toLowerCase(), booking_id: e.bookingId, ref: e.ref, event_id: e.eventId, outcome: e.outcome, detail: e.detail, at: e.at })
+    .execute();
+}
+
+export async function selectSyncLog(db: Db, f: { calendar?: string; limit?: number } = {}): Promise<SyncLogEntry[]> {
+  let q = db.selectFrom('calendar_sync_log').selectAll().orderBy('id', 'desc').limit(f.limit ?? 50);
+  if (f.calendar) q = q.where('calendar', '=', f.calendar.toLowerCase());
+  const rows = await q.execute();
+  return rows.map(({ booking_id, event_id, ...r }) => ({ ...r, bookingId: booking_id, eventId: event_id }));
+}
+
+// ── bookings as the sync sees them ──
+
+export interface SyncBooking {
+  id: number;
+  ref: number;
+  diaryId: number;
+  diaryCode: string;
+  status: 'BOOKED' | 'MOVED' | 'CAN' | 'COMPLETED';
+  startsAt: Date;
+  endsAt: Date;
+  version: number;
+  calendar: string | null;
+  eventId: string;
+  changeKey: string | null;
+  writtenStart: Date | null;
+  writtenEnd: Date | null;
+  outlookState: string;
+  pushPending: boolean;
+  handledChangeKey: string | null;
+}
+
+function syncBookingQuery(db: Db) {
+  return db
+    .selectFrom('bookings as b')
+    .innerJoin('appointment_diaries as d', 'd.id', 'b.diary_id')
+    .innerJoin('appointment_slots as s', 's.id', 'b.slot_id')
+    .leftJoin('calendar_sync_handled as h', 'h.booking_id', 'b.id')
+    .select([
+      'b.id',
+      'b.ref',
+      'b.diary_id',
+      'd.code as diary_code',
+      'b.status',
+      's.starts_at',
+      's.ends_at',
+      'b.version',
+      'b.outlook_calendar',
+      'b.outlook_event_id',
+      'b.outlook_change_key',
+      'b.outlook_start',
+      'b.outlook_end',
+      'b.outlook_state',
+      'h.change_key as handled_change_key',
+    ])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('calendar_outbox as o').select('o.id').whereRef('o.booking_id', '=', 'b.id').where('o.status', '=', 'pending'))
+        .as('push_pending'),
+    );
+}
+
+type SyncRow = Awaited<ReturnType<ReturnType<typeof syncBookingQuery>['executeTakeFirstOrThrow']>>;
+
+const toSyncBooking = (r: SyncRow): SyncBooking => ({
+  id: r.id,
+  ref: r.ref,
+  diaryId: r.diary_id,
+  diaryCode: r.diary_code,
+  status: r.status,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  version: r.version,
+  calendar: r.outlook_calendar,
+  eventId: r.outlook_event_id!,
+  changeKey: r.outlook_change_key,
+  writtenStart: r.outlook_start,
+  writtenEnd: r.outlook_end,
+  outlookState: r.outlook_state,
+  pushPending: Boolean(r.push_pending),
+  handledChangeKey: r.handled_change_key,
+});
+
+/** The bookings whose stored Outlook event is one of `eventIds` in `calendar`. */
+export async function selectBookingsByEventIds(db: Db, calendar: string, eventIds: string[]): Promise<SyncBooking[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await syncBookingQuery(db)
+    .where('b.outlook_event_id', 'in', eventIds)
+    .where(sql<boolean>`lower(b.outlook_calendar) = ${calendar.toLowerCase()}`)
+    .execute();
+  return rows.map(toSyncBooking);
+}
+
+export async function selectSyncBooking(db: Db, bookingId: number): Promise<SyncBooking | undefined> {
+  const r = await syncBookingQuery(db).where('b.id', '=', bookingId).where('b.outlook_event_id', 'is not', null).executeTakeFirst();
+  return r ? toSyncBooking(r) : undefined;
+}
+
+/** Live bookings with an event in `calendar` starting inside the window (for reconciling after a full sync). */
+export async function selectLiveEventIds(db: Db, calendar: string, window: { start: Date; end: Date }): Promise<string[]> {
+  const rows = await db
+    .selectFrom('bookings as b')
+    .select('b.outlook_event_id')
+    .where(sql<boolean>`lower(b.outlook_calendar) = ${calendar.toLowerCase()}`)
+    .where('b.outlook_event_id', 'is not', null)
+    .where('b.status', 'in', ['BOOKED', 'MOVED'])
+    .where('b.outlook_start', '>=', window.start)
+    .where('b.outlook_start', '<', window.end)
+    .execute();
+  return rows.map((r) => r.outlook_event_id!);
+}
+
+export async function markHandled(db: Db, bookingId: number, changeKey: string, at: Date): Promise<void> {
+  await db
+    .insertInto('calendar_sync_handled')
+    .values({ booking_id: bookingId, change_key: changeKey, at })
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ change_key: changeKey, at }))
+    .execute();
+}
+
+/**
+ * Records a write we made to the event (a restore), so reading it back is an echo — only while the
+ * booking is still at `version` (a newer housing change has queued its own push, which will record).
+ */
+export async function recordOwnWrite(db: Db, bookingId: number, version: number, w: { changeKey: string; start: Date; end: Date }): Promise<boolean> {
+  const r = await db
+    .updateTable('bookings')
+    .set({ outlook_change_key: w.changeKey, outlook_start: w.start, outlook_end: w.end })
+    .where('id', '=', bookingId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Distinct calendar addresses of Outlook-mapped diaries, lower-cased, with the end of their last slot. */
+export async function selectMappedCalendars(db: Db): Promise<Array<{ calendar: string; diaryCodes: string[]; lastSlotEnd: Date | null }>> {
+  const { rows } = await sql<{ calendar: string; diary_codes: string[]; last_slot_end: Date | null }>`
+    select lower(d.calendar_address) as calendar,
+           array_agg(distinct d.code order by d.code) as diary_codes,
+           max(s.ends_at) as last_slot_end
+    from appointment_diaries d
+    left join appointment_slots s on s.diary_id = d.id
+    where d.external_calendar = 'OUTLOOK365' and d.calendar_address is not null
+    group by lower(d.calendar_address)
+    order by 1`.execute(db);
+  return rows.map((r) => ({ calendar: r.calendar, diaryCodes: r.diary_codes, lastSlotEnd: r.last_slot_end }));
+}
+
+// ── start / stop (guide §2.4.3 "Start Inbound Poll") ──
+
+const STOPPED_KEY = 'calendar_poll_stopped';
+
+export async function readPollStopped(db: Db): Promise<{ stopped: boolean; since: Date | null }> {
+  const r = await db.selectFrom('app_settings').select(['value', 'updated_at']).where('key', '=', STOPPED_KEY).executeTakeFirst();
+  return { stopped: r?.value === 'Y', since: r?.updated_at ?? null };
+}
+
+export async function writePollStopped(db: Db, stopped: boolean, at: Date): Promise<void> {
+  const value = stopped ? 'Y' : 'N';
+  await db.insertInto('app_settings').values({ key: STOPPED_KEY, value, updated_at: at }).onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at })).execute();
+}

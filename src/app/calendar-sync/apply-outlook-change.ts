@@ -1,0 +1,212 @@
+// Carries out what decideOutlookChange said about one booking: cancel or move it through the same use
+// cases a person uses ("Cancel Appointment", "Move Appointment", source 'outlook'), or — when the
+// diary's rules refuse — put the event back and email the calendar owner (guide §2.4.2).
+import { AppError } from '../../errors.ts';
+import { insertHistory } from '../../adapters/db/bookings.ts';
+import { insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
+import { bookingMarker, toWallClock } from '../../domain/appointments/event.ts';
+import { formatSlotTime } from '../../domain/appointments/rules.ts';
+import { decideOutlookChange, type Decision, type EventState, type Observation } from '../../domain/calendar-sync/decide.ts';
+import { cancelBooking } from '../appointments/cancel-booking.ts';
+import { moveBooking } from '../appointments/move-booking.ts';
+import { BookingRuleError } from '../appointments/rule-error.ts';
+import type { CalendarEvent, CalendarGateway } from '../ports/graph.ts';
+import type { AppContext } from '../context.ts';
+import { violationSubject, type InboundCalendarSettings } from './settings.ts';
+import { queueViolationEmail } from './violation-email.ts';
+
+export type ApplyOutcome = 'none' | 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
+
+export interface ApplyInput {
+  calendar: string;
+  gateway: CalendarGateway;
+  settings: InboundCalendarSettings;
+  /** Diary time zones by diary id, for the times written in history and emails. */
+  zoneOf: (diaryId: number) => string;
+}
+
+export const toEventState = (e: CalendarEvent): EventState => ({
+  id: e.id,
+  changeKey: e.changeKey,
+  startsAt: e.startsAt,
+  endsAt: e.endsAt,
+  isAllDay: e.isAllDay,
+  isCancelled: e.isCancelled,
+  type: e.type,
+  marker: e.marker,
+});
+
+const facts = (b: SyncBooking) => ({
+  ref: b.ref,
+  status: b.status,
+  startsAt: b.startsAt,
+  endsAt: b.endsAt,
+  writtenChangeKey: b.changeKey,
+  writtenStart: b.writtenStart,
+  pushPending: b.pushPending,
+  handledChangeKey: b.handledChangeKey,
+});
+
+/** Reads the event by id (GET answers with our marker expanded): the authoritative state. */
+export async function lookUpEvent(gateway: CalendarGateway, calendar: string, eventId: string): Promise<Observation> {
+  const ev = await gateway.getEvent(calendar, eventId);
+  return ev ? { kind: 'present', event: toEventState(ev) } : { kind: 'gone' };
+}
+
+/**
+ * Decides and applies for one booking. `seen` is what the delta said; anything that would change the
+ * booking is confirmed with a GET first (fresh state, and the extended property as the cross-check
+ * that this event really is this booking's).
+ */
+export async function applyOutlookChange(ctx: AppContext, input: ApplyInput, booking: SyncBooking, seen: Observation, confirmed = false): Promise<ApplyOutcome> {
+  let b = booking;
+  let obs = seen;
+  let isConfirmed = confirmed;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const decision = decideOutlookChange(facts(b), obs, bookingMarker(b.ref));
+    if (decision.action === 'none') return 'none';
+    if (!isConfirmed) {
+      obs = await lookUpEvent(input.gateway, input.calendar, b.eventId);
+      isConfirmed = true;
+      attempt--;
+      continue;
+    }
+    try {
+      return await carryOut(ctx, input, b, obs, decision);
+    } catch (err) {
+      // The booking changed in housing between our read and our change (version check): read it
+      // again and decide again — usually a conflict now, which housing wins.
+      if (err instanceof AppError && err.code === 'conflict' && !(err instanceof BookingRuleError)) {
+        const fresh = await selectSyncBooking(ctx.db, b.id);
+        if (!fresh) return 'none';
+        b = fresh;
+        continue;
+      }
+      throw err;
+    }
+  }
+  throw new AppError('conflict', `Appointment ${b.ref} kept changing in housing while an Outlook change was applied; it will be looked at again on the next poll`);
+}
+
+async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs: Observation, d: Exclude<Decision, { action: 'none' }>): Promise<ApplyOutcome> {
+  const { calendar, settings } = input;
+  const actor = { username: calendar };
+  const zone = input.zoneOf(b.diaryId);
+  const when = (at: Date) => formatSlotTime(at, zone);
+  const ev = obs.kind === 'present' ? obs.event : undefined;
+  const log = (outcome: ApplyOutcome & ('moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error'), detail: string) =>
+    insertSyncLog(ctx.db, { calendar, bookingId: b.id, ref: b.ref, eventId: b.eventId, outcome, detail, at: ctx.now() });
+
+  switch (d.action) {
+    case 'cancel': {
+      try {
+        await cancelBooking(ctx, actor, b.ref, settings.cancelReason, 'outlook', { expectedVersion: b.version, note: `cancelled from Outlook by ${calendar}` });
+      } catch (err) {
+        if (!(err instanceof BookingRuleError)) throw err;
+        await ctx.db.transaction().execute(async (trx) => {
+          await history(trx, b, actor.username, 'OUTLOOK_CANCEL_FAILED', `deleted in Outlook by ${calendar} but not cancelled: ${err.message}`);
+        });
+        await log('error', `deleted in Outlook; not cancelled: ${err.message}`);
+        return 'error';
+      }
+      await log('cancelled', d.why === 'deleted' ? `deleted in Outlook by ${calendar}` : `cancelled in Outlook by ${calendar}`);
+      return 'cancelled';
+    }
+
+    case 'move': {
+      try {
+        await moveBooking(ctx, actor, b.ref, { start: d.to, match: 'containing' }, settings.moveReason, 'outlook', {
+          expectedVersion: b.version,
+          note: `moved in Outlook by ${calendar} to ${when(d.to)}`,
+        });
+      } catch (err) {
+        if (!(err instanceof BookingRuleError)) throw err;
+        if (err.rule === 'same_slot') {
+          // Moved within its own slot (e.g. 10:00 → 10:15 in a 10–11 slot): not a move. The event
+          // is put back to the slot's times so Outlook shows what housing holds; no email.
+          await restoreEvent(ctx, input, b);
+          await ctx.db.transaction().execute(async (trx) => {
+            await history(trx, b, actor.username, 'OUTLOOK_EVENT_RESTORED', `moved in Outlook by ${calendar} to ${when(d.to)}, inside its own slot; event put back to ${when(b.startsAt)}`);
+            if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
+          });
+          await log('restored', `moved within its slot to ${when(d.to)}; put back`);
+          return 'restored';
+        }
+        await refuse(ctx, input, b, ev, `Move in Outlook to ${when(d.to)} refused`, err.message, true);
+        await log('refused', `move to ${when(d.to)} refused: ${err.message}`);
+        return 'refused';
+      }
+      await log('moved', `moved in Outlook by ${calendar} from ${when(b.startsAt)} to ${when(d.to)}`);
+      return 'moved';
+    }
+
+    case 'refuse': {
+      const message =
+        d.rule === 'all_day'
+          ? `Appointment ${b.ref} cannot be made an all-day event: an appointment takes one slot in diary ${b.diaryCode}. It stays at ${when(b.startsAt)}; to move it, drag it to the start of a free slot.`
+          : `Appointment ${b.ref} cannot be made a recurring series: each appointment is one visit in diary ${b.diaryCode}. It stays at ${when(b.startsAt)}; remove the recurrence in Outlook and book further visits in housing.`;
+      // A series is left as the owner made it (we never delete occurrences they created); an all-day
+      // event is put back to the booking's times.
+      await refuse(ctx, input, b, ev, d.rule === 'all_day' ? 'All-day change in Outlook refused' : 'Recurring series in Outlook refused', message, d.rule === 'all_day');
+      await log('refused', message);
+      return 'refused';
+    }
+
+    case 'conflict': {
+      // Housing wins: the booking keeps housing's change; Outlook is put back to it.
+      await restoreEvent(ctx, input, b);
+      const note = `moved in Outlook by ${calendar} to ${when(d.outlookStart)} while the booking was changed in housing to ${when(b.startsAt)}; housing wins, Outlook put back`;
+      await ctx.db.transaction().execute(async (trx) => {
+        await history(trx, b, actor.username, 'OUTLOOK_CONFLICT', note);
+        if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
+      });
+      await log('conflict', note);
+      return 'conflict';
+    }
+  }
+}
+
+/** The refused path: put the event back (when asked), then history, the owner's email and "answered" in one transaction. */
+async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: EventState | undefined, what: string, message: string, restore: boolean): Promise<void> {
+  if (restore) await restoreEvent(ctx, input, b);
+  const { settings, calendar } = input;
+  await ctx.db.transaction().execute(async (trx) => {
+    await history(trx, b, calendar, 'OUTLOOK_MOVE_REFUSED', `${what}: ${message}${restore ? ' The Outlook event was put back.' : ''}`);
+    if (settings.fromAddress) {
+      await queueViolationEmail(trx, {
+        from: settings.fromAddress,
+        to: calendar,
+        subject: violationSubject(settings.violationSubject, b.ref),
+        text: message,
+        bookingRef: b.ref,
+        key: `calendar-move-violation:${b.id}:${ev?.changeKey ?? ctx.now().toISOString()}`,
+        actor: 'system',
+      });
+    }
+    if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
+  });
+}
+
+/** Puts the booking's event back to the booking's own times: our write, recorded so it reads back as an echo. */
+export async function restoreEvent(ctx: AppContext, input: ApplyInput, b: SyncBooking): Promise<void> {
+  const ev = await input.gateway.updateEvent(input.calendar, b.eventId, {
+    isAllDay: false,
+    start: toWallClock(b.startsAt, input.settings.windowsZone),
+    end: toWallClock(b.endsAt, input.settings.windowsZone),
+  });
+  await recordOwnWrite(ctx.db, b.id, b.version, { changeKey: ev.changeKey, start: ev.startsAt, end: ev.endsAt });
+}
+
+function history(db: Parameters<typeof insertHistory>[0], b: SyncBooking, actor: string, action: string, note: string) {
+  return insertHistory(db, b.id, {
+    actor,
+    source: 'outlook',
+    action,
+    fromStatus: b.status,
+    toStatus: b.status,
+    fromStart: b.startsAt,
+    toStart: b.startsAt,
+    reasonCode: null,
+    note,
+  });
+}

@@ -1,0 +1,111 @@
+// Calendar polling as a whole (guide §2.4.3 "Start Inbound Poll"): which calendars are polled, whether
+// the flow may run and why not, start / stop / run-now, and one poll round over every calendar that
+// is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
+// all call these.
+import { readPollStopped, recordNotRun, selectMappedCalendars, selectSyncLog, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+import { recordAudit } from '../audit.ts';
+import { getIntegrationStatus } from '../integration.ts';
+import type { CalendarGateway } from '../ports/graph.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { inboundCalendarSettings } from './settings.ts';
+import { syncCalendar, type CalendarRunResult, type SyncOptions } from './sync-calendar.ts';
+
+export interface CalendarPollStatus {
+  /** The flow may run (licence, OUTLOOK365, APPTIN_OUTLOOK365, parameters) and polling is not stopped. */
+  running: boolean;
+  stopped: boolean;
+  stoppedSince: Date | null;
+  /** Why no calendar is polled, when none is. */
+  reasons: string[];
+  pollMinutes: number;
+  calendars: Array<{ calendar: string; diaryCodes: string[]; state: CalendarSyncState | null }>;
+}
+
+export async function calendarPollStatus(ctx: AppContext): Promise<CalendarPollStatus> {
+  const [why, stop, settings, mapped, states] = await Promise.all([
+    whyNotRunning(ctx),
+    readPollStopped(ctx.db),
+    inboundCalendarSettings(ctx),
+    selectMappedCalendars(ctx.db),
+    selectSyncStates(ctx.db, ctx.now()),
+  ]);
+  const byCalendar = new Map(states.map((s) => [s.calendar, s]));
+  const reasons = [...why, ...(stop.stopped ? ['Calendar polling is stopped (housing365 calendars start, or Start on the Integration page)'] : [])];
+  return {
+    running: reasons.length === 0,
+    stopped: stop.stopped,
+    stoppedSince: stop.since,
+    reasons,
+    pollMinutes: settings.pollMinutes,
+    calendars: mapped.map((m) => ({ calendar: m.calendar, diaryCodes: m.diaryCodes, state: byCalendar.get(m.calendar) ?? null })),
+  };
+}
+
+export const calendarSyncLog = (ctx: AppContext, f: { calendar?: string; limit?: number } = {}): Promise<SyncLogEntry[]> => selectSyncLog(ctx.db, f);
+
+async function whyNotRunning(ctx: AppContext, gateway?: CalendarGateway): Promise<string[]> {
+  const status = await getIntegrationStatus(ctx);
+  const flow = status.flows.find((f) => f.flow === 'apptIn');
+  const reasons = flow?.running ? [] : (flow?.reasons ?? ['inbound appointments are not configured']);
+  if (!(gateway ?? ctx.graph?.calendar)) reasons.push('Microsoft Graph is not configured');
+  return reasons;
+}
+
+export async function startCalendarPolling(ctx: AppContext, actor: Actor): Promise<void> {
+  await writePollStopped(ctx.db, false, ctx.now());
+  await recordAudit(ctx.db, actor, { action: 'calendar_poll.start', entityType: 'setting', entityId: 'calendar_poll', summary: 'Calendar polling started', after: { stopped: false } });
+}
+
+export async function stopCalendarPolling(ctx: AppContext, actor: Actor): Promise<void> {
+  await writePollStopped(ctx.db, true, ctx.now());
+  await recordAudit(ctx.db, actor, { action: 'calendar_poll.stop', entityType: 'setting', entityId: 'calendar_poll', summary: 'Calendar polling stopped', after: { stopped: true } });
+}
+
+export interface PollOptions {
+  gateway?: CalendarGateway;
+  /** Run now, whatever CALI_POLL says (run-now); still refused when the flow may not run. */
+  force?: boolean;
+  /** Only this calendar. */
+  calendar?: string;
+  /** Calendars synced at once (each keeps ≤ 4 Graph requests in flight through the adapter). */
+  concurrency?: number;
+  pageSize?: number;
+  windowFor?: SyncOptions['windowFor'];
+}
+
+export interface PollRound {
+  /** Why nothing ran. */
+  held?: string;
+  results: CalendarRunResult[];
+}
+
+/** One poll round: every mapped calendar that is due (or the one asked for), a few at a time. */
+export async function pollCalendars(ctx: AppContext, opts: PollOptions = {}): Promise<PollRound> {
+  const gateway = opts.gateway ?? ctx.graph?.calendar;
+  const mapped = await selectMappedCalendars(ctx.db);
+  const wanted = opts.calendar ? mapped.filter((m) => m.calendar === opts.calendar!.toLowerCase()) : mapped;
+  const why = await whyNotRunning(ctx, gateway);
+  const { stopped } = await readPollStopped(ctx.db);
+  if (stopped) why.push('calendar polling is stopped');
+  if (why.length > 0) {
+    // Recorded per calendar, so the Integration page says why a calendar has not been read.
+    const held = `Not polled: ${why.join('; ')}`;
+    await recordNotRun(ctx.db, wanted.map((m) => m.calendar), held, ctx.now());
+    return { held, results: [] };
+  }
+  const settings = await inboundCalendarSettings(ctx);
+  const states = new Map((await selectSyncStates(ctx.db, ctx.now())).map((s) => [s.calendar, s]));
+  const dueBefore = ctx.now().getTime() - settings.pollMinutes * 60_000 + 5_000; // 5 s slack for the scheduler's jitter
+  const due = wanted.filter((m) => {
+    if (opts.force) return true;
+    const last = states.get(m.calendar)?.lastRunAt;
+    return !last || last.getTime() <= dueBefore;
+  });
+  const results: CalendarRunResult[] = [];
+  const queue = [...due];
+  const work = async () => {
+    for (let m = queue.shift(); m; m = queue.shift()) results.push(await syncCalendar(ctx, m.calendar, { gateway: gateway!, settings, pageSize: opts.pageSize, windowFor: opts.windowFor }));
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, due.length) }, work));
+  return { results };
+}

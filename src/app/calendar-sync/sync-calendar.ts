@@ -1,0 +1,184 @@
+// One run of one Outlook calendar: calendarView delta from the stored cursor (or a full sync of a new
+// window), each change matched to a booking by our stored event id, decided and applied; the cursor
+// saved after each page. See docs/inbound-calendar.md for the window and the resync it implies.
+//
+// Why the cursor is saved after the page rather than in one transaction with every booking change:
+// the moves and cancels go through the booking use cases, which own their transactions (and the
+// calendar push they queue). Replaying a page is harmless instead — every decision is made from the
+// booking's state now, so a change already applied reads back as "in step", and a refusal already
+// answered carries its changeKey in calendar_sync_handled.
+import { randomUUID } from 'node:crypto';
+import {
+  claimCalendarRun,
+  insertSyncLog,
+  recordRunOutcome,
+  releaseCalendarRun,
+  saveCursor,
+  selectBookingsByEventIds,
+  selectLiveEventIds,
+  selectMappedCalendars,
+  selectSyncState,
+  type SyncBooking,
+} from '../../adapters/db/calendar-sync.ts';
+import { selectDiaries } from '../../adapters/db/diaries.ts';
+import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/calendar-sync/window.ts';
+import { GraphCursorExpired, isGraphFailure } from '../ports/graph-errors.ts';
+import type { CalendarChange, CalendarGateway } from '../ports/graph.ts';
+import type { AppContext } from '../context.ts';
+import { applyOutlookChange, lookUpEvent, toEventState, type ApplyInput, type ApplyOutcome } from './apply-outlook-change.ts';
+import type { InboundCalendarSettings } from './settings.ts';
+
+export interface CalendarRunResult {
+  calendar: string;
+  /** Set when the run did not happen (another run holds the calendar). */
+  skipped?: string;
+  fullSync: boolean;
+  /** Why a new window was started, when one was. */
+  resync?: string;
+  pages: number;
+  changes: number;
+  outcomes: Partial<Record<ApplyOutcome, number>>;
+  error?: string;
+}
+
+export interface SyncOptions {
+  gateway: CalendarGateway;
+  settings: InboundCalendarSettings;
+  pageSize?: number;
+  leaseMs?: number;
+  /**
+   * A fixed window policy instead of idealWindow (tests and benchmarks that need an event outside
+   * the window); roll-over is then off.
+   */
+  windowFor?: (now: Date, lastSlotEnd: Date | null) => SyncWindow;
+}
+
+const LEASE_MS = 15 * 60_000;
+
+/** A booking touched by a page, with what the page said about its event. */
+interface Touched {
+  booking: SyncBooking;
+  change: CalendarChange;
+  /** The page gave no usable state (removed, or an occurrence of a series made from it): GET it. */
+  mustLookUp: boolean;
+}
+
+export async function syncCalendar(ctx: AppContext, calendarAddress: string, opts: SyncOptions): Promise<CalendarRunResult> {
+  const calendar = calendarAddress.toLowerCase();
+  const result: CalendarRunResult = { calendar, fullSync: false, pages: 0, changes: 0, outcomes: {} };
+  const token = randomUUID();
+  if (!(await claimCalendarRun(ctx.db, calendar, token, ctx.now(), opts.leaseMs ?? LEASE_MS))) {
+    return { ...result, skipped: 'another run of this calendar is in progress' };
+  }
+  const log = ctx.logger.child({ calendar });
+  try {
+    const zones = new Map((await selectDiaries(ctx.db)).map((d) => [d.id, d.timeZone]));
+    const input: ApplyInput = { calendar, gateway: opts.gateway, settings: opts.settings, zoneOf: (id) => zones.get(id) ?? 'Europe/London' };
+    const lastSlotEnd = (await selectMappedCalendars(ctx.db)).find((c) => c.calendar === calendar)?.lastSlotEnd ?? null;
+    const state = await selectSyncState(ctx.db, calendar, ctx.now());
+    let cursor = state?.cursor ?? null;
+    let window: SyncWindow | null = state?.window ?? null;
+    let seen: Set<string> | undefined;
+
+    const startFullSync = async (why: string) => {
+      window = (opts.windowFor ?? idealWindow)(ctx.now(), lastSlotEnd);
+      cursor = null;
+      seen = new Set();
+      result.fullSync = true;
+      result.resync = why;
+      await saveCursor(ctx.db, calendar, { cursor: null, window, fullSyncStartedAt: ctx.now() });
+      log.info({ why, window }, 'calendar full sync');
+    };
+    const roll = window && !opts.windowFor ? windowRollReason(window, ctx.now(), lastSlotEnd) : undefined;
+    if (!cursor || !window) await startFullSync(window ? 'the last sync did not finish' : 'first sync of this calendar');
+    else if (roll) await startFullSync(roll);
+
+    for (let restarts = 0; ; restarts++) {
+      try {
+        for await (const page of opts.gateway.calendarViewDelta(calendar, window!, cursor ?? undefined, { pageSize: opts.pageSize })) {
+          result.pages++;
+          result.changes += page.changes.length;
+          if (seen) for (const c of page.changes) if (c.kind === 'upsert') seen.add(c.event.id);
+          await applyPage(ctx, input, page.changes, result);
+          cursor = page.cursor;
+          await saveCursor(ctx.db, calendar, page.complete && seen ? { cursor, fullSyncStartedAt: null, fullSyncDoneAt: ctx.now() } : { cursor });
+        }
+        break;
+      } catch (err) {
+        // Graph forgot the token (410 syncStateNotFound): a fresh full sync, which changes nothing by
+        // itself — every event read back is compared with its booking as for any delta page.
+        if (!(err instanceof GraphCursorExpired) || restarts >= 2) throw err;
+        await startFullSync('the delta token expired');
+      }
+    }
+    // A full sync lists every event in the window; a booking whose event was not listed was deleted,
+    // or moved out of the window, while no cursor was held. A GET tells which.
+    if (seen && window) await reconcileUnseen(ctx, input, window, seen, result);
+    const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
+    const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);
+    const summary = `${result.fullSync ? 'full sync' : 'delta'}: ${result.changes} change(s) read, ${applied} applied, ${refused} refused`;
+    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: summary, applied, refused, errors: result.outcomes.error ?? 0 });
+    if (applied || refused) log.info({ outcomes: result.outcomes }, 'calendar changes applied');
+    return result;
+  } catch (err) {
+    const message = isGraphFailure(err) ? `${err.kind}${err.status ? ` ${err.status}` : ''}: ${err.message}` : (err as Error).message;
+    result.error = message;
+    const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
+    const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);
+    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: `failed: ${message}`, error: message, applied, refused, errors: (result.outcomes.error ?? 0) + 1 });
+    log.warn({ err: message }, 'calendar sync failed; the next poll resumes from the saved cursor');
+    return result;
+  } finally {
+    await releaseCalendarRun(ctx.db, calendar, token);
+  }
+}
+
+async function applyPage(ctx: AppContext, input: ApplyInput, changes: CalendarChange[], result: CalendarRunResult): Promise<void> {
+  const ids = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'removed') ids.add(c.id);
+    else {
+      ids.add(c.event.id);
+      if (c.event.seriesMasterId) ids.add(c.event.seriesMasterId);
+    }
+  }
+  const bookings = await selectBookingsByEventIds(ctx.db, input.calendar, [...ids]);
+  if (bookings.length === 0) return; // nothing of ours: other events are never acted on
+  const byEvent = new Map(bookings.map((b) => [b.eventId, b]));
+  // One decision per booking per page, from its latest change (Graph may list an event more than once).
+  const touched = new Map<number, Touched>();
+  for (const c of changes) {
+    const own = c.kind === 'removed' ? byEvent.get(c.id) : byEvent.get(c.event.id);
+    const master = c.kind === 'upsert' && c.event.seriesMasterId ? byEvent.get(c.event.seriesMasterId) : undefined;
+    const booking = own ?? master;
+    if (!booking) continue;
+    const prior = touched.get(booking.id);
+    touched.set(booking.id, { booking, change: c, mustLookUp: c.kind === 'removed' || Boolean(master) || Boolean(prior?.mustLookUp) });
+  }
+  for (const t of touched.values()) await applyOne(ctx, input, t, result);
+}
+
+async function applyOne(ctx: AppContext, input: ApplyInput, t: Touched, result: CalendarRunResult): Promise<void> {
+  const { booking, change } = t;
+  try {
+    const outcome =
+      t.mustLookUp || change.kind === 'removed'
+        ? await applyOutlookChange(ctx, input, booking, await lookUpEvent(input.gateway, input.calendar, booking.eventId), true)
+        : await applyOutlookChange(ctx, input, booking, { kind: 'present', event: toEventState(change.event) });
+    result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
+  } catch (err) {
+    // Graph unavailable or throttled: stop the run so the page is read again next time.
+    if (isGraphFailure(err) && (err.retryable || err.kind === 'cursor_expired')) throw err;
+    const message = isGraphFailure(err) ? `${err.kind}: ${err.message}` : (err as Error).message;
+    result.outcomes.error = (result.outcomes.error ?? 0) + 1;
+    await insertSyncLog(ctx.db, { calendar: input.calendar, bookingId: booking.id, ref: booking.ref, eventId: booking.eventId, outcome: 'error', detail: message, at: ctx.now() });
+    ctx.logger.warn({ calendar: input.calendar, bookingRef: booking.ref, err: message }, 'Outlook change not applied');
+  }
+}
+
+async function reconcileUnseen(ctx: AppContext, input: ApplyInput, window: SyncWindow, seen: Set<string>, result: CalendarRunResult): Promise<void> {
+  const missing = (await selectLiveEventIds(ctx.db, input.calendar, window)).filter((id) => !seen.has(id));
+  if (missing.length === 0) return;
+  const bookings = await selectBookingsByEventIds(ctx.db, input.calendar, missing);
+  for (const booking of bookings) await applyOne(ctx, input, { booking, change: { kind: 'removed', id: booking.eventId }, mustLookUp: true }, result);
+}
