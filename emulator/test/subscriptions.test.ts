@@ -284,19 +284,29 @@ describe('delivery', () => {
     }
   });
 
-  it('notifies a new message in the inbox folder subscription', async () => {
+  it('notifies a new message in the inbox folder subscription, with immutable ids when subscribed with Prefer: IdType="ImmutableId"', async () => {
     const { r, url } = await receiver();
     const sub = await client.api('/subscriptions').post({
       changeType: 'created', notificationUrl: url, resource: `users/${upn}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(60), clientState: 'mail',
     });
+    const immutableSub = await client.api('/subscriptions').header('Prefer', 'IdType="ImmutableId"').post({
+      changeType: 'created', notificationUrl: url, resource: `users/${upn}/messages`, expirationDateTime: inMinutes(60), clientState: 'mail-immutable',
+    });
     await client.api(`/users/${asb}/sendMail`).post({
       message: { subject: 'Leak at flat 3', body: { contentType: 'Text', content: 'Water coming through the ceiling.' }, toRecipients: [{ emailAddress: { address: upn } }] },
     });
-    const got = await r.next((x) => x.body.includes(sub.id));
-    const n = JSON.parse(got.body).value[0];
-    expect(n).toMatchObject({ subscriptionId: sub.id, changeType: 'created', clientState: 'mail', resourceData: { '@odata.type': '#Microsoft.Graph.Message' } });
+    await r.next((x) => x.body.includes(sub.id));
+    await r.next((x) => x.body.includes(immutableSub.id));
+    const all = r.notifications();
+    const n = all.find((x) => x.subscriptionId === sub.id);
+    expect(n).toMatchObject({ changeType: 'created', clientState: 'mail', resourceData: { '@odata.type': '#Microsoft.Graph.Message' } });
     const msg = await client.api(`/users/${upn}/messages/${n.resourceData.id}`).get();
     expect(msg.subject).toBe('Leak at flat 3');
+    const m = all.find((x) => x.subscriptionId === immutableSub.id);
+    const asImmutable = await client.api(`/users/${upn}/messages/${n.resourceData.id}`).header('Prefer', 'IdType="ImmutableId"').get();
+    expect(m.resourceData.id).toBe(asImmutable.id);
+    expect(m.resourceData.id).not.toBe(n.resourceData.id);
+    expect(m.resource.endsWith(`/Messages/${asImmutable.id}`)).toBe(true);
   });
 });
 

@@ -20,7 +20,13 @@ export function outputZone(ctx: RouteContext): OutputZone {
 }
 
 export function renderOptions(ctx: RouteContext): RenderOptions {
+  immutableIds(ctx);
   return { tz: outputZone(ctx), select: parseSelectParam(ctx.query), expand: parseExpandParam(ctx.query), bodyType: bodyType(ctx) };
+}
+
+/** Event ids never change here (events don't move folders), so ImmutableId is always honoured. */
+export function immutableIds(ctx: RouteContext): void {
+  if (ctx.preferImmutableIds) ctx.applyPreference('IdType="ImmutableId"');
 }
 
 /** `Prefer: outlook.body-content-type="text"|"html"`: body (and uniqueBody) in that format. */

@@ -6,7 +6,7 @@ import { checkToken, decodeToken, deltaPage, encodeToken, initialToken, type Del
 import type { CalendarFolder } from './model.ts';
 import { renderEvent } from './render.ts';
 import {
-  bodyType, calendarFolder, contextUrl, encodePath, wantsCount, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
+  bodyType, calendarFolder, contextUrl, encodePath, immutableIds, wantsCount, matchesFilter, maxPageSize, nextSkipLink, outputZone, parseFilterParam, parseTopSkip,
   queryParam, renderOptions, sortItems, userOf,
 } from './request.ts';
 import { calendarOf, newCalendarFolder } from './store.ts';
@@ -51,6 +51,7 @@ export function calendarViewDelta(ctx: RouteContext): RouteResult {
   const pageSize = maxPageSize(ctx, DEFAULT_DELTA_PAGE);
   const tz = outputZone(ctx);
   const body = bodyType(ctx);
+  immutableIds(ctx);
   ctx.applyPreference('odata.track-changes');
   const page = deltaPage(cal, folder, token, pageSize);
   const value = page.entries.map((e) =>

@@ -161,6 +161,7 @@ export function register(host: ModuleHost): void {
       target,
     };
     subscriptionsOf(ctx.state).items[sub.id] = sub;
+    if (sub.immutableIds) ctx.applyPreference('IdType="ImmutableId"');
     ctx.markDirty();
     return { status: 201, body: { '@odata.context': context(ctx, 'subscriptions/$entity'), ...renderSubscription(sub) } };
   } });
