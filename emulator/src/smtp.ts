@@ -67,7 +67,8 @@ export async function deliverSmtp(core: Core, raw: Buffer, mailFrom: string, rcp
       body: { contentType: 'text', content: raw.toString('utf8') }, internetMessageHeaders: [], attachments: [], importance: 'normal',
     };
   }
-  const from = p.from ?? { emailAddress: { name: mailFrom || 'unknown', address: mailFrom || 'unknown@unknown.invalid' } };
+  // no From header: Exchange falls back on the envelope sender; a null sender (<>) leaves it empty
+  const from = p.from ?? (mailFrom ? { emailAddress: { name: mailFrom, address: mailFrom } } : undefined);
   deliver(core, undefined, {
     subject: p.subject,
     body: p.body,

@@ -80,6 +80,25 @@ describe('SMTP door', () => {
     expect(got.value).toHaveLength(1);
   });
 
+  it('keeps odd but legal mail: a 10,000-character subject, a zero-byte attachment, Latin-1 text, no From header', async () => {
+    const subject = 'S'.repeat(10_000);
+    await transport.sendMail({ from: 'x@example.org', to: repairs, subject, text: 'body', attachments: [{ filename: 'empty.bin', content: Buffer.alloc(0) }] });
+    const long = await graph.api(inbox(repairs)).filter(`subject eq '${subject}'`).select('subject,hasAttachments').get();
+    expect(long.value).toHaveLength(1);
+    const atts = await graph.api(`/users/${repairs}/messages/${long.value[0].id}/attachments`).get();
+    expect(atts.value[0]).toMatchObject({ name: 'empty.bin', size: 0 });
+
+    const latin1 = Buffer.concat([
+      Buffer.from(`To: <${repairs}>\r\nSubject: =?ISO-8859-1?Q?Caf=E9_noise?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`),
+      Buffer.from([0x4e, 0x6f, 0xeb, 0x6c, 0x20, 0xa3, 0x35]), // "Noël £5" in Latin-1
+    ]);
+    await transport.sendMail({ envelope: { from: '', to: [repairs] }, raw: latin1 });
+    const got = await graph.api(inbox(repairs)).filter("subject eq 'Café noise'").select('subject,from,body').get();
+    expect(got.value).toHaveLength(1);
+    expect(got.value[0].body.content.trim()).toBe('Noël £5');
+    expect(got.value[0].from).toBeNull();
+  });
+
   it('survives malformed mail and keeps serving', async () => {
     const replies = await rawSmtp(h.emu.smtp.port, [
       'EHLO hostile.example',

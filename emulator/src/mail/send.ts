@@ -96,8 +96,9 @@ function findByInternetMessageId(user: UserState, ids: string[]): MessageState |
 export interface Outgoing {
   subject: string;
   body: { contentType: 'text' | 'html'; content: string };
-  from: Recipient;
-  sender: Recipient;
+  /** Absent only for SMTP mail with neither a From header nor an envelope sender. */
+  from?: Recipient;
+  sender?: Recipient;
   toRecipients: Recipient[];
   ccRecipients: Recipient[];
   bccRecipients: Recipient[];
@@ -122,7 +123,7 @@ function receivedHeaders(core: Core, o: Outgoing, nowIso: string): { name: strin
   const addr = (rs: Recipient[]) => rs.map((r) => `${r.emailAddress.name ?? ''} <${r.emailAddress.address}>`).join(', ');
   const h = [
     { name: 'Received', value: `from ${core.state.tenant.domain} by graph-emulator with HTTPS; ${new Date(nowIso).toUTCString()}` },
-    { name: 'From', value: addr([o.from]) },
+    ...(o.from ? [{ name: 'From', value: addr([o.from]) }] : []),
     { name: 'To', value: addr(o.toRecipients) },
     ...(o.ccRecipients.length ? [{ name: 'CC', value: addr(o.ccRecipients) }] : []),
     { name: 'Subject', value: o.subject },
@@ -201,7 +202,7 @@ export function deliver(core: Core, sender: UserState | undefined, o: Outgoing, 
     core.state.outbound.push({
       at: nowIso,
       fromUserId: sender?.id ?? '',
-      from: o.from.emailAddress.address,
+      from: o.from?.emailAddress.address ?? '',
       to: outside,
       subject: o.subject,
       internetMessageId: o.internetMessageId,
