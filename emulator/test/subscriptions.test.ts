@@ -287,7 +287,7 @@ describe('delivery', () => {
   it('notifies a new message in the inbox folder subscription, with immutable ids when subscribed with Prefer: IdType="ImmutableId"', async () => {
     const { r, url } = await receiver();
     const sub = await client.api('/subscriptions').post({
-      changeType: 'created', notificationUrl: url, resource: `users/${upn}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(60), clientState: 'mail',
+      changeType: 'created,deleted', notificationUrl: url, resource: `users/${upn}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(60), clientState: 'mail',
     });
     const immutableSub = await client.api('/subscriptions').header('Prefer', 'IdType="ImmutableId"').post({
       changeType: 'created', notificationUrl: url, resource: `users/${upn}/messages`, expirationDateTime: inMinutes(60), clientState: 'mail-immutable',
@@ -307,6 +307,12 @@ describe('delivery', () => {
     expect(m.resourceData.id).toBe(asImmutable.id);
     expect(m.resourceData.id).not.toBe(n.resourceData.id);
     expect(m.resource.endsWith(`/Messages/${asImmutable.id}`)).toBe(true);
+
+    // Deleting moves the message to Deleted Items (its regular id changes); the inbox
+    // subscription's `deleted` notification still names the id the app was told about.
+    await client.api(`/users/${upn}/messages/${n.resourceData.id}`).delete();
+    const gone = await r.next((x) => x.body.includes('"deleted"') && x.body.includes(sub.id));
+    expect(JSON.parse(gone.body).value.find((x: { subscriptionId: string }) => x.subscriptionId === sub.id).resourceData.id).toBe(n.resourceData.id);
   });
 });
 

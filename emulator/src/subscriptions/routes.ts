@@ -71,16 +71,21 @@ export function register(host: ModuleHost): void {
     }, sub.id);
   }
 
+  // Exchange's regular ids change when a message moves, and the feed reports a move after it
+  // happened; remember the id a message had in each folder so a `deleted` notification for the
+  // folder it left carries the id the app knew (https://learn.microsoft.com/graph/outlook-immutable-id).
+  const regularIdIn = new Map<string, string>();
+
   function notification(state: EmulatorState, sub: SubscriptionState, change: ChangeEvent): Record<string, unknown> {
     const user = state.users[change.userId];
     let id = change.id;
     let etag: string | undefined;
     if (change.resource === 'messages') {
       const msg = user?.mailbox.messages[change.id];
-      if (msg) {
-        id = sub.immutableIds ? msg.immutableId : msg.regularId;
-        etag = msg.changeKey;
-      }
+      if (sub.immutableIds) id = change.id;
+      else if (change.changeType === 'deleted') id = regularIdIn.get(`${change.id}|${change.folderId}`) ?? msg?.regularId ?? change.id;
+      else if (msg) id = msg.regularId;
+      if (msg) etag = msg.changeKey;
     } else if (user) {
       etag = findEvent(user, change.id)?.changeKey;
     }
@@ -105,12 +110,24 @@ export function register(host: ModuleHost): void {
 
   host.onChange((change) => {
     const state = host.getState();
-    for (const sub of Object.values(live(state))) {
+    const subs = Object.values(live(state));
+    for (const sub of subs) {
       if (!covers(sub, change)) continue;
       deliverer.enqueue(sub.notificationUrl, 'change', notification(state, sub, change), sub.id);
     }
+    if (change.resource === 'messages') {
+      const key = `${change.id}|${change.folderId}`;
+      if (change.changeType === 'deleted') regularIdIn.delete(key);
+      else if (subs.some((s) => s.target.kind === 'messages' && s.target.userId === change.userId)) {
+        const msg = state.users[change.userId]?.mailbox.messages[change.id];
+        if (msg) regularIdIn.set(key, msg.regularId);
+      }
+    }
   });
-  host.onStateReplaced(() => deliverer.clear());
+  host.onStateReplaced(() => {
+    deliverer.clear();
+    regularIdIn.clear();
+  });
   host.clock.onAdvance(() => void live(host.getState()));
 
   const own = (ctx: RouteContext): SubscriptionState => {
