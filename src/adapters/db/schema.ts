@@ -217,6 +217,61 @@ export interface CalendarOutboxRow {
   done_at: NullableTimestamp;
 }
 
+export interface EntraGroupMappingRow {
+  id: Generated<number>;
+  group_id: string;
+  role: string | null;
+  team_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface OidcPendingRow {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  next_path: string;
+  created_at: Timestamp;
+}
+
+// ── Inbound calendar (issue 7, migration 0008) ──
+export interface CalendarSyncStateRow {
+  calendar: string;
+  cursor: string | null;
+  window_start: NullableTimestamp;
+  window_end: NullableTimestamp;
+  full_sync_started_at: NullableTimestamp;
+  run_token: string | null;
+  run_until: NullableTimestamp;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_full_sync_at: NullableTimestamp;
+  last_result: string | null;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  runs: Generated<number>;
+  applied: Generated<number>;
+  refused: Generated<number>;
+  errors: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarSyncLogRow {
+  id: Generated<number>;
+  at: Generated<Date>;
+  calendar: string;
+  booking_id: number | null;
+  ref: number | null;
+  event_id: string | null;
+  outcome: 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
+  detail: string;
+}
+
+export interface CalendarSyncHandledRow {
+  booking_id: number;
+  change_key: string;
+  at: Generated<Date>;
+}
+
 // ── Task Manager and inbound email (issue 5) ──
 export interface TmWorkflowRow {
   code: string;
@@ -405,61 +460,6 @@ export interface InboundParkedRow {
   status: Generated<'parked' | 'replayed' | 'dismissed'>;
   resolved_at: NullableTimestamp;
   resolved_by: string | null;
-}
-
-export interface EntraGroupMappingRow {
-  id: Generated<number>;
-  group_id: string;
-  role: string | null;
-  team_id: number | null;
-  created_at: Timestamp;
-}
-
-export interface OidcPendingRow {
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  next_path: string;
-  created_at: Timestamp;
-}
-
-// ── Inbound calendar (issue 7, migration 0008) ──
-export interface CalendarSyncStateRow {
-  calendar: string;
-  cursor: string | null;
-  window_start: NullableTimestamp;
-  window_end: NullableTimestamp;
-  full_sync_started_at: NullableTimestamp;
-  run_token: string | null;
-  run_until: NullableTimestamp;
-  last_run_at: NullableTimestamp;
-  last_success_at: NullableTimestamp;
-  last_full_sync_at: NullableTimestamp;
-  last_result: string | null;
-  last_error: string | null;
-  last_error_at: NullableTimestamp;
-  runs: Generated<number>;
-  applied: Generated<number>;
-  refused: Generated<number>;
-  errors: Generated<number>;
-  updated_at: Generated<Date>;
-}
-
-export interface CalendarSyncLogRow {
-  id: Generated<number>;
-  at: Generated<Date>;
-  calendar: string;
-  booking_id: number | null;
-  ref: number | null;
-  event_id: string | null;
-  outcome: 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
-  detail: string;
-}
-
-export interface CalendarSyncHandledRow {
-  booking_id: number;
-  change_key: string;
-  at: Generated<Date>;
 }
 
 export interface Database {
