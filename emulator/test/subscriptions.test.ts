@@ -332,9 +332,14 @@ describe('lifecycle notifications', () => {
       subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: h.emu.tenantId, clientState: 'life', lifecycleEvent: 'missed',
     });
 
-    await admin('POST', `/subscriptions/${sub.id}/lifecycle`, { event: 'reauthorizationRequired' });
+    // reauthorizationRequired with pause: changes made before the app reauthorizes are lost.
+    await admin('POST', `/subscriptions/${sub.id}/lifecycle`, { event: 'reauthorizationRequired', pause: true });
     await r.next((x) => x.path === '/lifecycle' && x.body.includes('reauthorizationRequired'));
+    const lost = await client.api(`/users/${upn}/events`).post(event('While paused'));
     await client.api(`/subscriptions/${sub.id}/reauthorize`).post({});
+    const seen = await client.api(`/users/${upn}/events`).post(event('After reauthorize'));
+    await r.next((x) => x.path === '/changes' && x.body.includes(seen.id));
+    expect(r.received.some((x) => x.body.includes(lost.id))).toBe(false);
 
     await admin('POST', `/subscriptions/${sub.id}/lifecycle`, { event: 'subscriptionRemoved' });
     await r.next((x) => x.path === '/lifecycle' && x.body.includes('subscriptionRemoved'));

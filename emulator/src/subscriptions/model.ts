@@ -29,6 +29,8 @@ export interface SubscriptionState {
   target: SubscriptionTarget;
   /** Set by a reauthorizationRequired lifecycle event; cleared by PATCH or /reauthorize. */
   reauthorizationRequired?: boolean;
+  /** Change notifications withheld (lost) until reauthorized — set by the admin API. */
+  paused?: boolean;
 }
 
 export interface SubscriptionsState {

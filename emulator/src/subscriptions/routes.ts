@@ -112,7 +112,7 @@ export function register(host: ModuleHost): void {
     const state = host.getState();
     const subs = Object.values(live(state));
     for (const sub of subs) {
-      if (!covers(sub, change)) continue;
+      if (!covers(sub, change) || sub.paused) continue;
       deliverer.enqueue(sub.notificationUrl, 'change', notification(state, sub, change), sub.id);
     }
     if (change.resource === 'messages') {
@@ -203,6 +203,7 @@ export function register(host: ModuleHost): void {
       await validateEndpoint(host, deliverer, next.notificationUrl, ctx.requestId);
     }
     delete next.reauthorizationRequired;
+    delete next.paused;
     subscriptionsOf(ctx.state).items[sub.id] = next;
     ctx.markDirty();
     return { status: 200, body: { '@odata.context': context(ctx, 'subscriptions/$entity'), ...renderSubscription(next) } };
@@ -218,13 +219,14 @@ export function register(host: ModuleHost): void {
   host.registerRoute({ method: 'POST', pattern: '/subscriptions/:id/reauthorize', roles: [], handler: (ctx) => {
     const sub = own(ctx);
     delete sub.reauthorizationRequired;
+    delete sub.paused;
     ctx.markDirty();
     return { status: 204 };
   } });
 
   // ─── admin ───
   host.registerAdminRoute({ method: 'GET', pattern: '/subscriptions', handler: (ctx) => ({
-    status: 200, body: { value: Object.values(live(ctx.state)).map((s) => ({ ...renderSubscription(s), target: s.target, reauthorizationRequired: !!s.reauthorizationRequired })) },
+    status: 200, body: { value: Object.values(live(ctx.state)).map((s) => ({ ...renderSubscription(s), target: s.target, reauthorizationRequired: !!s.reauthorizationRequired, paused: !!s.paused })) },
   }) });
 
   // Trigger a lifecycle notification: {event: 'reauthorizationRequired'|'missed'|'subscriptionRemoved'}.
@@ -240,7 +242,11 @@ export function register(host: ModuleHost): void {
       throw new GraphError(409, 'InvalidRequest', 'The subscription has no lifecycleNotificationUrl, so Graph would send it no lifecycle notifications.');
     }
     sendLifecycle(sub, event);
-    if (event === 'reauthorizationRequired') sub.reauthorizationRequired = true;
+    if (event === 'reauthorizationRequired') {
+      sub.reauthorizationRequired = true;
+      // {pause: true}: delivery stops until the app reauthorizes (what Graph eventually does).
+      if ((ctx.body as { pause?: unknown } | undefined)?.pause === true) sub.paused = true;
+    }
     if (event === 'subscriptionRemoved') delete subscriptionsOf(ctx.state).items[sub.id];
     ctx.markDirty();
     return { status: 202, body: { subscriptionId: sub.id, lifecycleEvent: event } };
