@@ -5,9 +5,12 @@ import { teamsCommand, usersCommand } from './commands/users.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { migrateCommand, startCommand } from './commands/start.ts';
 import { signinCommand } from './commands/signin.ts';
+import { bookingsCommand } from './commands/bookings.ts';
+import { diariesCommand } from './commands/diaries.ts';
+import { reasonsCommand } from './commands/reasons.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand];
+const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');
