@@ -52,6 +52,20 @@ describe('events', () => {
     expect(found['@odata.count']).toBe(1);
   });
 
+  it('makes a retry after a lost response safe: the create happened, the retry with the same transactionId returns it', async () => {
+    // The server performs the request, then drops the connection without answering.
+    const fault = await admin('POST', '/faults', { routePattern: '^POST /v1\\.0/users/[^/]+/events$', kind: 'accept-then-drop', count: 1 });
+    expect(fault.id).toBeTruthy();
+    const body = ev('Gas check', '2026-04-05T08:00:00', '2026-04-05T09:00:00', 'GMT Standard Time', { transactionId: 'booking-902-create' });
+    await expect(client.api(`/users/${upn}/events`).post(body)).rejects.toBeTruthy();
+    const before = await client.api(`/users/${upn}/events`).filter("subject eq 'Gas check'").get();
+    expect(before.value).toHaveLength(1); // the lost request did create it
+    const retried = await client.api(`/users/${upn}/events`).post(body);
+    const all = await client.api(`/users/${upn}/events`).filter("subject eq 'Gas check'").get();
+    expect(all.value.map((e: { id: string }) => e.id)).toEqual([before.value[0].id]);
+    expect(retried.id).toBe(before.value[0].id);
+  });
+
   it('returns the Graph event shape, changes changeKey on PATCH, and 404s after DELETE', async () => {
     const created = await client.api(`/users/${upn}/calendar/events`).post(ev('Repair', '2026-04-02T09:00:00', '2026-04-02T09:30:00', 'UTC', {
       body: { contentType: 'HTML', content: '<p>Boiler <b>not</b> working</p>' },
