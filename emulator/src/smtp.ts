@@ -20,6 +20,8 @@ export function createSmtpServer(core: Core): SMTPServer {
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: maxSmtpMessageBytes,
+    // stop() must not wait 30 s for an idle client connection
+    closeTimeout: 1000,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (!findUserByAddress(core.state, address.address)) {
