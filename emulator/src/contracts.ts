@@ -137,6 +137,9 @@ export interface MessageState {
   attachments: AttachmentState[];
   /** Raw RFC 5322 source when the message arrived by SMTP or MIME sendMail. */
   mime?: string;
+  /** Threading of a reply/forward draft (becomes In-Reply-To / References when sent). */
+  inReplyTo?: string;
+  references?: string[];
 }
 
 export interface Recipient {

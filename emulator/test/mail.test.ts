@@ -139,6 +139,28 @@ describe('owner actions and delta options', () => {
   });
 });
 
+describe('replies and forwards', () => {
+  it('replies in the same conversation with In-Reply-To, and forwards with the attachments', async () => {
+    const orig = (await h.admin('POST', `/users/${repairs}/messages`, {
+      subject: 'Boiler broken', from: { emailAddress: { name: 'Tenant', address: asb } }, body: { contentType: 'text', content: 'No heating' },
+      internetMessageId: '<boiler-1@housingorganisation.co.uk>',
+      attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'photo.jpg', contentType: 'image/jpeg', contentBytes: Buffer.from('jpeg').toString('base64') }],
+    })).body;
+    await graph.api(`/users/${repairs}/messages/${orig.immutableId}/reply`).post({ comment: 'An engineer comes tomorrow.' });
+    const got = await graph.api(`/users/${asb}/mailFolders/inbox/messages`).filter("subject eq 'RE: Boiler broken'").select('subject,body,internetMessageHeaders,conversationId').get();
+    expect(got.value).toHaveLength(1);
+    expect(got.value[0].body.content).toContain('An engineer comes tomorrow.');
+    expect(got.value[0].internetMessageHeaders).toEqual(expect.arrayContaining([{ name: 'In-Reply-To', value: '<boiler-1@housingorganisation.co.uk>' }]));
+
+    const fw = await graph.api(`/users/${repairs}/messages/${orig.immutableId}/createForward`).post({});
+    expect(fw).toMatchObject({ subject: 'FW: Boiler broken', isDraft: true, hasAttachments: true });
+    await graph.api(`/users/${repairs}/messages/${fw.id}`).patch({ toRecipients: [{ emailAddress: { address: 'contractor@example.org' } }] });
+    await graph.api(`/users/${repairs}/messages/${fw.id}/send`).post({});
+    const outbound = await h.admin('GET', '/outbound');
+    expect(outbound.body.value.some((o: any) => o.subject === 'FW: Boiler broken' && o.to.includes('contractor@example.org'))).toBe(true);
+  });
+});
+
 describe('listing messages', () => {
   it('filters on receivedDateTime and isRead, orders, and pages with @odata.nextLink', async () => {
     const user = `lettings@housingorganisation.co.uk`;

@@ -11,9 +11,9 @@ import { messageDelta } from './delta.ts';
 import { buildMime, itemMime, parseMime } from './mime.ts';
 import { encodePath, parseSelect, renderAttachment, renderFolder, renderMessage, renderUser, messagePropertyNames } from './render.ts';
 import { attachmentFromJson, attachmentsFromJson, checkSendAs, customHeaders, deliver, isoNow, outgoingFromJson, recipientsFrom, type Outgoing } from './send.ts';
-import { addMessage, deleteMessage, findMessage, messageChanged, moveMessage } from './store.ts';
+import { addMessage, deleteMessage, findMessage, messageChanged, moveMessage, purgeMessage } from './store.ts';
 import { cancelUpload, createUploadSession, putChunk } from './upload.ts';
-import { newInternetMessageId } from '../ids.ts';
+import { newImmutableId, newInternetMessageId } from '../ids.ts';
 
 const readUsers = ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
 const readMail = ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'];
@@ -177,8 +177,56 @@ function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoi
     subject: m.subject, body: m.body, from, sender: from, toRecipients: m.toRecipients, ccRecipients: m.ccRecipients,
     bccRecipients: m.bccRecipients, replyTo: m.replyTo, importance: m.importance,
     internetMessageId: m.internetMessageId || newInternetMessageId(core.state.tenant.domain),
-    customHeaders: (m.internetMessageHeaders ?? []).filter((h) => /^x-/i.test(h.name)), references: [], attachments: m.attachments,
+    customHeaders: (m.internetMessageHeaders ?? []).filter((h) => /^x-/i.test(h.name)), inReplyTo: m.inReplyTo, references: m.references ?? [], attachments: m.attachments,
   };
+}
+
+type ReplyKind = 'reply' | 'replyAll' | 'forward';
+
+function quoteOriginal(orig: MessageState, comment: string, asHtml: boolean): { contentType: 'text' | 'html'; content: string } {
+  const from = orig.from?.emailAddress;
+  const header = `From: ${from ? `${from.name ?? ''} <${from.address}>` : ''}\nSent: ${orig.sentDateTime ?? orig.receivedDateTime}\nTo: ${orig.toRecipients.map((r) => r.emailAddress.address).join('; ')}\nSubject: ${orig.subject}`;
+  if (asHtml || orig.body.contentType === 'html') {
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const origHtml = orig.body.contentType === 'html' ? orig.body.content : `<pre>${esc(orig.body.content)}</pre>`;
+    return { contentType: 'html', content: `<html><body><div>${esc(comment)}</div><hr><div>${esc(header).replace(/\n/g, '<br>')}</div>${origHtml}</body></html>` };
+  }
+  return { contentType: 'text', content: `${comment}\n\n________________________________\n${header}\n\n${orig.body.content}` };
+}
+
+/** createReply / createReplyAll / createForward: a draft in Drafts, threaded on the original
+ *  (https://learn.microsoft.com/graph/api/message-createreply and siblings). */
+function createResponseDraft(core: Core, ctx: RouteContext, kind: ReplyKind): MessageState {
+  const user = ctx.user!;
+  const orig = messageOf(ctx);
+  const b = (ctx.body ?? {}) as Record<string, any>;
+  const self = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
+  const notSelf = (rs: MessageState['toRecipients']) => rs.filter((r) => !self.has(r.emailAddress.address.toLowerCase()));
+  const sender = orig.replyTo.length ? orig.replyTo : orig.from ? [orig.from] : [];
+  let to = kind === 'forward' ? [] : kind === 'reply' ? sender : [...sender, ...notSelf(orig.toRecipients)];
+  let cc = kind === 'replyAll' ? notSelf(orig.ccRecipients) : [];
+  if (b.toRecipients) to = recipientsFrom(b.toRecipients, 'toRecipients');
+  if (b.message?.toRecipients) to = recipientsFrom(b.message.toRecipients, 'toRecipients');
+  if (b.message?.ccRecipients) cc = recipientsFrom(b.message.ccRecipients, 'ccRecipients');
+  const prefix = kind === 'forward' ? 'FW: ' : 'RE: ';
+  const subject = orig.subject.toUpperCase().startsWith(prefix.trim()) ? orig.subject : prefix + orig.subject;
+  const nowIso = isoNow(core);
+  const me = { emailAddress: { name: user.displayName, address: user.mail } };
+  const draft = addMessage(user, findFolder(user, 'drafts')!, {
+    subject,
+    body: quoteOriginal(orig, String(b.comment ?? ''), false),
+    from: me, sender: me, toRecipients: to, ccRecipients: cc, isDraft: true, isRead: true,
+    conversationId: orig.conversationId,
+    attachments: kind === 'forward' ? orig.attachments.map((a) => ({ ...a, id: newImmutableId('attachment') })) : [],
+    inReplyTo: orig.internetMessageId,
+    references: [...(orig.references ?? []), orig.internetMessageId],
+  }, nowIso, ctx.emit, core.state.tenant.domain);
+  if (b.message && typeof b.message === 'object') {
+    const { toRecipients: _t, ccRecipients: _c, ...rest } = b.message;
+    applyPatch(core, ctx, draft, rest, true);
+    messageChanged(user, draft, nowIso, ctx.emit);
+  }
+  return draft;
 }
 
 /** sendMail: JSON `{message, saveToSentItems}` or base64 MIME with `Content-Type: text/plain`. */
@@ -364,6 +412,27 @@ export function registerMailRoutes(core: Core): void {
       const a = attachmentOf(ctx, m);
       m.attachments = m.attachments.filter((x) => x !== a);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
+      return { status: 204 };
+    } });
+
+    // replies and forwards
+    for (const [verb, kind] of [['createReply', 'reply'], ['createReplyAll', 'replyAll'], ['createForward', 'forward']] as const) {
+      r({ method: 'POST', pattern: `${prefix}/${verb}`, roles: writeMail, handler: (ctx) => {
+        const d = createResponseDraft(core, ctx, kind);
+        idsApplied(ctx);
+        return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, d) } };
+      } });
+    }
+    for (const kind of ['reply', 'replyAll', 'forward'] as const) {
+      r({ method: 'POST', pattern: `${prefix}/${kind}`, roles: sendMail, handler: (ctx) => {
+        if (kind === 'forward' && !ctx.body?.toRecipients && !ctx.body?.message?.toRecipients) throw new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+        const d = createResponseDraft(core, ctx, kind);
+        deliver(core, ctx.user!, outgoingFromDraft(core, ctx.user!, d), { saveToSentItems: true, draft: d, via: 'graph' });
+        return { status: 202 };
+      } });
+    }
+    r({ method: 'POST', pattern: `${prefix}/permanentDelete`, roles: writeMail, handler: (ctx) => {
+      purgeMessage(ctx.user!, messageOf(ctx), ctx.emit);
       return { status: 204 };
     } });
   }

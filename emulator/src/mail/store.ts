@@ -86,6 +86,8 @@ export function addMessage(user: UserState, folder: MailFolderState, data: NewMe
     singleValueExtendedProperties: data.singleValueExtendedProperties,
     attachments: data.attachments ?? [],
     mime: data.mime,
+    inReplyTo: data.inReplyTo,
+    references: data.references,
   };
   touch(user, msg, nowIso);
   msg.arrivedSeq = msg.seq;
