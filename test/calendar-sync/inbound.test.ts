@@ -11,7 +11,8 @@ import { setParameter } from '../../src/app/parameters.ts';
 import { calendarPollStatus, stopCalendarPolling, startCalendarPolling } from '../../src/app/calendar-sync/poll-calendars.ts';
 import { syncCalendar } from '../../src/app/calendar-sync/sync-calendar.ts';
 import { inboundCalendarSettings } from '../../src/app/calendar-sync/settings.ts';
-import type { CalendarGateway } from '../../src/app/ports/graph.ts';
+import { drainOutbox } from '../../src/app/email/send-outbox.ts';
+import type { CalendarGateway, InboxMessage } from '../../src/app/ports/graph.ts';
 
 let w: InboundWorld;
 const sam = demoMailboxes.officers[0];
@@ -24,6 +25,14 @@ interface QueuedEmail { from_mailbox: string; to_recipients: Array<{ address: st
 async function emailsAbout(ref: number): Promise<QueuedEmail[]> {
   const { rows } = await sql<QueuedEmail>`select from_mailbox, to_recipients, subject, body_text from email_outbox where source_ref = ${String(ref)} order by created_at`.execute(w.t.ctx.db);
   return rows;
+}
+
+/** Sends the outbox, then reads the calendar owner's Inbox through Graph. */
+async function ownerInbox(mailbox: string): Promise<InboxMessage[]> {
+  await drainOutbox(w.t.ctx);
+  const out: InboxMessage[] = [];
+  for await (const page of w.gateway.mail.messageDelta(mailbox, 'inbox')) for (const c of page.changes) if (c.kind === 'upsert') out.push(c.message);
+  return out;
 }
 
 const movesAndCancels = (r: Awaited<ReturnType<InboundWorld['poll']>>) =>
@@ -130,11 +139,16 @@ describe('reading Outlook changes back into bookings', () => {
       expect(refusal.note).toMatch(new RegExp(expected.source.replace(/^\^/, '')));
       const [mail, ...more] = await emailsAbout(b.ref);
       expect(more).toHaveLength(0);
-      expect(mail.from_mailbox).toBe(demoMailboxes.noreply);
       expect(mail.to_recipients).toEqual([{ address: sam }]);
       expect(mail.subject).toBe(`${VIOLATION_TEXT}: Appointment Ref ${b.ref}`);
       expect(mail.body_text).toMatch(expected);
       expect(refusal.note).toContain(mail.body_text);
+      // Sent through the outbox from EMO_EMAILADDR: in the owner's Inbox with exactly that subject and body.
+      const inbox = (await ownerInbox(sam)).filter((m) => m.subject === mail.subject);
+      expect(inbox).toHaveLength(1);
+      expect(inbox[0].from?.address).toBe(demoMailboxes.noreply);
+      expect(inbox[0].body.content.trim()).toBe(mail.body_text);
+      expect((await emailsAbout(b.ref))[0].from_mailbox).toBe(demoMailboxes.noreply);
       // Our restore reads back as our own write: no second refusal, no second email.
       const again = await w.poll({ calendar: sam });
       expect(movesAndCancels(again)).toBe(0);

@@ -43,6 +43,8 @@ export async function startInboundWorld(): Promise<InboundWorld> {
     ['APPT_OUTLOOK365_MOVE_RSN', 'OLMOVE'],
     ['OUTLOOK365_MOVE_VIOL_EMAIL', VIOLATION_TEXT],
     ['APPTIN_OUTLOOK365', 'Y'],
+    // The violation email goes out through the email outbox (guide §2.1 flow).
+    ['EMAILOUT_OUTLOOK365', 'Y'],
   ] as const) {
     await setParameter(ctx, ADMIN, name, value);
   }

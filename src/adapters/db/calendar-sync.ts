@@ -21,6 +21,8 @@ export interface CalendarSyncState {
   refused: number;
   errors: number;
   running: boolean;
+  /** Run-now asked for (CLI / page) and not yet done. */
+  runRequestedAt: Date | null;
 }
 
 const toState = (r: Selectable<CalendarSyncStateRow>, now: Date): CalendarSyncState => ({
@@ -39,6 +41,7 @@ const toState = (r: Selectable<CalendarSyncStateRow>, now: Date): CalendarSyncSt
   refused: r.refused,
   errors: r.errors,
   running: Boolean(r.run_token && r.run_until && r.run_until > now),
+  runRequestedAt: r.run_requested_at,
 });
 
 export async function selectSyncStates(db: Db, now: Date): Promise<CalendarSyncState[]> {
@@ -59,7 +62,7 @@ export async function claimCalendarRun(db: Db, calendar: string, token: string, 
   await db.insertInto('calendar_sync_state').values({ calendar: key }).onConflict((oc) => oc.column('calendar').doNothing()).execute();
   const r = await db
     .updateTable('calendar_sync_state')
-    .set({ run_token: token, run_until: new Date(now.getTime() + leaseMs), last_run_at: now, runs: sql`runs + 1`, updated_at: now })
+    .set({ run_token: token, run_until: new Date(now.getTime() + leaseMs), last_run_at: now, run_requested_at: null, runs: sql`runs + 1`, updated_at: now })
     .where('calendar', '=', key)
     .where((eb) => eb.or([eb('run_token', 'is', null), eb('run_until', '<', now)]))
     .executeTakeFirst();
@@ -282,4 +285,11 @@ export async function readPollStopped(db: Db): Promise<{ stopped: boolean; since
 export async function writePollStopped(db: Db, stopped: boolean, at: Date): Promise<void> {
   const value = stopped ? 'Y' : 'N';
   await db.insertInto('app_settings').values({ key: STOPPED_KEY, value, updated_at: at }).onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at })).execute();
+}
+
+/** Run-now: the calendars (all mapped ones when none given) are due at the next tick. */
+export async function requestRun(db: Db, calendars: string[], at: Date): Promise<void> {
+  for (const c of calendars) {
+    await db.insertInto('calendar_sync_state').values({ calendar: c.toLowerCase(), run_requested_at: at }).onConflict((oc) => oc.column('calendar').doUpdateSet({ run_requested_at: at })).execute();
+  }
 }

@@ -13,7 +13,7 @@ import { BookingRuleError } from '../appointments/rule-error.ts';
 import type { CalendarEvent, CalendarGateway } from '../ports/graph.ts';
 import type { AppContext } from '../context.ts';
 import { violationSubject, type InboundCalendarSettings } from './settings.ts';
-import { queueViolationEmail } from './violation-email.ts';
+import { queueViolationEmail, wakeOutbox } from './violation-email.ts';
 
 export type ApplyOutcome = 'none' | 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
 
@@ -174,7 +174,6 @@ async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: Ev
     await history(trx, b, calendar, 'OUTLOOK_MOVE_REFUSED', `${what}: ${message}${restore ? ' The Outlook event was put back.' : ''}`);
     if (settings.fromAddress) {
       await queueViolationEmail(trx, {
-        from: settings.fromAddress,
         to: calendar,
         subject: violationSubject(settings.violationSubject, b.ref),
         text: message,
@@ -185,6 +184,7 @@ async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: Ev
     }
     if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
   });
+  wakeOutbox(ctx);
 }
 
 /** Puts the booking's event back to the booking's own times: our write, recorded so it reads back as an echo. */

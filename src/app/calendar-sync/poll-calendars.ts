@@ -2,7 +2,8 @@
 // the flow may run and why not, start / stop / run-now, and one poll round over every calendar that
 // is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
 // all call these.
-import { readPollStopped, recordNotRun, selectMappedCalendars, selectSyncLog, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import type { CalendarGateway } from '../ports/graph.ts';
@@ -61,6 +62,18 @@ export async function stopCalendarPolling(ctx: AppContext, actor: Actor): Promis
   await recordAudit(ctx.db, actor, { action: 'calendar_poll.stop', entityType: 'setting', entityId: 'calendar_poll', summary: 'Calendar polling stopped', after: { stopped: true } });
 }
 
+/** Run-now for the CLI and the page: the calendar (or every one) is synced at the next tick, within a minute. */
+export async function requestCalendarRun(ctx: AppContext, actor: Actor, calendar?: string): Promise<string[]> {
+  const mapped = (await selectMappedCalendars(ctx.db)).map((m) => m.calendar);
+  const chosen = calendar ? mapped.filter((c) => c === calendar.toLowerCase()) : mapped;
+  if (calendar && chosen.length === 0) {
+    throw new AppError('not_found', `No Outlook-mapped diary uses the calendar ${calendar}`, [{ field: 'calendar', message: 'not a mapped calendar' }]);
+  }
+  await requestRun(ctx.db, chosen, ctx.now());
+  ctx.logger.info({ calendars: chosen.length, by: actor.username }, 'calendar sync requested');
+  return chosen;
+}
+
 export interface PollOptions {
   gateway?: CalendarGateway;
   /** Run now, whatever CALI_POLL says (run-now); still refused when the flow may not run. */
@@ -79,8 +92,20 @@ export interface PollRound {
   results: CalendarRunResult[];
 }
 
-/** One poll round: every mapped calendar that is due (or the one asked for), a few at a time. */
-export async function pollCalendars(ctx: AppContext, opts: PollOptions = {}): Promise<PollRound> {
+export interface PollPlan {
+  held?: string;
+  /** Calendars to sync now (lower-case). */
+  due: string[];
+  gateway?: CalendarGateway;
+  settings?: Awaited<ReturnType<typeof inboundCalendarSettings>>;
+}
+
+/**
+ * Which calendars to sync now: all mapped calendars whose last run is CALI_POLL minutes old (or the
+ * one asked for, or all with `force`) — none, with the reason recorded per calendar, when the flow
+ * may not run. CALI_POLL is read here every time, so a change applies at the next tick.
+ */
+export async function planPoll(ctx: AppContext, opts: PollOptions = {}): Promise<PollPlan> {
   const gateway = opts.gateway ?? ctx.graph?.calendar;
   const mapped = await selectMappedCalendars(ctx.db);
   const wanted = opts.calendar ? mapped.filter((m) => m.calendar === opts.calendar!.toLowerCase()) : mapped;
@@ -91,21 +116,30 @@ export async function pollCalendars(ctx: AppContext, opts: PollOptions = {}): Pr
     // Recorded per calendar, so the Integration page says why a calendar has not been read.
     const held = `Not polled: ${why.join('; ')}`;
     await recordNotRun(ctx.db, wanted.map((m) => m.calendar), held, ctx.now());
-    return { held, results: [] };
+    return { held, due: [] };
   }
   const settings = await inboundCalendarSettings(ctx);
   const states = new Map((await selectSyncStates(ctx.db, ctx.now())).map((s) => [s.calendar, s]));
   const dueBefore = ctx.now().getTime() - settings.pollMinutes * 60_000 + 5_000; // 5 s slack for the scheduler's jitter
   const due = wanted.filter((m) => {
-    if (opts.force) return true;
+    if (opts.force || states.get(m.calendar)?.runRequestedAt) return true;
     const last = states.get(m.calendar)?.lastRunAt;
     return !last || last.getTime() <= dueBefore;
   });
+  return { due: due.map((m) => m.calendar), gateway, settings };
+}
+
+/** One poll round in this process: every calendar that is due (or the one asked for), a few at a time. */
+export async function pollCalendars(ctx: AppContext, opts: PollOptions = {}): Promise<PollRound> {
+  const plan = await planPoll(ctx, opts);
+  if (plan.held) return { held: plan.held, results: [] };
   const results: CalendarRunResult[] = [];
-  const queue = [...due];
+  const queue = [...plan.due];
   const work = async () => {
-    for (let m = queue.shift(); m; m = queue.shift()) results.push(await syncCalendar(ctx, m.calendar, { gateway: gateway!, settings, pageSize: opts.pageSize, windowFor: opts.windowFor }));
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      results.push(await syncCalendar(ctx, c, { gateway: plan.gateway!, settings: plan.settings!, pageSize: opts.pageSize, windowFor: opts.windowFor }));
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, due.length) }, work));
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, queue.length) }, work));
   return { results };
 }

@@ -8,9 +8,10 @@ import { signinCommand } from './commands/signin.ts';
 import { bookingsCommand } from './commands/bookings.ts';
 import { diariesCommand } from './commands/diaries.ts';
 import { reasonsCommand } from './commands/reasons.ts';
+import { calendarsCommand } from './commands/calendars.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand];
+const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { calendarPushJobs } from './calendar-push.ts';
+import { calendarPollJobs } from './calendar-poll.ts';
 
 /**
  * A background flow (outbox sender, inbox poll, calendar push …) registers its pg-boss queues,
@@ -13,7 +14,7 @@ export interface JobModule {
 }
 
 // Add each flow's module to this list (one import and one entry per flow).
-export const jobModules: JobModule[] = [calendarPushJobs];
+export const jobModules: JobModule[] = [calendarPushJobs, calendarPollJobs];
 
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
   for (const m of jobModules) {

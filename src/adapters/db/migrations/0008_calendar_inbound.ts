@@ -14,6 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       full_sync_started_at timestamptz,
       run_token text,
       run_until timestamptz,
+      run_requested_at timestamptz,
       last_run_at timestamptz,
       last_success_at timestamptz,
       last_full_sync_at timestamptz,
