@@ -273,7 +273,116 @@ export interface CalendarSyncHandledRow {
   at: Generated<Date>;
 }
 
+// ── Outbound email (migration 0002) ──
+export interface EmailTemplateRow {
+  code: string;
+  description: string;
+  subject: string;
+  body_html: string;
+  body_text: string;
+  shipped: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type EmailOutboxStatus = 'queued' | 'held' | 'sending' | 'sent' | 'failed' | 'dead';
+
+export interface EmailOutboxRow {
+  id: Generated<string>;
+  status: Generated<EmailOutboxStatus>;
+  to_recipients: ColumnType<{ address: string; name?: string }[], string, string>;
+  cc_recipients: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  bcc_recipients: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  reply_to: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  subject: string;
+  body_html: string | null;
+  body_text: string | null;
+  template_code: string | null;
+  template_data: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  headers: ColumnType<{ name: string; value: string }[], string | undefined, string>;
+  source: Generated<string>;
+  source_ref: string | null;
+  idempotency_key: string | null;
+  from_mailbox: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: NullableTimestamp;
+  last_error: string | null;
+  held_reason: string | null;
+  dead_reason: string | null;
+  draft_id: string | null;
+  internet_message_id: string | null;
+  send_started_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  created_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface EmailOutboxAttachmentRow {
+  id: Generated<number>;
+  email_id: string;
+  position: number;
+  name: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+}
+
+export interface EmailOutboxEventRow {
+  id: Generated<number>;
+  email_id: string;
+  at: Generated<Date>;
+  status: string;
+  detail: string | null;
+}
+
+// ── Inbound calendar (issue 7, migration 0008) ──
+export interface CalendarSyncStateRow {
+  calendar: string;
+  cursor: string | null;
+  window_start: NullableTimestamp;
+  window_end: NullableTimestamp;
+  full_sync_started_at: NullableTimestamp;
+  run_token: string | null;
+  run_until: NullableTimestamp;
+  run_requested_at: NullableTimestamp;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_full_sync_at: NullableTimestamp;
+  last_result: string | null;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  runs: Generated<number>;
+  applied: Generated<number>;
+  refused: Generated<number>;
+  errors: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarSyncLogRow {
+  id: Generated<number>;
+  at: Generated<Date>;
+  calendar: string;
+  booking_id: number | null;
+  ref: number | null;
+  event_id: string | null;
+  outcome: 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';
+  detail: string;
+}
+
+export interface CalendarSyncHandledRow {
+  booking_id: number;
+  change_key: string;
+  at: Generated<Date>;
+}
+
 export interface Database {
+  email_templates: EmailTemplateRow;
+  email_outbox: EmailOutboxRow;
+  email_outbox_attachments: EmailOutboxAttachmentRow;
+  email_outbox_events: EmailOutboxEventRow;
   calendar_sync_state: CalendarSyncStateRow;
   calendar_sync_log: CalendarSyncLogRow;
   calendar_sync_handled: CalendarSyncHandledRow;

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { calendarPushJobs } from './calendar-push.ts';
 import { calendarPollJobs } from './calendar-poll.ts';
+import { outboxJobs } from './outbox.ts';
 
 /**
  * A background flow (outbox sender, inbox poll, calendar push …) registers its pg-boss queues,
@@ -14,7 +15,7 @@ export interface JobModule {
 }
 
 // Add each flow's module to this list (one import and one entry per flow).
-export const jobModules: JobModule[] = [calendarPushJobs, calendarPollJobs];
+export const jobModules: JobModule[] = [calendarPushJobs, calendarPollJobs, outboxJobs];
 
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
   for (const m of jobModules) {

@@ -1,0 +1,297 @@
+/**
+ * The outbound email outbox (migration 0002): rows ↔ `OutboxEmail`, claims with SKIP LOCKED under a
+ * per-mailbox advisory lock (so the send rate is counted and taken atomically across workers), and
+ * guarded state changes: a result is only written by the worker that holds the claim.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './database.ts';
+import type { EmailOutboxRow } from './schema.ts';
+import type { OutboxStatus } from '../../domain/email/outbox.ts';
+
+export interface Address {
+  address: string;
+  name?: string;
+}
+
+export interface OutboxEmail {
+  id: string;
+  status: OutboxStatus;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  templateCode: string | null;
+  templateData: Record<string, unknown> | null;
+  headers: { name: string; value: string }[];
+  source: string;
+  sourceRef: string | null;
+  idempotencyKey: string | null;
+  fromMailbox: string | null;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  heldReason: string | null;
+  deadReason: string | null;
+  draftId: string | null;
+  internetMessageId: string | null;
+  sendStartedAt: Date | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+}
+
+export interface OutboxAttachment {
+  position: number;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface OutboxEvent {
+  at: Date;
+  status: string;
+  detail: string | null;
+}
+
+export function toOutboxEmail(r: Selectable<EmailOutboxRow>): OutboxEmail {
+  return {
+    id: r.id,
+    status: r.status,
+    to: r.to_recipients,
+    cc: r.cc_recipients,
+    bcc: r.bcc_recipients,
+    replyTo: r.reply_to,
+    subject: r.subject,
+    html: r.body_html,
+    text: r.body_text,
+    templateCode: r.template_code,
+    templateData: r.template_data,
+    headers: r.headers,
+    source: r.source,
+    sourceRef: r.source_ref,
+    idempotencyKey: r.idempotency_key,
+    fromMailbox: r.from_mailbox,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    leaseUntil: r.lease_until,
+    lastError: r.last_error,
+    heldReason: r.held_reason,
+    deadReason: r.dead_reason,
+    draftId: r.draft_id,
+    internetMessageId: r.internet_message_id,
+    sendStartedAt: r.send_started_at,
+    sentAt: r.sent_at,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface NewOutboxEmail {
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  templateCode: string | null;
+  templateData: Record<string, unknown> | null;
+  headers: { name: string; value: string }[];
+  source: string;
+  sourceRef: string | null;
+  idempotencyKey: string | null;
+  createdBy: string;
+  attachments: { name: string; contentType: string; content: Buffer }[];
+}
+
+/** Inserts the email (and its attachments) — or, when the idempotency key was used before, returns that email's id. */
+export async function insertOutboxEmail(db: Db, e: NewOutboxEmail): Promise<{ id: string; created: boolean }> {
+  const row = await db
+    .insertInto('email_outbox')
+    .values({
+      to_recipients: JSON.stringify(e.to),
+      cc_recipients: JSON.stringify(e.cc),
+      bcc_recipients: JSON.stringify(e.bcc),
+      reply_to: JSON.stringify(e.replyTo),
+      subject: e.subject,
+      body_html: e.html,
+      body_text: e.text,
+      template_code: e.templateCode,
+      template_data: e.templateData ? JSON.stringify(e.templateData) : null,
+      headers: JSON.stringify(e.headers),
+      source: e.source,
+      source_ref: e.sourceRef,
+      idempotency_key: e.idempotencyKey,
+      created_by: e.createdBy,
+      next_attempt_at: sql<Date>`now()` as unknown as Date,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) {
+    const existing = await db.selectFrom('email_outbox').select('id').where('idempotency_key', '=', e.idempotencyKey).executeTakeFirstOrThrow();
+    return { id: existing.id, created: false };
+  }
+  if (e.attachments.length) {
+    await db
+      .insertInto('email_outbox_attachments')
+      .values(e.attachments.map((a, position) => ({ email_id: row.id, position, name: a.name, content_type: a.contentType, size: a.content.length, content: a.content })))
+      .execute();
+  }
+  await addEvent(db, row.id, 'queued', e.source === 'api' ? 'queued through the API' : `queued by ${e.source}`);
+  return { id: row.id, created: true };
+}
+
+export async function addEvent(db: Db, emailId: string, status: string, detail: string | null): Promise<void> {
+  await db.insertInto('email_outbox_events').values({ email_id: emailId, status, detail }).execute();
+}
+
+export async function selectOutboxEmail(db: Db, id: string): Promise<OutboxEmail | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const r = await db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toOutboxEmail(r);
+}
+
+export async function selectAttachmentInfo(db: Db, emailId: string): Promise<OutboxAttachment[]> {
+  const rows = await db.selectFrom('email_outbox_attachments').select(['position', 'name', 'content_type', 'size']).where('email_id', '=', emailId).orderBy('position').execute();
+  return rows.map((r) => ({ position: r.position, name: r.name, contentType: r.content_type, size: r.size }));
+}
+
+export async function selectAttachmentContents(db: Db, emailId: string): Promise<{ name: string; contentType: string; content: Buffer }[]> {
+  const rows = await db.selectFrom('email_outbox_attachments').select(['name', 'content_type', 'content']).where('email_id', '=', emailId).orderBy('position').execute();
+  return rows.map((r) => ({ name: r.name, contentType: r.content_type, content: r.content }));
+}
+
+export async function selectEvents(db: Db, emailId: string): Promise<OutboxEvent[]> {
+  const rows = await db.selectFrom('email_outbox_events').select(['at', 'status', 'detail']).where('email_id', '=', emailId).orderBy('id').execute();
+  return rows;
+}
+
+export async function selectOutboxEmails(db: Db, opts: { status?: OutboxStatus; limit: number; offset: number }): Promise<OutboxEmail[]> {
+  let q = db.selectFrom('email_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(opts.limit).offset(opts.offset);
+  if (opts.status) q = q.where('status', '=', opts.status);
+  return (await q.execute()).map(toOutboxEmail);
+}
+
+export async function countByStatus(db: Db): Promise<Record<OutboxStatus, number>> {
+  const rows = await db.selectFrom('email_outbox').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const out = { queued: 0, held: 0, sending: 0, sent: 0, failed: 0, dead: 0 } as Record<OutboxStatus, number>;
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+
+/**
+ * Claims up to `limit` due emails for sending from `mailbox`, never more than `perMinute` started in
+ * the last minute from that mailbox. Due = queued/failed whose time has come, or sending whose
+ * lease ran out (the worker holding it died). Returns the claimed rows (status sending).
+ */
+export async function claimDueEmails(db: Db, opts: { mailbox: string; limit: number; perMinute: number; leaseMs: number }): Promise<(OutboxEmail & { triedBefore: boolean })[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`email_outbox:${opts.mailbox.toLowerCase()}`}))`.execute(trx);
+    const recent = await trx
+      .selectFrom('email_outbox')
+      .select(trx.fn.countAll<number>().as('n'))
+      .where('from_mailbox', '=', opts.mailbox.toLowerCase())
+      .where('send_started_at', '>', sql<Date>`now() - interval '1 minute'`)
+      .executeTakeFirstOrThrow();
+    const room = Math.min(opts.limit, opts.perMinute - Number(recent.n));
+    if (room <= 0) return [];
+    const rows = await sql<Selectable<EmailOutboxRow> & { tried_before: boolean }>`
+      with due as (
+        select id, send_started_at as prev_started from email_outbox
+        where (status in ('queued', 'failed') and next_attempt_at <= now())
+           or (status = 'sending' and lease_until < now())
+        order by next_attempt_at, created_at
+        limit ${room}
+        for update skip locked
+      )
+      update email_outbox e
+         set status = 'sending', attempts = e.attempts + 1, lease_until = now() + ${`${opts.leaseMs} milliseconds`}::interval,
+             send_started_at = now(), from_mailbox = ${opts.mailbox.toLowerCase()}, updated_at = now()
+        from due where e.id = due.id
+      returning e.*, (due.prev_started is not null) as tried_before`.execute(trx);
+    for (const r of rows.rows) await addEvent(trx, r.id, 'sending', `attempt ${r.attempts} from ${opts.mailbox}`);
+    // tried_before: an earlier attempt (even before a replay) may have reached Graph.
+    return rows.rows.map((r) => ({ ...toOutboxEmail(r), triedBefore: r.tried_before }));
+  });
+}
+
+/** The earliest moment something will be due (for scheduling the next drain). */
+export async function nextDueAt(db: Db): Promise<Date | undefined> {
+  const r = await db
+    .selectFrom('email_outbox')
+    .select(sql<Date>`min(case when status = 'sending' then lease_until else next_attempt_at end)`.as('at'))
+    .where('status', 'in', ['queued', 'failed', 'sending'])
+    .executeTakeFirst();
+  return r?.at ?? undefined;
+}
+
+type Claim = { id: string; attempts: number };
+
+/** Applies a result only while the claim is still ours (same attempt, still sending). */
+async function finish(db: Db, claim: Claim, set: Record<string, unknown>, event: [string, string | null]): Promise<boolean> {
+  const res = await db
+    .updateTable('email_outbox')
+    .set({ ...set, updated_at: sql`now()` } as never)
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts)
+    .executeTakeFirst();
+  const ok = Number(res.numUpdatedRows) > 0;
+  if (ok) await addEvent(db, claim.id, event[0], event[1]);
+  return ok;
+}
+
+export const recordDraft = (db: Db, claim: Claim, draftId: string) =>
+  db.updateTable('email_outbox').set({ draft_id: draftId }).where('id', '=', claim.id).where('attempts', '=', claim.attempts).execute();
+
+export const markSent = (db: Db, claim: Claim, facts: { internetMessageId?: string; detail: string }) =>
+  finish(db, claim, { status: 'sent', sent_at: sql`now()`, lease_until: null, last_error: null, internet_message_id: facts.internetMessageId ?? null }, ['sent', facts.detail]);
+
+export const markFailed = (db: Db, claim: Claim, error: string, retryInMs: number) =>
+  finish(db, claim, { status: 'failed', lease_until: null, last_error: error, next_attempt_at: sql`now() + ${`${retryInMs} milliseconds`}::interval` }, ['failed', `${error} — next attempt in ${Math.round(retryInMs / 1000)} s`]);
+
+export const markDead = (db: Db, claim: Claim, reason: string) =>
+  finish(db, claim, { status: 'dead', lease_until: null, last_error: reason, dead_reason: reason }, ['dead', reason]);
+
+/** Flow switched off / unlicensed: waiting emails are held with the reason (kept current when it changes). */
+export async function holdWaiting(db: Db, reason: string): Promise<number> {
+  const rows = await db
+    .updateTable('email_outbox')
+    .set({ status: 'held', held_reason: reason, updated_at: sql`now()` } as never)
+    .where((eb) => eb.or([eb('status', 'in', ['queued', 'failed']), eb.and([eb('status', '=', 'held'), eb('held_reason', 'is distinct from', reason)])]))
+    .returning('id')
+    .execute();
+  for (const r of rows) await addEvent(db, r.id, 'held', reason);
+  return rows.length;
+}
+
+export async function releaseHeld(db: Db): Promise<number> {
+  const rows = await db
+    .updateTable('email_outbox')
+    .set({ status: 'queued', held_reason: null, next_attempt_at: sql`now()`, updated_at: sql`now()` } as never)
+    .where('status', '=', 'held')
+    .returning('id')
+    .execute();
+  for (const r of rows) await addEvent(db, r.id, 'queued', 'released: outbound email may run again');
+  return rows.length;
+}
+
+/** Dead → queued, attempts reset. */
+export async function requeueDead(db: Db, id: string, by: string): Promise<boolean> {
+  const res = await db
+    .updateTable('email_outbox')
+    .set({ status: 'queued', attempts: 0, dead_reason: null, last_error: null, next_attempt_at: sql`now()`, updated_at: sql`now()` } as never)
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  const ok = Number(res.numUpdatedRows) > 0;
+  if (ok) await addEvent(db, id, 'queued', `replayed by ${by}`);
+  return ok;
+}

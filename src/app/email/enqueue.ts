@@ -1,0 +1,80 @@
+/**
+ * Putting an email in the outbox. `enqueueEmail(trx, actor, input)` runs INSIDE the caller's
+ * transaction (a booking move, a task reply …): the email exists exactly when the business change
+ * commits. Templates are rendered here, so a template error fails the caller's change loudly
+ * instead of an email dying later. Sending happens in the outbox worker.
+ *
+ *   await ctx.db.transaction().execute(async (trx) => {
+ *     await moveBooking(trx, …);
+ *     await enqueueEmail(trx, actor, { template: 'APPT_MOVED', data: { … }, to: [tenant.email], source: 'appointments', sourceRef: ref });
+ *   });
+ *   kickOutbox(ctx); // optional: send now rather than at the next poll
+ */
+import type { Db } from '../../adapters/db/database.ts';
+import { insertOutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { EmailInput } from '../../domain/email/email-input.ts';
+import { describeProblem, renderTemplate, TemplateRenderError } from '../../domain/templates/render.ts';
+import { AppError } from '../../errors.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { parseOrThrow } from '../users.ts';
+import { findTemplate } from './templates.ts';
+
+export { EmailInput };
+export const OUTBOX_QUEUE = 'email-outbox';
+
+export interface QueuedEmail {
+  id: string;
+  /** false when the idempotency key had been used: the id is the earlier email's. */
+  created: boolean;
+}
+
+export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput): Promise<QueuedEmail> {
+  const e = parseOrThrow(EmailInput, input);
+  let subject = e.subject ?? '';
+  let html: string | null = e.html ?? null;
+  let text: string | null = e.text ?? null;
+  if (e.template) {
+    const t = await findTemplate(trx, e.template);
+    if (!t) throw AppError.validation('template', `There is no email template ${e.template}`);
+    try {
+      const r = await renderTemplate(t, e.data);
+      subject = r.subject;
+      html = r.html.trim() ? r.html : null;
+      text = r.text.trim() ? r.text : null;
+    } catch (err) {
+      if (err instanceof TemplateRenderError) {
+        throw new AppError('validation', `Template ${t.code} could not be rendered: ${err.message}`, err.problems.map((p) => ({ field: `template.${p.field}`, message: describeProblem(p) })));
+      }
+      throw err;
+    }
+  }
+  return insertOutboxEmail(trx, {
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    replyTo: e.replyTo,
+    subject,
+    html,
+    text,
+    templateCode: e.template ?? null,
+    templateData: e.template ? e.data : null,
+    headers: e.sourceRef ? [{ name: 'x-housing365-ref', value: e.sourceRef }] : [],
+    source: e.source,
+    sourceRef: e.sourceRef ?? null,
+    idempotencyKey: e.idempotencyKey ?? null,
+    createdBy: actor.username,
+    attachments: e.attachments.map((a) => ({ name: a.name, contentType: a.contentType, content: a.content })),
+  });
+}
+
+/** Wakes the outbox worker now (after the enqueuing transaction committed). No-op without a job queue. */
+export function kickOutbox(ctx: AppContext): void {
+  ctx.boss?.send(OUTBOX_QUEUE, {}, { singletonKey: 'kick', singletonSeconds: 1 }).catch((err) => ctx.logger.warn({ err }, 'could not wake the outbox worker'));
+}
+
+/** API / UI / CLI: enqueue in a transaction of its own, then wake the worker. */
+export async function sendEmail(ctx: AppContext, actor: Actor, input: EmailInput): Promise<QueuedEmail> {
+  const r = await ctx.db.transaction().execute((trx) => enqueueEmail(trx, actor, input));
+  kickOutbox(ctx);
+  return r;
+}

@@ -1,0 +1,157 @@
+/**
+ * The outbox worker's use case: send what is due from EMO_EMAILADDR's mailbox, exactly once.
+ *
+ * Exactly once, across time-outs and crashes: every email becomes a Graph draft carrying the
+ * outbox id in our extended property (the "marker"), and only then is sent. Before any attempt
+ * that follows an earlier one (a retry, or a claim taken over from a dead worker), the mailbox is
+ * searched for the marker:
+ *   - a sent copy → the earlier attempt went through: record it as sent, send nothing;
+ *   - the draft we recorded as complete → send that draft;
+ *   - an unrecorded draft (the earlier attempt died while adding attachments) → delete it, start again;
+ *   - nothing → create the draft.
+ * Graph's /send on a draft that has already gone answers 404 (it is no longer a draft), never a
+ * second copy. What remains is Exchange's own window between accepting /send and moving the item
+ * to Sent Items, which we do not close (see docs/outbound-email.md).
+ */
+import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, releaseHeld, selectAttachmentContents, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { LEASE_MS, SEND_RATE_PER_MINUTE, verdictFor } from '../../domain/email/outbox.ts';
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import { getIntegrationStatus } from '../integration.ts';
+import { parameterValues } from '../parameters.ts';
+import type { OutgoingMail } from '../ports/graph.ts';
+import { isGraphFailure } from '../ports/graph-errors.ts';
+
+export interface DrainOptions {
+  /** Exchange's sending limit per mailbox (default 30 a minute). */
+  perMinute?: number;
+  /** Emails claimed per round. */
+  batchSize?: number;
+  /** Sends in flight at once (the Graph client also keeps ≤ 4 requests per mailbox in flight). */
+  concurrency?: number;
+  leaseMs?: number;
+  /** Stop after this many rounds (a drain is one job run; the next job continues). */
+  maxRounds?: number;
+}
+
+export interface DrainResult {
+  sent: number;
+  failed: number;
+  dead: number;
+  /** Set when nothing was sent because the flow may not run. */
+  heldReason?: string;
+  held: number;
+  /** The per-minute limit stopped this drain early. */
+  rateLimited: boolean;
+}
+
+export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Promise<DrainResult> {
+  const result: DrainResult = { sent: 0, failed: 0, dead: 0, held: 0, rateLimited: false };
+  const status = await getIntegrationStatus(ctx);
+  const flow = status.flows.find((f) => f.flow === 'emailOut');
+  const reasons = [...(flow?.reasons ?? ['the outbound email flow is unknown'])];
+  if (!ctx.graph) reasons.push('Microsoft Graph is not connected in this process');
+  if (reasons.length) {
+    // Guide §2.1: nothing goes out unless OUTLOOK365, EMAILOUT_OUTLOOK365 and the licence allow it.
+    result.heldReason = `held: ${reasons.join('; ')}`;
+    result.held = await holdWaiting(ctx.db, result.heldReason);
+    return result;
+  }
+  await releaseHeld(ctx.db);
+  const mailbox = (await parameterValues(ctx)).EMO_EMAILADDR!.trim();
+  const perMinute = opts.perMinute ?? SEND_RATE_PER_MINUTE;
+  const batchSize = opts.batchSize ?? 10;
+  for (let round = 0; round < (opts.maxRounds ?? 50); round++) {
+    const claimed = await claimDueEmails(ctx.db, { mailbox, limit: batchSize, perMinute, leaseMs: opts.leaseMs ?? LEASE_MS });
+    if (!claimed.length) break;
+    await forEachLimit(claimed, opts.concurrency ?? 4, async (e) => {
+      const outcome = await sendOne(ctx, mailbox, e, opts.leaseMs ?? LEASE_MS);
+      result[outcome]++;
+    });
+    if (claimed.length < batchSize) {
+      // Fewer than asked: nothing else due, or the minute's sending allowance is used up.
+      const recent = await sql<{ n: number }>`select count(*)::int as n from email_outbox where from_mailbox = ${mailbox.toLowerCase()} and send_started_at > now() - interval '1 minute'`.execute(ctx.db);
+      result.rateLimited = (recent.rows[0]?.n ?? 0) >= perMinute;
+      break;
+    }
+  }
+  return result;
+}
+
+function mailOf(e: OutboxEmail, attachments: { name: string; contentType: string; content: Buffer }[]): OutgoingMail {
+  return {
+    subject: e.subject,
+    html: e.html ?? undefined,
+    text: e.html ? undefined : (e.text ?? ''),
+    to: e.to,
+    cc: e.cc,
+    bcc: e.bcc,
+    replyTo: e.replyTo,
+    headers: e.headers,
+    attachments,
+  };
+}
+
+async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { triedBefore: boolean }, leaseMs: number): Promise<'sent' | 'failed' | 'dead'> {
+  const gw = ctx.graph!.mail;
+  const claim = { id: e.id, attempts: e.attempts };
+  const log = ctx.logger.child({ emailId: e.id, mailbox, attempt: e.attempts });
+  // Keep the claim while a long upload runs, so no other worker takes it over mid-send.
+  const heartbeat = setInterval(() => {
+    ctx.db
+      .updateTable('email_outbox')
+      .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` } as never)
+      .where('id', '=', e.id)
+      .where('status', '=', 'sending')
+      .where('attempts', '=', e.attempts)
+      .execute()
+      .catch(() => {});
+  }, Math.max(1000, leaseMs / 3));
+  try {
+    let draftId: string | undefined;
+    if (e.triedBefore || e.draftId) {
+      const found = await gw.findByMarker(mailbox, e.id);
+      if (found && !found.isDraft) {
+        await markSent(ctx.db, claim, { internetMessageId: found.internetMessageId, detail: 'already sent by an earlier attempt (found in Sent Items by its marker); not sent again' });
+        log.info('email found already sent; not sending again');
+        return 'sent';
+      }
+      if (found && found.id === e.draftId) draftId = found.id;
+      else if (found) {
+        // A draft we never recorded as complete: it may lack attachments. Start again.
+        await gw.deleteMessage(mailbox, found.id);
+      }
+    }
+    if (!draftId) {
+      const attachments = await selectAttachmentContents(ctx.db, e.id);
+      draftId = (await gw.createDraft(mailbox, mailOf(e, attachments), e.id)).id;
+      await recordDraft(ctx.db, claim, draftId);
+    }
+    await gw.sendDraft(mailbox, draftId);
+    if (!(await markSent(ctx.db, claim, { detail: `sent from ${mailbox}` }))) log.warn('sent, but the claim had passed to another worker');
+    return 'sent';
+  } catch (err) {
+    const facts = isGraphFailure(err)
+      ? { kind: err.kind, retryable: err.retryable, message: err.message, retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs }
+      : { kind: 'transient', retryable: true, message: `unexpected error: ${(err as Error)?.message ?? String(err)}` };
+    const v = verdictFor(facts, e.attempts);
+    if (v.status === 'dead') {
+      await markDead(ctx.db, claim, v.reason);
+      log.warn({ reason: v.reason }, 'email is dead');
+      return 'dead';
+    }
+    await markFailed(ctx.db, claim, facts.message, v.retryInMs);
+    log.info({ error: facts.message, retryInMs: v.retryInMs }, 'email send failed; will retry');
+    return 'failed';
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,62 @@
+/**
+ * What a caller gives to send an email: a template code + data, or a subject + body; recipients;
+ * attachments. One zod schema shared by the API, the CLI, the UI and the flows.
+ */
+import { z } from 'zod';
+
+export const EmailAddressInput = z.union([
+  z.string().trim().email().transform((address) => ({ address })),
+  z.object({ address: z.string().trim().email(), name: z.string().trim().max(200).optional() }),
+]);
+export type EmailAddressInput = z.input<typeof EmailAddressInput>;
+
+export const AttachmentInput = z.object({
+  name: z.string().trim().min(1).max(255),
+  contentType: z.string().trim().min(3).max(200).default('application/octet-stream'),
+  /** Bytes, or base64 text (API JSON). */
+  content: z.union([z.instanceof(Buffer), z.string().transform((s, c) => {
+    if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(s)) {
+      c.addIssue({ code: 'custom', message: 'must be base64' });
+      return z.NEVER;
+    }
+    return Buffer.from(s, 'base64');
+  })]),
+});
+export type AttachmentInput = z.input<typeof AttachmentInput>;
+
+/** Outlook's limit for one message through upload sessions. */
+export const MAX_ATTACHMENTS_BYTES = 150 * 1024 * 1024;
+
+export const EmailInput = z
+  .object({
+    to: z.array(EmailAddressInput).min(1, 'at least one recipient').max(500),
+    cc: z.array(EmailAddressInput).max(500).default([]),
+    bcc: z.array(EmailAddressInput).max(500).default([]),
+    replyTo: z.array(EmailAddressInput).max(10).default([]),
+    template: z.string().trim().toUpperCase().optional(),
+    data: z.record(z.string(), z.unknown()).default({}),
+    subject: z.string().max(998).optional(),
+    html: z.string().max(4_000_000).optional(),
+    text: z.string().max(4_000_000).optional(),
+    attachments: z.array(AttachmentInput).max(100).default([]),
+    /** Where it came from, for the Outbox page: 'api', 'ui', 'cli', or a flow's name. */
+    source: z.string().trim().max(60).default('api'),
+    /** The business record it belongs to (booking ref, task number). */
+    sourceRef: z.string().trim().max(200).optional(),
+    /** The same key twice enqueues once (the second call returns the first email). */
+    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .superRefine((v, c) => {
+    if (v.template) {
+      if (v.subject !== undefined || v.html !== undefined || v.text !== undefined) {
+        c.addIssue({ code: 'custom', path: ['template'], message: 'give a template, or a subject and body, not both' });
+      }
+    } else {
+      if (!v.subject?.trim()) c.addIssue({ code: 'custom', path: ['subject'], message: 'a subject is needed when no template is given' });
+      if (!v.html?.trim() && !v.text?.trim()) c.addIssue({ code: 'custom', path: ['text'], message: 'a body (html or text) is needed when no template is given' });
+    }
+    const total = v.attachments.reduce((n, a) => n + a.content.length, 0);
+    if (total > MAX_ATTACHMENTS_BYTES) c.addIssue({ code: 'custom', path: ['attachments'], message: `attachments total ${total} bytes; the limit is 150 MB` });
+  });
+export type EmailInput = z.input<typeof EmailInput>;
+export type ParsedEmailInput = z.output<typeof EmailInput>;

@@ -1,0 +1,67 @@
+/**
+ * The outbox's rules as data: its states, the moves between them, and what a failure leads to.
+ *
+ *   queued ──claim──▶ sending ──▶ sent
+ *     │  ▲              │  ├──▶ failed ──(next attempt due)──▶ sending …
+ *     ▼  │              │  └──▶ dead ──(replay)──▶ queued
+ *    held (flow off / unlicensed; released when it may run again)
+ *
+ * A `sending` row whose lease ran out (its worker died) is claimed again; the marker lookup then
+ * tells whether the first attempt reached Graph.
+ */
+export type OutboxStatus = 'queued' | 'held' | 'sending' | 'sent' | 'failed' | 'dead';
+
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['queued', 'held', 'sending', 'sent', 'failed', 'dead'];
+
+export const OUTBOX_TRANSITIONS: Readonly<Record<OutboxStatus, readonly OutboxStatus[]>> = Object.freeze({
+  queued: ['sending', 'held'],
+  held: ['queued', 'sending'],
+  sending: ['sent', 'failed', 'dead', 'sending'],
+  failed: ['sending', 'held', 'dead'],
+  dead: ['queued'],
+  sent: [],
+});
+
+export function canMove(from: OutboxStatus, to: OutboxStatus): boolean {
+  return OUTBOX_TRANSITIONS[from].includes(to);
+}
+
+export const STATUS_LABELS: Readonly<Record<OutboxStatus, string>> = Object.freeze({
+  queued: 'Queued',
+  held: 'Held',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed – will retry',
+  dead: 'Dead',
+});
+
+/** Attempts before an email that keeps failing is given up as dead. */
+export const MAX_ATTEMPTS = 12;
+/** How long a worker owns a claimed email before another may take it over (its worker died). */
+export const LEASE_MS = 2 * 60_000;
+/** Exchange Online: 30 messages a minute per mailbox (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits). */
+export const SEND_RATE_PER_MINUTE = 30;
+
+export type FailureVerdict = { status: 'failed'; retryInMs: number } | { status: 'dead'; reason: string };
+
+export interface FailureFacts {
+  kind: string;
+  retryable: boolean;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * What one failed attempt leads to. Throttling waits as long as Graph said; transient trouble backs
+ * off exponentially (30 s · 2ⁿ⁻¹, at most an hour). Auth and permission problems are an admin's to
+ * fix, so they keep retrying slowly rather than killing every email. Anything else is permanent.
+ */
+export function verdictFor(f: FailureFacts, attempts: number, random: () => number = Math.random): FailureVerdict {
+  const adminFixable = f.kind === 'auth_failed' || f.kind === 'permission_missing';
+  if (!f.retryable && !adminFixable) return { status: 'dead', reason: f.message };
+  if (attempts >= MAX_ATTEMPTS) return { status: 'dead', reason: `gave up after ${attempts} attempts: ${f.message}` };
+  if (f.kind === 'throttled' && f.retryAfterMs !== undefined) return { status: 'failed', retryInMs: Math.max(1000, f.retryAfterMs) };
+  const base = adminFixable ? 5 * 60_000 : 30_000;
+  const ceiling = Math.min(60 * 60_000, base * 2 ** Math.max(0, attempts - 1));
+  return { status: 'failed', retryInMs: Math.round(ceiling * (0.75 + random() * 0.25)) };
+}
