@@ -75,14 +75,7 @@ interface WallClock {
   ms: number;
 }
 
-function wallClockAt(instantMs: number, zone: string): WallClock {
-  if (zone === 'UTC') {
-    const d = new Date(instantMs);
-    return {
-      year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-      hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(),
-    };
-  }
+function exactWallClock(instantMs: number, zone: string): WallClock {
   const parts = formatter(zone).formatToParts(new Date(instantMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return {
@@ -92,12 +85,43 @@ function wallClockAt(instantMs: number, zone: string): WallClock {
   };
 }
 
+function exactOffset(instantMs: number, zone: string): number {
+  const w = exactWallClock(instantMs, zone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
+  return asUtc - instantMs;
+}
+
+// Intl's formatToParts costs ~40 µs; offsets only change at transitions, so cache them per
+// 15-minute bucket and fall back to the exact answer when a bucket straddles a change.
+const BUCKET = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function bucketOffset(zone: string, bucket: number): number {
+  let m = offsetCache.get(zone);
+  if (!m) offsetCache.set(zone, (m = new Map()));
+  let o = m.get(bucket);
+  if (o === undefined) {
+    if (m.size > 200_000) m.clear();
+    o = exactOffset(bucket * BUCKET, zone);
+    m.set(bucket, o);
+  }
+  return o;
+}
+
 /** Offset of `zone` from UTC at `instantMs`, in ms (Europe/London in July → +3_600_000). */
 export function offsetAt(instantMs: number, zone: string): number {
   if (zone === 'UTC') return 0;
-  const w = wallClockAt(instantMs, zone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms);
-  return asUtc - instantMs;
+  const b = Math.floor(instantMs / BUCKET);
+  const a = bucketOffset(zone, b);
+  return a === bucketOffset(zone, b + 1) ? a : exactOffset(instantMs, zone);
+}
+
+function wallClockAt(instantMs: number, zone: string): WallClock {
+  const d = new Date(instantMs + offsetAt(instantMs, zone));
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(),
+  };
 }
 
 const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
