@@ -1,260 +1,27 @@
 /**
- * Users, mail folders, messages, attachments, sendMail, drafts and upload sessions.
+ * The mail routes: users, mail folders, messages, delta, attachments, upload sessions, sending.
  * Paths and shapes: https://learn.microsoft.com/graph/api/resources/mail-api-overview
  */
-import type { MailFolderState, MessageState, RouteContext, RouteDef, RouteResult, UserState } from '../contracts.ts';
+import type { MailFolderState, MessageState, RouteContext, RouteDef, RouteResult } from '../contracts.ts';
 import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
-import { compileFilter, compileOrderBy } from '../odata.ts';
+import { compileFilter } from '../odata.ts';
 import { findFolder, newFolder } from '../state.ts';
+import { createResponseDraft, handleSendMail, outgoingFromDraft } from './compose.ts';
 import { messageDelta } from './delta.ts';
-import { buildMime, itemMime, parseMime } from './mime.ts';
-import { encodePath, parseSelect, renderAttachment, renderFolder, renderMessage, renderUser, messagePropertyNames } from './render.ts';
-import { attachmentFromJson, attachmentsFromJson, checkSendAs, customHeaders, deliver, isoNow, outgoingFromJson, recipientsFrom, type Outgoing } from './send.ts';
-import { addMessage, deleteMessage, findMessage, messageChanged, moveMessage, purgeMessage } from './store.ts';
+import { applyPatch, createDraft, folderOf, idsApplied, listMessages, messageOf, notFound, render } from './messages.ts';
+import { buildMime, itemMime } from './mime.ts';
+import { encodePath, parseSelect, renderAttachment, renderFolder, renderUser } from './render.ts';
+import { attachmentFromJson, deliver, isoNow } from './send.ts';
+import { addMessage, deleteMessage, messageChanged, moveMessage, purgeMessage } from './store.ts';
 import { cancelUpload, createUploadSession, putChunk } from './upload.ts';
-import { newImmutableId, newInternetMessageId } from '../ids.ts';
+
+export { mergeExtendedProperties } from './messages.ts';
 
 const readUsers = ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
 const readMail = ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'];
 const writeMail = ['Mail.ReadWrite'];
 const sendMail = ['Mail.Send'];
-
-const notFound = () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-
-function folderOf(ctx: RouteContext): MailFolderState {
-  const f = findFolder(ctx.user!, ctx.params.folder);
-  if (!f) throw notFound();
-  return f;
-}
-
-function messageOf(ctx: RouteContext): MessageState {
-  const m = findMessage(ctx.user!, ctx.params.id);
-  if (!m) throw notFound();
-  if (ctx.params.folder !== undefined && m.folderId !== folderOf(ctx).id) throw notFound();
-  return m;
-}
-
-function idsApplied(ctx: RouteContext): void {
-  if (ctx.preferImmutableIds) ctx.applyPreference('IdType="ImmutableId"');
-}
-
-function bodyTypePref(ctx: RouteContext): 'text' | 'html' | undefined {
-  const v = ctx.prefer.get('outlook.body-content-type')?.toLowerCase();
-  if (v === 'text' || v === 'html') {
-    ctx.applyPreference(`outlook.body-content-type="${v}"`);
-    return v;
-  }
-  return undefined;
-}
-
-/** `$expand=attachments,singleValueExtendedProperties($filter=id eq '…')` */
-function expandOptions(q: URLSearchParams): { attachments: boolean; ext?: string[] | 'all' } {
-  const e = q.get('$expand');
-  if (!e) return { attachments: false };
-  const attachments = /(^|,)\s*attachments\s*(,|$|\()/i.test(e);
-  const m = /singleValueExtendedProperties(?:\(\s*\$filter\s*=\s*(.*?)\))?(?:,|$)/i.exec(e);
-  let ext: string[] | 'all' | undefined;
-  if (m) {
-    if (!m[1]) ext = 'all';
-    else ext = [...m[1].matchAll(/id\s+eq\s+'((?:[^']|'')*)'/gi)].map((x) => x[1].replace(/''/g, "'"));
-  }
-  return { attachments, ext };
-}
-
-function render(ctx: RouteContext, m: MessageState, select?: string[]): Record<string, unknown> {
-  const ex = expandOptions(ctx.query);
-  if (select) {
-    for (const s of select) {
-      if (!messagePropertyNames.has(s)) throw new GraphError(400, 'RequestBroker--ParseUri', `Could not find a property named '${s}' on type 'microsoft.graph.message'.`);
-    }
-  }
-  return renderMessage(m, { immutable: ctx.preferImmutableIds, select, bodyType: bodyTypePref(ctx), expandAttachments: ex.attachments, expandExtendedIds: ex.ext });
-}
-
-
-function listMessages(ctx: RouteContext, folder?: MailFolderState): RouteResult {
-  const user = ctx.user!;
-  const q = ctx.query;
-  const select = parseSelect(q);
-  const top = q.get('$top') ? Number(q.get('$top')) : 10;
-  const skip = q.get('$skip') ? Number(q.get('$skip')) : 0;
-  if (!Number.isInteger(top) || top < 0 || top > 1000) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The value of $top must be between 0 and 1000.');
-  if (!Number.isInteger(skip) || skip < 0) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The value of $skip is invalid.');
-  const filter = compileFilter(q.get('$filter'));
-  const order = compileOrderBy(q.get('$orderby') ?? 'receivedDateTime desc');
-  let items: MessageState[] = Object.values(user.mailbox.messages).filter((m) => (folder ? m.folderId === folder.id : !user.mailbox.folders[m.folderId]?.isHidden));
-  let views = items.map((m) => ({ m, v: renderMessage(m, { immutable: ctx.preferImmutableIds, select: filter || order ? undefined : ['receivedDateTime'], expandExtendedIds: 'all' }) }));
-  if (filter) views = views.filter((x) => filter({ ...x.v, singleValueExtendedProperties: x.m.singleValueExtendedProperties ?? [] }));
-  if (order) views.sort((a, b) => order(a.v, b.v));
-  const page = views.slice(skip, skip + top);
-  idsApplied(ctx);
-  const body: Record<string, unknown> = { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/${folder ? 'mailFolders(\'' + encodePath(ctx.params.folder) + '\')/' : ''}messages${select ? `(${select.join(',')})` : ''}` };
-  body.value = page.map((x) => render(ctx, x.m, select));
-  if (skip + top < views.length) {
-    const next = new URLSearchParams(q);
-    next.set('$skip', String(skip + top));
-    next.set('$top', String(top));
-    body['@odata.nextLink'] = `${ctx.graphBaseUrl}${encodePath(ctx.path)}?${next.toString().replace(/%24/g, '$')}`;
-  }
-  return { status: 200, body };
-}
-
-const updatableAlways = new Set(['isRead', 'categories', 'flag', 'importance', 'inferenceClassification', 'singleValueExtendedProperties', 'isDeliveryReceiptRequested', 'isReadReceiptRequested']);
-const updatableDraft = new Set(['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'internetMessageHeaders', 'internetMessageId']);
-
-export function mergeExtendedProperties(current: { id: string; value: string }[] | undefined, v: unknown): { id: string; value: string }[] {
-  if (!Array.isArray(v)) throw new GraphError(400, 'RequestBodyRead', "Invalid value for 'singleValueExtendedProperties'.");
-  const out = [...(current ?? [])];
-  for (const p of v) {
-    if (typeof p?.id !== 'string' || p.value === undefined) throw new GraphError(400, 'ErrorInvalidExtendedPropertyValue', 'Each extended property needs an id and a value.');
-    const i = out.findIndex((x) => x.id.toLowerCase() === p.id.toLowerCase());
-    if (i >= 0) out[i] = { id: out[i].id, value: String(p.value) };
-    else out.push({ id: p.id, value: String(p.value) });
-  }
-  return out;
-}
-
-function applyPatch(core: Core, ctx: RouteContext, m: MessageState, b: Record<string, any>, creating: boolean): void {
-  for (const [k, v] of Object.entries(b)) {
-    if (k.startsWith('@odata')) continue;
-    if (!updatableAlways.has(k) && !updatableDraft.has(k) && k !== 'attachments') {
-      if (messagePropertyNames.has(k) || k === 'id') throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', `The property '${k}' can't be updated.`);
-      throw new GraphError(400, 'RequestBodyRead', `The property '${k}' does not exist on type 'microsoft.graph.message'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
-    }
-    if (updatableDraft.has(k) && !m.isDraft && !creating) throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation is not supported for this property on a sent message.');
-    switch (k) {
-      case 'isRead': m.isRead = !!v; break;
-      case 'categories': m.categories = Array.isArray(v) ? v.map(String) : []; break;
-      case 'flag': m.flag = { flagStatus: v?.flagStatus ?? 'notFlagged' }; break;
-      case 'importance': m.importance = ['low', 'normal', 'high'].includes(String(v).toLowerCase()) ? (String(v).toLowerCase() as MessageState['importance']) : 'normal'; break;
-      case 'inferenceClassification': m.inferenceClassification = v === 'other' ? 'other' : 'focused'; break;
-      case 'singleValueExtendedProperties': m.singleValueExtendedProperties = mergeExtendedProperties(m.singleValueExtendedProperties, v); break;
-      case 'subject': m.subject = String(v ?? ''); break;
-      case 'body': m.body = { contentType: String(v?.contentType ?? 'text').toLowerCase() === 'html' ? 'html' : 'text', content: String(v?.content ?? '') }; break;
-      case 'toRecipients': m.toRecipients = recipientsFrom(v, k); break;
-      case 'ccRecipients': m.ccRecipients = recipientsFrom(v, k); break;
-      case 'bccRecipients': m.bccRecipients = recipientsFrom(v, k); break;
-      case 'replyTo': m.replyTo = recipientsFrom(v, k); break;
-      case 'from': m.from = v ? recipientsFrom([v], k)[0] : undefined; break;
-      case 'sender': m.sender = v ? recipientsFrom([v], k)[0] : undefined; break;
-      case 'internetMessageHeaders': m.internetMessageHeaders = customHeaders(v); break;
-      case 'internetMessageId': if (typeof v === 'string' && v) m.internetMessageId = v; break;
-      case 'attachments': if (creating) m.attachments = attachmentsFromJson(v, isoNow(core)); break;
-    }
-  }
-}
-
-
-function createDraft(core: Core, ctx: RouteContext, folder: MailFolderState): RouteResult {
-  const user = ctx.user!;
-  const b = (ctx.body ?? {}) as Record<string, any>;
-  if (typeof b !== 'object' || Array.isArray(b)) throw new GraphError(400, 'RequestBodyRead', 'The request body must be a message object.');
-  const nowIso = isoNow(core);
-  const m = addMessage(user, folder, { isDraft: true, isRead: true, from: { emailAddress: { name: user.displayName, address: user.mail } } }, nowIso, ctx.emit, core.state.tenant.domain);
-  try {
-    applyPatch(core, ctx, m, b, true);
-    if (!b.from) m.from = { emailAddress: { name: user.displayName, address: user.mail } };
-    m.sender = m.from;
-  } catch (e) {
-    // a bad body must not leave a half-made draft behind
-    delete user.mailbox.messages[m.immutableId];
-    delete user.mailbox.regularIds[m.regularId];
-    folder.log.pop();
-    throw e;
-  }
-  messageChanged(user, m, nowIso, () => {});
-  idsApplied(ctx);
-  return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m) } };
-}
-
-function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoing {
-  const from = checkSendAs(user, m.from);
-  if (!m.toRecipients.length && !m.ccRecipients.length && !m.bccRecipients.length) {
-    throw new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
-  }
-  return {
-    subject: m.subject, body: m.body, from, sender: from, toRecipients: m.toRecipients, ccRecipients: m.ccRecipients,
-    bccRecipients: m.bccRecipients, replyTo: m.replyTo, importance: m.importance,
-    internetMessageId: m.internetMessageId || newInternetMessageId(core.state.tenant.domain),
-    customHeaders: (m.internetMessageHeaders ?? []).filter((h) => /^x-/i.test(h.name)), inReplyTo: m.inReplyTo, references: m.references ?? [], attachments: m.attachments,
-  };
-}
-
-type ReplyKind = 'reply' | 'replyAll' | 'forward';
-
-function quoteOriginal(orig: MessageState, comment: string, asHtml: boolean): { contentType: 'text' | 'html'; content: string } {
-  const from = orig.from?.emailAddress;
-  const header = `From: ${from ? `${from.name ?? ''} <${from.address}>` : ''}\nSent: ${orig.sentDateTime ?? orig.receivedDateTime}\nTo: ${orig.toRecipients.map((r) => r.emailAddress.address).join('; ')}\nSubject: ${orig.subject}`;
-  if (asHtml || orig.body.contentType === 'html') {
-    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const origHtml = orig.body.contentType === 'html' ? orig.body.content : `<pre>${esc(orig.body.content)}</pre>`;
-    return { contentType: 'html', content: `<html><body><div>${esc(comment)}</div><hr><div>${esc(header).replace(/\n/g, '<br>')}</div>${origHtml}</body></html>` };
-  }
-  return { contentType: 'text', content: `${comment}\n\n________________________________\n${header}\n\n${orig.body.content}` };
-}
-
-/** createReply / createReplyAll / createForward: a draft in Drafts, threaded on the original
- *  (https://learn.microsoft.com/graph/api/message-createreply and siblings). */
-function createResponseDraft(core: Core, ctx: RouteContext, kind: ReplyKind): MessageState {
-  const user = ctx.user!;
-  const orig = messageOf(ctx);
-  const b = (ctx.body ?? {}) as Record<string, any>;
-  const self = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
-  const notSelf = (rs: MessageState['toRecipients']) => rs.filter((r) => !self.has(r.emailAddress.address.toLowerCase()));
-  const sender = orig.replyTo.length ? orig.replyTo : orig.from ? [orig.from] : [];
-  let to = kind === 'forward' ? [] : kind === 'reply' ? sender : [...sender, ...notSelf(orig.toRecipients)];
-  let cc = kind === 'replyAll' ? notSelf(orig.ccRecipients) : [];
-  if (b.toRecipients) to = recipientsFrom(b.toRecipients, 'toRecipients');
-  if (b.message?.toRecipients) to = recipientsFrom(b.message.toRecipients, 'toRecipients');
-  if (b.message?.ccRecipients) cc = recipientsFrom(b.message.ccRecipients, 'ccRecipients');
-  const prefix = kind === 'forward' ? 'FW: ' : 'RE: ';
-  const subject = orig.subject.toUpperCase().startsWith(prefix.trim()) ? orig.subject : prefix + orig.subject;
-  const nowIso = isoNow(core);
-  const me = { emailAddress: { name: user.displayName, address: user.mail } };
-  const draft = addMessage(user, findFolder(user, 'drafts')!, {
-    subject,
-    body: quoteOriginal(orig, String(b.comment ?? ''), false),
-    from: me, sender: me, toRecipients: to, ccRecipients: cc, isDraft: true, isRead: true,
-    conversationId: orig.conversationId,
-    attachments: kind === 'forward' ? orig.attachments.map((a) => ({ ...a, id: newImmutableId('attachment') })) : [],
-    inReplyTo: orig.internetMessageId,
-    references: [...(orig.references ?? []), orig.internetMessageId],
-  }, nowIso, ctx.emit, core.state.tenant.domain);
-  if (b.message && typeof b.message === 'object') {
-    const { toRecipients: _t, ccRecipients: _c, ...rest } = b.message;
-    applyPatch(core, ctx, draft, rest, true);
-    messageChanged(user, draft, nowIso, ctx.emit);
-  }
-  return draft;
-}
-
-/** sendMail: JSON `{message, saveToSentItems}` or base64 MIME with `Content-Type: text/plain`. */
-async function handleSendMail(core: Core, ctx: RouteContext): Promise<RouteResult> {
-  const user = ctx.user!;
-  const ct = String(ctx.headers['content-type'] ?? '').toLowerCase();
-  if (ct.startsWith('text/plain')) {
-    const raw = Buffer.from(ctx.rawBody.toString('utf8').replace(/\s+/g, ''), 'base64');
-    if (!raw.length) throw new GraphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
-    const p = await parseMime(raw, isoNow(core));
-    const from = checkSendAs(user, p.from);
-    const recipients = [...p.toRecipients, ...p.ccRecipients, ...p.bccRecipients];
-    if (!recipients.length) throw new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
-    const o: Outgoing = {
-      subject: p.subject, body: p.body, from, sender: from, toRecipients: p.toRecipients, ccRecipients: p.ccRecipients, bccRecipients: p.bccRecipients,
-      replyTo: p.replyTo, importance: p.importance, internetMessageId: p.internetMessageId ?? newInternetMessageId(core.state.tenant.domain),
-      customHeaders: [], mimeHeaders: p.internetMessageHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'), inReplyTo: p.inReplyTo, references: p.references,
-      attachments: p.attachments, mime: raw.toString('utf8'),
-    };
-    deliver(core, user, o, { saveToSentItems: true, via: 'graph' });
-    return { status: 202 };
-  }
-  const b = ctx.body as Record<string, any> | undefined;
-  if (!b || typeof b.message !== 'object' || b.message === null) throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
-  const o = outgoingFromJson(core, user, b.message);
-  deliver(core, user, o, { saveToSentItems: b.saveToSentItems === undefined ? true : String(b.saveToSentItems).toLowerCase() === 'true', via: 'graph' });
-  return { status: 202 };
-}
 
 function attachmentOf(ctx: RouteContext, m: MessageState) {
   const a = m.attachments.find((x) => x.id === ctx.params.aid);
