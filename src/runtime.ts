@@ -80,6 +80,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     graph = await connectGraph(config, logger);
     ctx.graph = graph.graph;
     ctx.integration = graph.integration;
+    ctx.staffSignIn = graph.staffSignIn;
     const demoDefaults = config.demoMode ? await applyDemoDefaults(ctx) : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
     const admin = await ensureFirstAdmin(ctx);

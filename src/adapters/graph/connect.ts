@@ -2,6 +2,7 @@
  * Where Graph is for this process: the real tenant (AZURE_* settings), or — with no AZURE_TENANT_ID —
  * the embedded emulator with the demo tenant, state kept under `<dataDir>/emulator`.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -9,12 +10,15 @@ import type { IntegrationEndpoints } from '../../app/context.ts';
 import type { GraphGateway } from '../../app/ports/graph.ts';
 import { demoApp, demoSeed } from './demo-tenant.ts';
 import { createGraphGateway } from './index.ts';
+import type { OidcSettings } from '../identity/oidc.ts';
 
 export interface GraphConnection {
   graph: GraphGateway;
   integration: IntegrationEndpoints;
   /** Admin API of the embedded emulator (demo mode only). */
   emulatorAdminUrl?: string;
+  /** Staff "Sign in with Microsoft": the same app registration (needs its client secret). */
+  staffSignIn?: OidcSettings;
   stop(): Promise<void>;
 }
 
@@ -34,6 +38,9 @@ export async function connectGraph(config: Config, logger: Logger): Promise<Grap
     return {
       graph,
       integration: { mode: 'tenant', graphBaseUrl: a.graphBaseUrl, authority: graph.endpoints.authority },
+      staffSignIn: a.clientSecret
+        ? { issuer: `${a.authorityHost.replace(/\/$/, '')}/${a.tenantId}/v2.0`, clientId: a.clientId!, clientSecret: a.clientSecret, caPem: a.caFile ? readFileSync(a.caFile, 'utf8') : undefined }
+        : undefined,
       stop: () => graph.close(),
     };
   }
@@ -54,6 +61,7 @@ export async function connectGraph(config: Config, logger: Logger): Promise<Grap
     graph,
     integration: { mode: 'demo', graphBaseUrl: emulator.graphBaseUrl, authority: emulator.authority, smtp: emulator.smtp },
     emulatorAdminUrl: emulator.adminUrl,
+    staffSignIn: { issuer: `${emulator.authority}/v2.0`, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, caPem: emulator.caCertPem },
     async stop() {
       await graph.close();
       await emulator.stop();
