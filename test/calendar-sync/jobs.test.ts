@@ -1,0 +1,85 @@
+// Calendar polling through pg-boss: the tick queues one sync per due calendar, the sync worker runs it,
+// CALI_POLL decides when a calendar is due again, and one calendar never has two runs at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import PgBoss from 'pg-boss';
+import { startInboundWorld, day, demoMailboxes, ADMIN, type InboundWorld } from './world.ts';
+import { bookAppointment } from '../../src/app/appointments/book-appointment.ts';
+import { calendarPollJobs, runCalendarPollTick } from '../../src/transport/jobs/calendar-poll.ts';
+import { calendarPollStatus, requestCalendarRun } from '../../src/app/calendar-sync/poll-calendars.ts';
+import { syncCalendar } from '../../src/app/calendar-sync/sync-calendar.ts';
+import { inboundCalendarSettings } from '../../src/app/calendar-sync/settings.ts';
+import { setParameter } from '../../src/app/parameters.ts';
+import { london } from './world.ts';
+
+let w: InboundWorld;
+let boss: PgBoss;
+const sam = demoMailboxes.officers[0];
+
+async function until<T>(what: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await what();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  w = await startInboundWorld();
+  for (const h of ['09:00', '10:00']) {
+    await bookAppointment(w.t.ctx, ADMIN, { diaryCode: 'RENTS', start: london(day(2), h), who: 'T' });
+    await bookAppointment(w.t.ctx, ADMIN, { diaryCode: 'ESTATES', start: london(day(2), h), who: 'T' });
+  }
+  await w.push();
+  boss = new PgBoss({ connectionString: w.t.databaseUrl, schema: 'pgboss', max: 2 });
+  boss.on('error', () => {});
+  await boss.start();
+  w.t.ctx.boss = boss;
+  await calendarPollJobs.register(boss, w.t.ctx);
+});
+afterAll(async () => {
+  await boss?.stop({ graceful: false, close: true });
+  await w?.stop();
+});
+
+describe('calendar polling jobs', () => {
+  it('syncs every mapped calendar through the queue, then waits CALI_POLL minutes', async () => {
+    const first = await runCalendarPollTick(w.t.ctx, boss);
+    expect(first.queued).toBe(2);
+    const status = await until(async () => {
+      const s = await calendarPollStatus(w.t.ctx);
+      return s.calendars.every((c) => c.state?.lastSuccessAt && !c.state.running) && s;
+    });
+    expect(status.calendars.map((c) => c.state!.lastResult)).toEqual(['full sync: 2 change(s) read, 0 applied, 0 refused', 'full sync: 2 change(s) read, 0 applied, 0 refused']);
+    // Polled a moment ago, CALI_POLL = 1 minute: nothing is due yet.
+    expect((await runCalendarPollTick(w.t.ctx, boss)).queued).toBe(0);
+    // Run-now makes one due at the next tick.
+    await requestCalendarRun(w.t.ctx, ADMIN, sam);
+    expect((await runCalendarPollTick(w.t.ctx, boss)).queued).toBe(1);
+  });
+
+  it('holds every calendar when inbound appointments are switched off', async () => {
+    await setParameter(w.t.ctx, ADMIN, 'APPTIN_OUTLOOK365', 'N');
+    const r = await runCalendarPollTick(w.t.ctx, boss, { force: true });
+    expect(r.queued).toBe(0);
+    expect(r.held).toMatch(/APPTIN_OUTLOOK365 is N/);
+    await setParameter(w.t.ctx, ADMIN, 'APPTIN_OUTLOOK365', 'Y');
+  });
+
+  it('never runs one calendar twice at once', async () => {
+    const settings = await inboundCalendarSettings(w.t.ctx);
+    // A gateway whose delta answers slowly, so the three runs surely overlap.
+    const slow = {
+      ...w.gateway.calendar,
+      async *calendarViewDelta(...args: Parameters<typeof w.gateway.calendar.calendarViewDelta>) {
+        await new Promise((r) => setTimeout(r, 500));
+        yield* w.gateway.calendar.calendarViewDelta(...args);
+      },
+    };
+    const runs = await Promise.all([0, 1, 2].map(() => syncCalendar(w.t.ctx, sam, { gateway: slow, settings })));
+    expect(runs.filter((r) => !r.skipped)).toHaveLength(1);
+    expect(runs.filter((r) => r.skipped).map((r) => r.skipped)).toEqual(['another run of this calendar is in progress', 'another run of this calendar is in progress']);
+    expect(runs.find((r) => !r.skipped)!.error).toBeUndefined();
+  });
+});
