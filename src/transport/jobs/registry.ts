@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
+import { inboxPollJobs } from './inbox-poll.ts';
 import { calendarPushJobs } from './calendar-push.ts';
 import { calendarPollJobs } from './calendar-poll.ts';
 import { outboxJobs } from './outbox.ts';
@@ -15,7 +16,7 @@ export interface JobModule {
 }
 
 // Add each flow's module to this list (one import and one entry per flow).
-export const jobModules: JobModule[] = [calendarPushJobs, calendarPollJobs, outboxJobs];
+export const jobModules: JobModule[] = [inboxPollJobs, calendarPushJobs, calendarPollJobs, outboxJobs];
 
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
   for (const m of jobModules) {

@@ -1,0 +1,208 @@
+// Inbound email polling as a whole (guide §2.2.6 "Start Inbound Poll"): which inboxes are read (the
+// active EXCHANGE_INBOX values at INBOX_SERVER), whether the flow may run and exactly why not, start /
+// stop / run-now / backfill, and the plan of which inboxes are due (EMI_POLL minutes since their last
+// run, read afresh every time so a change applies without a restart). The job tick, the CLI and the
+// Integration page all call these.
+import { ensureInboxState, readPollStopped, recordNotRun, selectInboxStates, selectRuns, updateInboxSettings, writePollStopped, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
+import { selectParked, selectParkedRaw, resolveParked, type ParkedEmail } from '../../adapters/db/inbound-parked.ts';
+import { inboxAddress } from '../../domain/frv/frv.ts';
+import { AppError } from '../../errors.ts';
+import { activeFrvCodes } from '../frvs.ts';
+import { getIntegrationStatus } from '../integration.ts';
+import { parameterValues } from '../parameters.ts';
+import type { MailboxGateway } from '../ports/graph.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { replayParked } from './sync-inbox.ts';
+
+export interface InboxRef {
+  code: string;
+  mailbox: string;
+}
+
+/** EMI_POLL has no default in the guide; 5 minutes (its own example) when it is not set. */
+export const DEFAULT_POLL_MINUTES = 5;
+
+export async function pollMinutes(ctx: AppContext): Promise<number> {
+  const v = Number((await parameterValues(ctx)).EMI_POLL);
+  return Number.isFinite(v) && v >= 1 ? Math.floor(v) : DEFAULT_POLL_MINUTES;
+}
+
+export async function configuredInboxes(ctx: AppContext): Promise<{ inboxes: InboxRef[]; problems: string[] }> {
+  const [codes, values] = await Promise.all([activeFrvCodes(ctx, 'EXCHANGE_INBOX'), parameterValues(ctx)]);
+  const inboxes: InboxRef[] = [];
+  const problems: string[] = [];
+  for (const code of codes) {
+    try {
+      inboxes.push({ code, mailbox: inboxAddress(code, values.INBOX_SERVER) });
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (codes.length === 0) problems.push('There are no active EXCHANGE_INBOX values (System Setup › First reference values)');
+  return { inboxes, problems };
+}
+
+/** Why inbound email may not run now (empty when it may): the integration status plus Graph itself. */
+export async function whyInboundNotRunning(ctx: AppContext, gateway?: MailboxGateway): Promise<string[]> {
+  const status = await getIntegrationStatus(ctx);
+  const flow = status.flows.find((f) => f.flow === 'emailIn');
+  const reasons = flow?.running ? [] : [...(flow?.reasons ?? ['inbound email is not configured'])];
+  if (!(gateway ?? ctx.graph?.mail)) reasons.push('Microsoft Graph is not configured');
+  return reasons;
+}
+
+export interface InboxStatus {
+  code: string;
+  mailbox: string;
+  state: InboxSyncState | null;
+  /** Minutes since the cursor was last saved. */
+  cursorAgeMinutes: number | null;
+  parked: number;
+}
+
+export interface InboundPollStatus {
+  running: boolean;
+  stopped: boolean;
+  stoppedSince: Date | null;
+  reasons: string[];
+  pollMinutes: number;
+  inboxes: InboxStatus[];
+}
+
+export async function inboundPollStatus(ctx: AppContext): Promise<InboundPollStatus> {
+  const [why, stop, minutes, configured, states, parked] = await Promise.all([
+    whyInboundNotRunning(ctx),
+    readPollStopped(ctx.db),
+    pollMinutes(ctx),
+    configuredInboxes(ctx),
+    selectInboxStates(ctx.db),
+    selectParked(ctx.db, { status: 'parked' }),
+  ]);
+  const reasons = [...why, ...configured.problems, ...(stop.stopped ? ['Inbound polling is stopped (housing365 poll start, or Start on the Integration page)'] : [])];
+  const now = ctx.now().getTime();
+  return {
+    running: reasons.length === 0,
+    stopped: stop.stopped,
+    stoppedSince: stop.since,
+    reasons,
+    pollMinutes: minutes,
+    inboxes: configured.inboxes.map((i) => {
+      const state = states.find((s) => s.inbox === i.code) ?? null;
+      return {
+        ...i,
+        state,
+        cursorAgeMinutes: state?.cursorSavedAt ? Math.floor((now - state.cursorSavedAt.getTime()) / 60_000) : null,
+        parked: parked.filter((p) => p.inbox === i.code).length,
+      };
+    }),
+  };
+}
+
+export async function startInboundPolling(ctx: AppContext, actor: Actor, inbox?: string): Promise<void> {
+  if (inbox) await setInboxPolled(ctx, inbox, true);
+  else await writePollStopped(ctx.db, false, ctx.now());
+  ctx.logger.info({ inbox: inbox ?? 'all', by: actor.username }, 'inbound polling started');
+}
+
+export async function stopInboundPolling(ctx: AppContext, actor: Actor, inbox?: string): Promise<void> {
+  if (inbox) await setInboxPolled(ctx, inbox, false);
+  else await writePollStopped(ctx.db, true, ctx.now());
+  ctx.logger.info({ inbox: inbox ?? 'all', by: actor.username }, 'inbound polling stopped');
+}
+
+async function knownInbox(ctx: AppContext, code: string): Promise<InboxRef> {
+  const { inboxes } = await configuredInboxes(ctx);
+  const found = inboxes.find((i) => i.code === code.trim().toUpperCase());
+  if (!found) throw new AppError('not_found', `${code} is not an active EXCHANGE_INBOX value with an address (is INBOX_SERVER set?)`, [{ field: 'inbox', message: 'unknown inbox' }]);
+  await ensureInboxState(ctx.db, found.code, found.mailbox, ctx.now());
+  return found;
+}
+
+async function setInboxPolled(ctx: AppContext, code: string, on: boolean): Promise<void> {
+  const i = await knownInbox(ctx, code);
+  await updateInboxSettings(ctx.db, i.code, { poll_enabled: on });
+}
+
+/** Run-now: the inbox (or every inbox) is due at the next tick, within a minute. */
+export async function requestInboxRun(ctx: AppContext, actor: Actor, inbox?: string): Promise<string[]> {
+  const chosen = inbox ? [await knownInbox(ctx, inbox)] : (await configuredInboxes(ctx)).inboxes;
+  for (const i of chosen) {
+    await ensureInboxState(ctx.db, i.code, i.mailbox, ctx.now());
+    await updateInboxSettings(ctx.db, i.code, { last_run_at: null });
+  }
+  ctx.logger.info({ inboxes: chosen.map((i) => i.code), by: actor.username }, 'inbox run requested');
+  return chosen.map((i) => i.code);
+}
+
+/** Backfill: the next run reads the inbox again from the start and imports mail of the last N days. */
+export async function requestBackfill(ctx: AppContext, actor: Actor, inbox: string, days: number): Promise<void> {
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw AppError.validation('days', 'Backfill 1 to 3650 days');
+  const i = await knownInbox(ctx, inbox);
+  await updateInboxSettings(ctx.db, i.code, { backfill_days: days, backfill_seen: 0, backfill_imported: 0, cursor: null, cursor_partial: false, last_run_at: null });
+  ctx.logger.info({ inbox: i.code, days, by: actor.username }, 'inbox backfill requested');
+}
+
+export async function setAfterImport(ctx: AppContext, actor: Actor, inbox: string, action: 'mark_read' | 'move' | 'leave', folder?: string): Promise<void> {
+  const i = await knownInbox(ctx, inbox);
+  if (action === 'move' && folder !== undefined && !folder.trim()) throw AppError.validation('folder', 'Name the folder to move imported mail to');
+  await updateInboxSettings(ctx.db, i.code, { after_import: action, move_folder: action === 'move' ? (folder?.trim() || null) : null });
+  ctx.logger.info({ inbox: i.code, action, by: actor.username }, 'inbox after-import action set');
+}
+
+export interface InboxPollPlan {
+  held?: string;
+  due: InboxRef[];
+}
+
+/**
+ * Which inboxes to read now: every configured, not-stopped inbox whose last run is EMI_POLL minutes
+ * old (or all / the one asked for with `force`). When the flow may not run, none — and the reason is
+ * recorded per inbox for the Integration page.
+ */
+export async function planInboxPoll(ctx: AppContext, opts: { force?: boolean; inbox?: string; gateway?: MailboxGateway } = {}): Promise<InboxPollPlan> {
+  const { inboxes, problems } = await configuredInboxes(ctx);
+  const wanted = opts.inbox ? inboxes.filter((i) => i.code === opts.inbox!.toUpperCase()) : inboxes;
+  const why = await whyInboundNotRunning(ctx, opts.gateway);
+  const { stopped } = await readPollStopped(ctx.db);
+  if (stopped) why.push('inbound polling is stopped');
+  if (why.length) {
+    const held = `Not polled: ${why.join('; ')}`;
+    await recordNotRun(ctx.db, wanted.map((i) => i.code), held);
+    return { held, due: [] };
+  }
+  if (problems.length && wanted.length === 0) return { held: problems.join('; '), due: [] };
+  const minutes = await pollMinutes(ctx);
+  const now = ctx.now().getTime();
+  const due: InboxRef[] = [];
+  for (const i of wanted) {
+    const s = await ensureInboxState(ctx.db, i.code, i.mailbox, ctx.now());
+    if (!s.pollEnabled) {
+      await recordNotRun(ctx.db, [i.code], 'Not polled: this inbox is stopped (housing365 poll start --inbox)');
+      continue;
+    }
+    // A few seconds' slack so a 1-minute tick does not miss a 1-minute EMI_POLL by a hair.
+    if (opts.force || !s.lastRunAt || now - s.lastRunAt.getTime() >= minutes * 60_000 - 5_000) due.push(i);
+  }
+  return { due };
+}
+
+export const listParkedEmails = (ctx: AppContext, status: ParkedEmail['status'] = 'parked') => selectParked(ctx.db, { status });
+export const inboxRuns = (ctx: AppContext, inbox?: string, limit = 20) => selectRuns(ctx.db, inbox?.toUpperCase(), limit);
+
+export async function parkedRawSource(ctx: AppContext, id: number): Promise<Buffer> {
+  const raw = await selectParkedRaw(ctx.db, id);
+  if (raw === undefined) throw new AppError('not_found', `There is no parked email ${id}`);
+  if (raw === null) throw new AppError('not_found', `Parked email ${id} has no raw source (Graph would not give it)`);
+  return raw;
+}
+
+export async function replayParkedEmail(ctx: AppContext, actor: Actor, id: number, gateway = ctx.graph?.mail): Promise<{ ok: boolean; reason?: string }> {
+  const p = (await selectParked(ctx.db, { status: 'parked' })).find((x) => x.id === id);
+  if (!p) throw new AppError('not_found', `There is no parked email ${id} waiting`);
+  if (!gateway) throw new AppError('disabled', 'Microsoft Graph is not configured');
+  return replayParked(ctx, gateway, p, actor.username);
+}
+
+export async function dismissParkedEmail(ctx: AppContext, actor: Actor, id: number): Promise<void> {
+  await resolveParked(ctx.db, { id }, 'dismissed', actor.username, ctx.now());
+}
