@@ -108,7 +108,8 @@ async function runItem(core: Core, req: IncomingMessage, app: AppIdentity, it: B
       rawBody = Buffer.from(JSON.stringify(body));
     } else rawBody = Buffer.from(String(it.body), 'utf8');
   }
-  const fault = core.faults.pick(method, `/v1.0${path}`);
+  // a batch item has no connection of its own: only status and latency faults apply to it
+  const fault = core.faults.pick(method, `/v1.0${path}`, ['429', '500', '503', '504', 'latency']);
   const started = performance.now();
   let out;
   if (fault && (injectedStatus(fault) || fault.kind === 'latency')) out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true }, fault);

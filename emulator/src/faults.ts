@@ -63,10 +63,11 @@ export class Faults {
   }
 
   /** The first rule that fires for this request (and consumes one of its `count`). */
-  pick(method: string, path: string): FaultRule | undefined {
+  pick(method: string, path: string, kinds?: FaultKind[]): FaultRule | undefined {
     if (!this.rules.length) return undefined;
     const target = `${method} ${path}`;
     for (const r of this.rules) {
+      if (kinds && !kinds.includes(r.kind)) continue;
       if (r.count !== undefined && r.count <= 0) continue;
       if (!r.re.test(target)) continue;
       if (r.rate < 1 && Math.random() >= r.rate) continue;
