@@ -98,10 +98,14 @@ export async function drainCalendarOutbox(ctx: AppContext, opts: DrainOptions = 
         const { bookingId, upToOutboxId } = item;
         const log = ctx.logger.child({ bookingId });
         try {
-          const outcome = await pushBookingToOutlook(ctx, gateway!, bookingId, token, settings);
-          await markOutboxDone(ctx.db, bookingId, upToOutboxId, ctx.now());
-          // Changes queued while we pushed are still pending: the booking stays "pending" for them.
-          if (await hasPendingOutbox(ctx.db, bookingId)) await updateOutlookSync(ctx.db, bookingId, { state: 'pending' });
+          const { outcome, patch } = await pushBookingToOutlook(ctx, gateway!, bookingId, token, settings);
+          await ctx.db.transaction().execute(async (trx) => {
+            if (!(await updateOutlookSync(trx, bookingId, patch, token))) throw new LostClaim();
+            await markOutboxDone(trx, bookingId, upToOutboxId, ctx.now());
+            // Changes queued while we pushed are still pending: the booking stays "pending" for them.
+            if (await hasPendingOutbox(trx, bookingId)) await updateOutlookSync(trx, bookingId, { state: 'pending' });
+            await releaseClaim(trx, bookingId, token);
+          });
           result.pushed[outcome] = (result.pushed[outcome] ?? 0) + 1;
         } catch (err) {
           if (err instanceof LostClaim) {
@@ -109,15 +113,17 @@ export async function drainCalendarOutbox(ctx: AppContext, opts: DrainOptions = 
             continue;
           }
           const message = describe(err);
-          const { attempts, dead } = await markOutboxFailed(ctx.db, bookingId, upToOutboxId, message, (n) =>
-            isPermanent(err) || n >= maxAttempts ? null : new Date(ctx.now().getTime() + retryDelayMs(n, err)),
-          );
-          await updateOutlookSync(ctx.db, bookingId, { state: dead ? 'dead' : 'failed', error: message });
+          const { attempts, dead } = await ctx.db.transaction().execute(async (trx) => {
+            const r = await markOutboxFailed(trx, bookingId, upToOutboxId, message, (n) =>
+              isPermanent(err) || n >= maxAttempts ? null : new Date(ctx.now().getTime() + retryDelayMs(n, err)),
+            );
+            await updateOutlookSync(trx, bookingId, { state: r.dead ? 'dead' : 'failed', error: message });
+            await releaseClaim(trx, bookingId, token);
+            return r;
+          });
           if (dead) result.dead++;
           else result.failed++;
           log.warn({ attempts, dead, err: message }, dead ? 'calendar push dead-lettered' : 'calendar push failed; will retry');
-        } finally {
-          await releaseClaim(ctx.db, bookingId, token);
         }
       }
     };

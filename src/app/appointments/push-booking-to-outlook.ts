@@ -20,6 +20,13 @@ export interface PushSettings {
 
 export type PushOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'lost-claim';
 
+/** What was done, and the booking's final Outlook columns, which the caller writes in the same
+ *  transaction as it closes the outbox rows (one commit per booking instead of several). */
+export interface PushResult {
+  outcome: PushOutcome;
+  patch: OutlookSyncPatch;
+}
+
 /** The calendar the booking's event should be in now, or null for "no event". */
 export function desiredCalendar(booking: Pick<Booking, 'status'>, diary: Pick<Diary, 'externalCalendar' | 'calendarAddress'>): string | null {
   if (booking.status === 'CAN') return null;
@@ -57,11 +64,11 @@ async function removeEvent(gateway: CalendarGateway, calendar: string, booking: 
 const written = (ev: CalendarEvent): OutlookSyncPatch => ({ eventId: ev.id, changeKey: ev.changeKey, start: ev.startsAt, end: ev.endsAt });
 
 /**
- * Makes Outlook match booking `bookingId`, as the holder of claim `claim`. Every step is safe to
- * repeat: a crash anywhere leaves the outbox rows pending and the next attempt converges without
+ * Makes Outlook match booking `bookingId`, as the holder of claim `claim`, and returns the final
+ * columns to write (see PushResult). Every step is safe to repeat: a crash anywhere leaves the outbox rows pending and the next attempt converges without
  * a duplicate (the transactionId is saved before the create is sent).
  */
-export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGateway, bookingId: number, claim: string, s: PushSettings): Promise<PushOutcome> {
+export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGateway, bookingId: number, claim: string, s: PushSettings): Promise<PushResult> {
   let booking = (await selectBooking(ctx.db, { id: bookingId }))!;
   const diary = (await selectDiary(ctx.db, { id: booking.diaryId }))!;
   const want = desiredCalendar(booking, diary);
@@ -103,8 +110,7 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
     if (cur.eventId) {
       try {
         const ev = await gateway.updateEvent(want, cur.eventId, input);
-        await save({ ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() });
-        return 'updated';
+        return { outcome: 'updated', patch: { ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() } };
       } catch (e) {
         if (!(e instanceof GraphNotFound)) throw e;
         // Deleted in Outlook while housing still wants it (housing changed it since): housing wins,
@@ -118,11 +124,9 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
     // Saved before sending: if the answer is lost, the retry sends the same transactionId.
     if (!cur.transactionId || cur.calendar !== want) await save({ calendar: want, transactionId: txn });
     const ev = await gateway.createEvent(want, { ...input, transactionId: txn });
-    await save({ ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() });
-    return 'created';
+    return { outcome: 'created', patch: { ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() } };
   }
-  await save({ state: hasEvent ? 'synced' : 'none', error: null, syncedAt: ctx.now() });
-  return outcome;
+  return { outcome, patch: { state: hasEvent ? 'synced' : 'none', error: null, syncedAt: ctx.now() } };
 }
 
 export class LostClaim extends Error {
