@@ -200,7 +200,9 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
 
 /** Status-code faults; `null` for socket-level kinds handled by the server. */
 export function injectedStatus(f: FaultRule): { status: number; code: string; message: string; headers: Record<string, string> } | null {
-  const ra = { 'retry-after': String(f.retryAfter ?? 1) };
+  const seconds = f.retryAfter ?? 1;
+  // the client compares an HTTP date with its own (real) clock, so it is made from the wall clock
+  const ra = { 'retry-after': f.retryAfterAsDate ? new Date(Date.now() + seconds * 1000).toUTCString() : String(seconds) };
   switch (f.kind) {
     case '429': return { status: 429, code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.', headers: ra };
     case '503': return { status: 503, code: 'ServiceNotAvailable', message: 'The service is temporarily unavailable.', headers: f.retryAfter !== undefined ? ra : {} };

@@ -12,6 +12,8 @@ export interface FaultRule {
   rate: number;
   kind: FaultKind;
   retryAfter?: number;
+  /** Send Retry-After as an HTTP date instead of seconds (RFC 9110 allows both). */
+  retryAfterAsDate?: boolean;
   latencyMs?: number;
   /** Remaining number of times the rule fires; undefined = unlimited. */
   count?: number;
@@ -21,7 +23,7 @@ export interface FaultRule {
 export class Faults {
   private rules: (FaultRule & { re: RegExp })[] = [];
 
-  add(input: { routePattern?: unknown; rate?: unknown; kind?: unknown; retryAfter?: unknown; latencyMs?: unknown; count?: unknown }): FaultRule {
+  add(input: { routePattern?: unknown; rate?: unknown; kind?: unknown; retryAfter?: unknown; retryAfterAsDate?: unknown; latencyMs?: unknown; count?: unknown }): FaultRule {
     const kind = String(input.kind) as FaultKind;
     if (!faultKinds.includes(kind)) throw new Error(`kind must be one of ${faultKinds.join(', ')}`);
     const routePattern = typeof input.routePattern === 'string' ? input.routePattern : '.*';
@@ -34,6 +36,7 @@ export class Faults {
       rate,
       kind,
       retryAfter: input.retryAfter === undefined ? undefined : Number(input.retryAfter),
+      retryAfterAsDate: input.retryAfterAsDate === true ? true : undefined,
       latencyMs: input.latencyMs === undefined ? undefined : Number(input.latencyMs),
       count: input.count === undefined ? undefined : Number(input.count),
       fired: 0,

@@ -80,11 +80,13 @@ describe('socket-level faults', () => {
     expect((await h.fetch(`${h.emu.graphBaseUrl}/users/${asb}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('answers injected 503 with Graph error body', async () => {
-    await h.admin('POST', '/faults', { routePattern: '^GET /v1\\.0/users$', kind: '503', count: 1 });
+  it('answers an injected 503 with Graph error body and Retry-After as an HTTP date', async () => {
+    await h.admin('POST', '/faults', { routePattern: '^GET /v1\\.0/users$', kind: '503', count: 1, retryAfter: 30, retryAfterAsDate: true });
     const token = await h.token();
     const res = await h.fetch(`${h.emu.graphBaseUrl}/users`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(503);
+    const retryAt = Date.parse(res.headers.get('retry-after') ?? '');
+    expect(retryAt).toBeGreaterThan(Date.now());
     expect(((await res.json()) as any).error.innerError['request-id']).toBe(res.headers.get('request-id'));
   });
 });
