@@ -138,7 +138,9 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
     if (r && fault && ['429', '500', '503', '504'].includes(fault.kind)) {
       out = { status: Number(fault.kind), headers: { 'content-type': 'application/json', ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}) }, body: { error: 'temporarily_unavailable', error_description: `AADSTS50196: injected fault ${fault.kind}` } };
     } else if (r) {
-      out = { status: r.status, headers: r.headers ?? {}, body: r.body };
+      // the identity platform names its requests too (msal logs them)
+      const rid = newGuid();
+      out = { status: r.status, headers: { ...(r.headers ?? {}), 'x-ms-request-id': rid, ...(clientRequestId ? { 'client-request-id': clientRequestId } : {}) }, body: r.body };
     } else {
       out = { status: 404, headers: { 'content-type': jsonContentType }, body: { error: { code: 'NotFound', message: `No route for ${method} ${pathname}` } } };
     }
