@@ -29,6 +29,7 @@ import { registerDocsPages } from './pages/docs.tsx';
 import { sendErrorPage } from './pages/errors.tsx';
 import { registerFrvPages } from './pages/frvs.tsx';
 import { registerHomePage } from './pages/home.tsx';
+import { registerCalendarSyncPages } from './pages/calendar-sync.tsx';
 import { registerParameterPages } from './pages/parameters.tsx';
 import { registerSetupIndex } from './pages/setup.tsx';
 import { registerSignInPages } from './pages/sign-in.tsx';
@@ -82,6 +83,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerHealth(app, ctx);
   registerSignInPages(app, ctx);
   registerHomePage(app, ctx);
+  registerCalendarSyncPages(app, ctx);
   registerAccountPages(app, ctx);
   registerSetupIndex(app, ctx);
   registerParameterPages(app, ctx);

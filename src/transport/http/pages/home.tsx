@@ -152,6 +152,9 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
       <LicenceSummary licence={props.licence} />
       <SwitchTable views={props.views} isAdmin={isAdmin} />
       <FlowTable status={status} />
+      <p class="govuk-body">
+        <a class="govuk-link" href="/integration/calendars">Inbound calendars</a>: each Outlook calendar's last sync, changes applied and refused, and calendar polling start / stop.
+      </p>
     </Layout>
   );
 }
