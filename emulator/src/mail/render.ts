@@ -19,9 +19,15 @@ function htmlToText(html: string): string {
     .trim();
 }
 
+const previews = new WeakMap<MessageState, { key: string; text: string }>();
+
+/** First 255 characters of the body as text; cached per changeKey (delta pages render it a lot). */
 export function bodyPreview(msg: MessageState): string {
-  const text = msg.body.contentType === 'html' ? htmlToText(msg.body.content) : msg.body.content.replace(/\s+/g, ' ').trim();
-  return text.slice(0, 255);
+  const hit = previews.get(msg);
+  if (hit && hit.key === msg.changeKey) return hit.text;
+  const text = (msg.body.contentType === 'html' ? htmlToText(msg.body.content) : msg.body.content.replace(/\s+/g, ' ').trim()).slice(0, 255);
+  previews.set(msg, { key: msg.changeKey, text });
+  return text;
 }
 
 /** Properties a plain GET returns (Graph omits internetMessageHeaders, extended properties and
