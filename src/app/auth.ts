@@ -108,7 +108,7 @@ export async function resolveSession(ctx: AppContext, sessionToken: string): Pro
     await ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
   }
   const u = await selectUserBy(ctx.db, { id: row.user_id });
-  return u ? { user: toPrincipal(u), csrfToken: row.csrf_token } : null;
+  return u ? { user: { ...toPrincipal(u), mustChangePassword: u.mustChangePassword }, csrfToken: row.csrf_token } : null;
 }
 
 export async function signOut(ctx: AppContext, sessionToken: string): Promise<void> {

@@ -15,6 +15,8 @@ export interface Principal extends Actor {
   id: number;
   displayName: string;
   role: 'admin' | 'officer';
+  /** Signed in with a one-time password: must choose a new one before doing anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface IntegrationEndpoints {

@@ -83,7 +83,8 @@ export async function linkStaffUser(ctx: AppContext, claims: StaffClaims): Promi
     if (!row && claims.email) {
       row = await trx.selectFrom('users').selectAll().where(sql`lower(email)`, '=', claims.email.toLowerCase()).where('entra_oid', 'is', null).executeTakeFirst();
       if (row) {
-        await trx.updateTable('users').set({ entra_oid: claims.oid }).where('id', '=', row.id).execute();
+        // Signing in with Microsoft replaces the one-time password: nothing left to change.
+        await trx.updateTable('users').set({ entra_oid: claims.oid, must_change_password: false }).where('id', '=', row.id).execute();
         await recordAudit(trx, actor, { action: 'user.link', entityType: 'user', entityId: row.id, summary: `User ${row.username} linked to Microsoft account ${claims.username}` });
       }
     }

@@ -121,3 +121,29 @@ describe('sign-in rate limit', () => {
     expect(await (await c.signIn('nobody-at-all', 'x')).text()).toContain('Too many sign-in attempts');
   });
 });
+
+describe('sessions', () => {
+  it('signs a user out on every device from the account page', async () => {
+    const a = new WebClient(f.baseUrl);
+    const b = new WebClient(f.baseUrl);
+    await a.signIn('alice', f.adminPassword);
+    await b.signIn('alice', f.adminPassword);
+    expect((await b.get('/')).status).toBe(200);
+    const csrf = await a.csrfFrom('/account/password');
+    expect((await a.postForm('/account/sign-out-everywhere', { _csrf: csrf })).status).toBe(303);
+    expect((await b.get('/')).status).toBe(303);
+    expect((await a.get('/')).status).toBe(303);
+  });
+
+  it('keeps a user with a one-time password on the password page until they choose one', async () => {
+    const { oneTimePassword } = await createUser(f.t.ctx, { username: 'setup' }, { username: 'newbie', displayName: 'New Person', role: 'officer' });
+    const c = new WebClient(f.baseUrl);
+    await c.signIn('newbie', oneTimePassword!);
+    const res = await c.get('/system-setup');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/account\/password\?first=1/);
+    const csrf = await c.csrfFrom('/account/password');
+    await c.postForm('/account/password', { _csrf: csrf, currentPassword: oneTimePassword!, newPassword: 'a brand new password', confirmPassword: 'a brand new password' });
+    expect((await c.get('/')).status).toBe(200);
+  });
+});

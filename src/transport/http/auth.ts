@@ -63,6 +63,15 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     request.sessionToken = token;
   });
 
+  // A user who signed in with a one-time password chooses their own before anything else: every page
+  // (not the password page itself, sign-out, assets or the API) sends them to the password page.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.principal?.mustChangePassword || request.authVia !== 'session' || request.method !== 'GET') return;
+    const path = request.url.split('?')[0];
+    if (path === '/account/password' || path.startsWith('/api/') || path.startsWith('/assets/') || path === '/healthz' || path === '/readyz') return;
+    return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(request.url)}`, 303);
+  });
+
   // Synchronizer-token CSRF check for every unsafe request that rides on the session cookie. Bearer
   // calls are exempt: a browser never attaches an Authorization header on its own.
   app.addHook('preHandler', async (request, reply) => {

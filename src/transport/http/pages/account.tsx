@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { changePassword } from '../../../app/auth.ts';
+import { changePassword, signOutEverywhere } from '../../../app/auth.ts';
+import { recordAudit } from '../../../app/audit.ts';
+import { SESSION_COOKIE } from '../auth.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { requirePageUser } from '../auth.ts';
@@ -43,6 +45,14 @@ function PasswordPage(props: { page: PageInfo; next: string; errors: FieldErrors
               Change password
             </button>
           </form>
+          <h2 class="govuk-heading-m">Signed in somewhere else?</h2>
+          <p class="govuk-body">Sign out of housing365 on every device and browser, including this one.</p>
+          <form method="post" action="/account/sign-out-everywhere" novalidate>
+            <CsrfField token={props.page.csrfToken} />
+            <button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button">
+              Sign out everywhere
+            </button>
+          </form>
         </div>
       </div>
     </Layout>
@@ -50,6 +60,14 @@ function PasswordPage(props: { page: PageInfo; next: string; errors: FieldErrors
 }
 
 export function registerAccountPages(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/account/sign-out-everywhere', { preHandler: requirePageUser() }, async (request, reply) => {
+    const user = request.principal!;
+    await signOutEverywhere(ctx, user.id);
+    await recordAudit(ctx.db, { username: user.username, ip: request.ip }, { action: 'signout.everywhere', entityType: 'session', entityId: user.id, summary: `${user.username} signed out everywhere` });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in', 303);
+  });
+
   app.get('/account/password', { preHandler: requirePageUser() }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const page = pageInfo(ctx, request, 'Change your password', null);
