@@ -20,7 +20,10 @@ export interface InboxRunResult {
   ok: boolean;
   skipped?: 'busy';
   imported: number;
+  /** New to us but the same internetMessageId as an email already stored (the cross-check). */
   duplicates: number;
+  /** Seen again by delta (e.g. after we marked it read, or on a resync): skipped by its Graph id. */
+  alreadyStored: number;
   tooOld: number;
   parked: number;
   fullResync: boolean;
@@ -42,7 +45,7 @@ const RAW_SOURCE_MAX = 25 * 1024 * 1024;
 const retryLater = (e: unknown): e is GraphFailure => isGraphFailure(e) && (e.retryable || e.kind === 'auth_failed' || e.kind === 'permission_missing' || e.kind === 'cursor_expired');
 
 export async function syncInbox(ctx: AppContext, inbox: { code: string; mailbox: string }, opts: SyncOptions): Promise<InboxRunResult> {
-  const result: InboxRunResult = { inbox: inbox.code, ok: true, imported: 0, duplicates: 0, tooOld: 0, parked: 0, fullResync: false, graphRequests: 0 };
+  const result: InboxRunResult = { inbox: inbox.code, ok: true, imported: 0, duplicates: 0, alreadyStored: 0, tooOld: 0, parked: 0, fullResync: false, graphRequests: 0 };
   const requests0 = opts.requestCount?.() ?? 0;
   return ctx.db.connection().execute(async (conn) => {
     const got = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${inboxLockKey(inbox.code)}) AS ok`.execute(conn)).rows[0].ok;
@@ -102,7 +105,7 @@ async function runDelta(
       }
       seen++;
       if (await graphIdExists(db, inbox.code, m.id)) {
-        result.duplicates++;
+        result.alreadyStored++;
         continue;
       }
       try {

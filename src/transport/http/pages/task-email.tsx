@@ -18,6 +18,16 @@ export const EMAIL_FRAME_CSP = (remoteImages: boolean) =>
 
 const INLINE_IMAGE_MAX = 2 * 1024 * 1024;
 
+// Inline styles keep their look but never load anything: no url(), no expression(), no javascript:.
+const SAFE_VALUE = [/^(?!.*(url\s*\(|expression\s*\(|javascript:|@import)).*$/i];
+const STYLE_PROPS = [
+  'color', 'background-color', 'font', 'font-family', 'font-size', 'font-style', 'font-weight', 'text-align', 'text-decoration', 'text-indent', 'text-transform',
+  'margin', 'margin-top', 'margin-bottom', 'margin-left', 'margin-right', 'padding', 'padding-top', 'padding-bottom', 'padding-left', 'padding-right',
+  'border', 'border-top', 'border-bottom', 'border-left', 'border-right', 'border-collapse', 'border-color', 'border-style', 'border-width',
+  'width', 'height', 'max-width', 'min-width', 'display', 'vertical-align', 'line-height', 'white-space', 'list-style-type',
+];
+const ALLOWED_STYLES = { '*': Object.fromEntries(STYLE_PROPS.map((p) => [p, SAFE_VALUE])) };
+
 export function sanitizeEmailHtml(html: string, opts: { inline: Map<string, string>; remoteImages: boolean }): { html: string; blockedImages: number } {
   let blockedImages = 0;
   const clean = sanitizeHtml(html, {
@@ -35,6 +45,7 @@ export function sanitizeEmailHtml(html: string, opts: { inline: Map<string, stri
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesByTag: { img: ['data', 'cid', 'http', 'https'] },
     allowProtocolRelative: false,
+    allowedStyles: ALLOWED_STYLES,
     disallowedTagsMode: 'discard',
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }),
