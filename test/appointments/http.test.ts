@@ -116,4 +116,13 @@ describe('appointment pages', () => {
     expect(after).toContain('Cancelled (CAN)');
     expect(after).toMatch(/moved[\s\S]*TENREQ/);
   });
+
+  it('shows the outbound calendar section of the Integration pages, saying why the push does not run', async () => {
+    const html = await (await officer.get('/integration/calendar-push')).text();
+    expect(html).toContain('Outbound calendars');
+    expect(html).toContain('Not running');
+    expect(html).toMatch(/OUTLOOK365/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    expect((await officer.postForm('/integration/calendar-push/replay', { _csrf: csrf })).status).toBe(403);
+  });
 });

@@ -88,6 +88,11 @@ function BookingPage({ page, detail, diary, saved }: { page: PageInfo; detail: A
         {row('Event we wrote', <span safe>{o.start ? `${fmtDateTime(o.start, diary.timeZone)} – ${o.end ? DateTime.fromJSDate(o.end, { zone: diary.timeZone }).toFormat('HH:mm') : ''}` : ''}</span>)}
         {row('Last sent', <span safe>{fmtDateTime(o.syncedAt, diary.timeZone)}</span>)}
         {o.error ? row('Problem', <span safe>{o.error}</span>) : ''}
+        {(() => {
+          const retrying = detail.outbox.filter((x) => x.status === 'pending' && x.attempts > 0).at(-1);
+          return retrying ? row('Retries', <span safe>{`${retrying.attempts} failed attempt(s); next try ${fmtDateTime(retrying.nextAttemptAt, diary.timeZone)}`}</span>) : '';
+        })()}
+        {row('Changes queued', <span safe>{`${detail.outbox.length} (${detail.outbox.filter((x) => x.status === 'done').length} sent, ${detail.outbox.filter((x) => x.status === 'pending').length} waiting, ${detail.outbox.filter((x) => x.status === 'dead').length} dead)`}</span>)}
       </dl>
       {o.state === 'dead' && page.principal?.role === 'admin' ? (
         <form method="post" action={`${bookingUrl(b.ref)}/replay`}>

@@ -101,6 +101,7 @@ function IndexPage({ page, diaries, notFound }: { page: PageInfo; diaries: Diary
         </div>
         <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Find</button>
       </form>
+      <p class="govuk-body"><a class="govuk-link" href="/integration/calendar-push">Outbound calendars</a>: what is waiting to go to Outlook, and what failed.</p>
       <h2 class="govuk-heading-m">Diaries</h2>
       {diaries.length === 0 ? (
         <p class="govuk-body">There are no appointment diaries yet. An administrator sets them up in System Setup › Estates › Appointments.</p>
