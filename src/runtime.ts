@@ -10,6 +10,9 @@ import { ensureFirstAdmin } from './app/bootstrap.ts';
 import { registerJobs } from './transport/jobs/registry.ts';
 import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts';
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
+import { createSlotDb } from './adapters/db/mailbox-slots.ts';
+import { MailboxSlots } from './adapters/graph/mailbox-slots.ts';
+import { recordGraphResponse, recordGraphRetry } from './transport/http/metrics-realtime.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -59,9 +62,23 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * What this process runs: `start` both, `serve` the web UI, API and webhooks, `worker` the jobs. Any
+ * number of each share one PostgreSQL (docs/deploying.md).
+ */
+export interface Roles {
+  web: boolean;
+  jobs: boolean;
+  /** pg-boss connections (jobs); default 4. */
+  jobPoolSize?: number;
+}
+
 /** `housing365 start`: database, migrations, first admin, web server and job runner in one process. */
-export async function startSystem(config: Config, logger: Logger, say: (line: string) => void = console.log): Promise<RunningSystem> {
+export async function startSystem(config: Config, logger: Logger, say: (line: string) => void = console.log, roles: Roles = { web: true, jobs: true }): Promise<RunningSystem> {
   const handle = await openDatabase(config, logger, { own: true });
+  // Graph's 4-requests-per-mailbox limit, held across every process on this database.
+  const slotDb = createSlotDb(handle.url);
+  const slots = new MailboxSlots(slotDb.db, { onError: (err) => logger.warn({ err }, 'mailbox slot table unavailable') });
   let http: FastifyInstance | undefined;
   let boss: PgBoss | undefined;
   let graph: GraphConnection | undefined;
@@ -70,6 +87,8 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
     await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
     await graph?.stop().catch((err) => logger.error({ err }, 'stopping Graph failed'));
+    await slots.close();
+    await slotDb.close();
     await handle.close();
   };
   try {
@@ -77,19 +96,25 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const ctx = await buildContext(config, logger, handle.db);
     // Graph: the tenant from AZURE_*, or the embedded emulator with the demo tenant (demo mode).
-    graph = await connectGraph(config, logger);
+    graph = await connectGraph(config, logger, { limiter: slots, onResponse: recordGraphResponse, onRetry: recordGraphRetry });
     ctx.graph = graph.graph;
     ctx.integration = graph.integration;
     ctx.staffSignIn = graph.staffSignIn;
     const demoDefaults = config.demoMode ? await applyDemoDefaults(ctx) : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
-    const admin = await ensureFirstAdmin(ctx);
+    // Only a web process makes the first admin: its one-time password is printed with the web address.
+    const admin = roles.web ? await ensureFirstAdmin(ctx) : { created: false, password: undefined };
 
-    boss = new PgBoss({ connectionString: handle.url, schema: 'pgboss', max: 4, application_name: 'housing365-jobs' });
+    // A web-only process still sends jobs (webhooks, run-now) but neither works them nor runs maintenance.
+    boss = new PgBoss({ connectionString: handle.url, schema: 'pgboss', max: roles.jobPoolSize ?? 4, application_name: roles.jobs ? 'housing365-jobs' : 'housing365-web', supervise: roles.jobs, schedule: roles.jobs });
     boss.on('error', (err) => logger.error({ err }, 'job queue error'));
     await boss.start();
     ctx.boss = boss;
-    await registerJobs(boss, ctx);
+    if (roles.jobs) await registerJobs(boss, ctx);
+    if (!roles.web) {
+      say(`housing365 worker running (pid ${process.pid}): jobs from ${handle.embedded ? 'the embedded PostgreSQL' : 'DATABASE_URL'}`);
+      return { ctx, url: '', stop };
+    }
 
     const { buildServer } = await import('./transport/http/server.ts');
     const server = await buildServer(ctx);

@@ -11,6 +11,7 @@ import type { GraphGateway } from '../../app/ports/graph.ts';
 import { demoApp, demoSeed } from './demo-tenant.ts';
 import { createGraphGateway } from './index.ts';
 import type { OidcSettings } from '../identity/oidc.ts';
+import type { TransportOptions } from './transport.ts';
 
 export interface GraphConnection {
   graph: GraphGateway;
@@ -22,7 +23,14 @@ export interface GraphConnection {
   stop(): Promise<void>;
 }
 
-export async function connectGraph(config: Config, logger: Logger): Promise<GraphConnection> {
+/** Process-wide transport hooks: the shared mailbox slots (several processes) and metrics. */
+export type ConnectOptions = Pick<TransportOptions, 'limiter' | 'onResponse' | 'onRetry'>;
+
+export async function connectGraph(config: Config, logger: Logger, opts: ConnectOptions = {}): Promise<GraphConnection> {
+  const onRetry: TransportOptions['onRetry'] = (r) => {
+    logger.debug(r, 'graph retry');
+    opts.onRetry?.(r);
+  };
   if (!config.demoMode) {
     const a = config.azure;
     const graph = createGraphGateway({
@@ -33,7 +41,7 @@ export async function connectGraph(config: Config, logger: Logger): Promise<Grap
       authorityHost: a.authorityHost,
       graphBaseUrl: a.graphBaseUrl,
       caFile: a.caFile,
-      transport: { onRetry: (r) => logger.debug(r, 'graph retry') },
+      transport: { onRetry, limiter: opts.limiter, onResponse: opts.onResponse },
     });
     return {
       graph,

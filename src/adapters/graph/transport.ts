@@ -16,6 +16,7 @@ import { fetch, type Dispatcher, type Response } from 'undici';
 import type { GraphFailure } from '../../app/ports/graph-errors.ts';
 import { GraphThrottled, GraphTransient, networkFailure, parseRetryAfter, translateGraphError } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
+import type { MailboxLimiter } from './mailbox-slots.ts';
 
 export interface TransportOptions {
   /** e.g. `https://graph.microsoft.com/v1.0` (no trailing slash). */
@@ -24,6 +25,8 @@ export interface TransportOptions {
   token(force?: boolean): Promise<string>;
   dispatcher?: Dispatcher;
   perMailboxConcurrency?: number;
+  /** Shared per-mailbox slots (MailboxSlots: across processes); default an in-process KeyedLimiter. */
+  limiter?: MailboxLimiter;
   timeoutMs?: number;
   /** Retries after the first attempt. */
   maxRetries?: number;
@@ -34,6 +37,8 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: (info: { method: string; url: string; attempt: number; waitMs: number; reason: string }) => void;
+  /** Every attempt's outcome (metrics): HTTP status, or 0 for a network error / time-out. */
+  onResponse?: (info: { method: string; url: string; status: number; ms: number }) => void;
 }
 
 export interface GraphRequest {
@@ -70,8 +75,8 @@ const defaults = { perMailboxConcurrency: 4, timeoutMs: 30_000, maxRetries: 5, m
 
 export class GraphTransport {
   readonly stats: TransportStats = { requests: 0, retries: 0, throttled: 0 };
-  readonly limiter: KeyedLimiter;
-  private readonly o: Required<Omit<TransportOptions, 'dispatcher' | 'onRetry'>> & Pick<TransportOptions, 'dispatcher' | 'onRetry'>;
+  readonly limiter: MailboxLimiter;
+  private readonly o: Required<Omit<TransportOptions, 'dispatcher' | 'onRetry' | 'limiter' | 'onResponse'>> & Pick<TransportOptions, 'dispatcher' | 'onRetry' | 'onResponse'>;
 
   constructor(options: TransportOptions) {
     this.o = {
@@ -81,7 +86,7 @@ export class GraphTransport {
       ...stripUndefined(options),
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
     } as GraphTransport['o'];
-    this.limiter = new KeyedLimiter(this.o.perMailboxConcurrency);
+    this.limiter = options.limiter ?? new KeyedLimiter(this.o.perMailboxConcurrency);
   }
 
   get baseUrl(): string {
@@ -121,8 +126,10 @@ export class GraphTransport {
       let waitMs: number | undefined;
       const release = await this.limiter.acquire(req.mailbox ?? '(tenant)');
       let keep = false;
+      const startedAt = performance.now();
       try {
         const res = await this.attempt(url, req, refreshedToken);
+        this.o.onResponse?.({ method: req.method, url, status: res.status, ms: performance.now() - startedAt });
         if (res.status < 400) {
           if (streaming && res.body) {
             // Hold the mailbox slot while the body streams; release when it ends or fails.
@@ -151,6 +158,7 @@ export class GraphTransport {
         }
       } catch (err) {
         if ((err as GraphFailure)?.kind === 'auth_failed') throw err;
+        this.o.onResponse?.({ method: req.method, url, status: 0, ms: performance.now() - startedAt });
         failure = networkFailure(err, `${req.method} ${redact(url)}`);
         if (idempotent) waitMs = this.backoff(attempt);
       } finally {

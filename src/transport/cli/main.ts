@@ -1,9 +1,12 @@
 import { paramsCommand } from './commands/params.ts';
+import { pollCommand } from './commands/poll.ts';
+import { workflowCommand } from './commands/workflow.ts';
 import { frvCommand } from './commands/frv.ts';
 import { licenceCommand } from './commands/licence.ts';
 import { teamsCommand, usersCommand } from './commands/users.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { migrateCommand, startCommand } from './commands/start.ts';
+import { serveCommand, workerCommand } from './commands/serve.ts';
 import { signinCommand } from './commands/signin.ts';
 import { bookingsCommand } from './commands/bookings.ts';
 import { diariesCommand } from './commands/diaries.ts';
@@ -11,7 +14,7 @@ import { reasonsCommand } from './commands/reasons.ts';
 import { calendarsCommand } from './commands/calendars.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand];
+const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');

@@ -1,0 +1,58 @@
+// `housing365 serve` (web UI, API and Graph webhooks) and `housing365 worker` (background jobs): the two
+// halves of `housing365 start`, to run apart — one or more web processes behind a proxy and any number of
+// workers, all on one PostgreSQL (docs/deploying.md). Both are stateless: kill one, start another.
+import { createLogger } from '../../../logger.ts';
+import { startSystem, type Roles } from '../../../runtime.ts';
+import { loadConfig, parse, UsageError, type Command } from '../cli-kit.ts';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+export async function runUntilSignal(roles: Roles): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const system = await startSystem(config, logger, console.log, roles);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal} received: shutting down (at most ${SHUTDOWN_LIMIT_MS / 1000} s)`);
+      const timer = setTimeout(() => {
+        console.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS);
+      timer.unref();
+      system
+        .stop()
+        .then(() => console.log('housing365 stopped'))
+        .catch((err) => logger.error({ err }, 'shutdown failed'))
+        .finally(resolve);
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the web UI, API and Graph webhooks only (jobs run in `housing365 worker` processes)',
+  usage: 'housing365 serve   (PORT, HOST, DATABASE_URL, PUBLIC_BASE_URL … from the environment)',
+  async run(argv) {
+    const { values } = parse(argv, {}, this.usage);
+    if (values.help) return void console.log(`usage: ${this.usage}`);
+    await runUntilSignal({ web: true, jobs: false, jobPoolSize: 2 });
+  },
+};
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'Run background jobs only (polls, outboxes, subscriptions); start as many as you need',
+  usage: 'housing365 worker [--job-connections N]   (pg-boss connections, default 4)',
+  async run(argv) {
+    const { values } = parse(argv, { 'job-connections': { type: 'string' } }, this.usage);
+    if (values.help) return void console.log(`usage: ${this.usage}`);
+    const n = values['job-connections'] === undefined ? 4 : Number(values['job-connections']);
+    if (!Number.isInteger(n) || n < 2 || n > 100) throw new UsageError('--job-connections must be a whole number from 2 to 100');
+    await runUntilSignal({ web: false, jobs: true, jobPoolSize: n });
+  },
+};

@@ -1,0 +1,112 @@
+// Metrics of Graph traffic, sync lag, queues and webhooks (issue 8), in the process's one registry
+// (metrics.ts) so one scrape of /metrics sees them. The runtime wires the Graph transport's hooks here;
+// gauges that need the database are refreshed by a collect() callback at scrape time.
+import client from 'prom-client';
+import { sql } from 'kysely';
+import type { AppContext } from '../../app/context.ts';
+import { registry } from './metrics.ts';
+
+export const graphRequests = new client.Counter({
+  name: 'housing365_graph_requests_total',
+  help: 'Microsoft Graph request attempts by route pattern, method and status (0 = network error or time-out)',
+  labelNames: ['route', 'method', 'status'] as const,
+  registers: [registry],
+});
+
+export const graphThrottled = new client.Counter({
+  name: 'housing365_graph_throttled_total',
+  help: 'Graph responses 429 (and 503/504 with Retry-After) by route pattern',
+  labelNames: ['route'] as const,
+  registers: [registry],
+});
+
+export const graphRetryWait = new client.Counter({
+  name: 'housing365_graph_retry_wait_seconds_total',
+  help: 'Time spent waiting before Graph retries (Retry-After and backoff)',
+  registers: [registry],
+});
+
+export const webhookLatency = new client.Histogram({
+  name: 'housing365_webhook_duration_seconds',
+  help: 'Time from a change notification POST arriving to its 202 (Graph allows 3 s)',
+  labelNames: ['kind'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
+  registers: [registry],
+});
+
+export const webhookNotifications = new client.Counter({
+  name: 'housing365_webhook_notifications_total',
+  help: 'Change and lifecycle notifications received, by outcome (accepted, rejected = clientState mismatch or unknown subscription)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+/** `/users/asb@x/mailFolders/inbox/messages/delta?$deltatoken=…` → `/users/{user}/mailFolders/inbox/messages/delta`. */
+export function graphRoute(url: string): string {
+  let p: string;
+  try {
+    p = new URL(url).pathname;
+  } catch {
+    p = url.split('?')[0];
+  }
+  p = p.replace(/^\/(v1\.0|beta)(?=\/)/, '');
+  const parts = p.split('/').map((seg, i, all) => {
+    if (i > 0 && /^users$/i.test(all[i - 1])) return '{user}';
+    if (seg.length > 24 || /[=@]/.test(seg) || /^[0-9a-f-]{16,}$/i.test(seg)) return '{id}';
+    return seg;
+  });
+  return parts.join('/').replace(/\('.*?'\)/g, "('{id}')") || '/';
+}
+
+export function recordGraphResponse(info: { method: string; url: string; status: number }): void {
+  const route = graphRoute(info.url);
+  graphRequests.inc({ route, method: info.method, status: String(info.status) });
+  if (info.status === 429) graphThrottled.inc({ route });
+}
+
+export function recordGraphRetry(info: { waitMs: number }): void {
+  graphRetryWait.inc(info.waitMs / 1000);
+}
+
+let dbGauges = false;
+/** Gauges read from the database at scrape time: sync lag per flow, outbox depth, job failures. */
+export function registerDatabaseGauges(ctx: AppContext): void {
+  if (dbGauges) return;
+  dbGauges = true;
+  const q = async <T>(text: ReturnType<typeof sql<T>>): Promise<T[]> => (await text.execute(ctx.db)).rows;
+  new client.Gauge({
+    name: 'housing365_sync_lag_seconds',
+    help: 'Seconds since the oldest successful sync per flow (inbox = email in, calendar = appointments in)',
+    labelNames: ['flow'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await q<{ flow: string; lag: number | null }>(sql`
+        SELECT 'inbox' AS flow, EXTRACT(EPOCH FROM now() - min(cursor_saved_at))::float8 AS lag FROM inbox_sync_state
+        UNION ALL SELECT 'calendar', EXTRACT(EPOCH FROM now() - min(last_success_at))::float8 FROM calendar_sync_state`).catch(() => []);
+      for (const r of rows) if (r.lag !== null) this.set({ flow: r.flow }, r.lag);
+    },
+  });
+  new client.Gauge({
+    name: 'housing365_outbox_depth',
+    help: 'Rows waiting in the outboxes (email, calendar)',
+    labelNames: ['outbox'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await q<{ outbox: string; n: number }>(sql`
+        SELECT 'email' AS outbox, count(*)::int AS n FROM email_outbox WHERE status IN ('queued', 'held', 'sending')
+        UNION ALL SELECT 'calendar', count(*)::int FROM calendar_outbox WHERE status = 'pending'`).catch(() => []);
+      for (const r of rows) this.set({ outbox: r.outbox }, r.n);
+    },
+  });
+  new client.Gauge({
+    name: 'housing365_job_failures',
+    help: 'pg-boss jobs in state failed, by queue (kept for pg-boss retention)',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await q<{ name: string; n: number }>(sql`SELECT name, count(*)::int AS n FROM pgboss.job WHERE state = 'failed' GROUP BY name`).catch(() => []);
+      for (const r of rows) this.set({ queue: r.name }, r.n);
+    },
+  });
+}
