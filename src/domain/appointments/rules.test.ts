@@ -6,7 +6,7 @@ const diary = { id: 1, code: 'RENTS', active: true, timeZone: 'Europe/London', p
 const now = new Date('2026-11-30T10:30:00Z');
 const slot = (h: number, booked = 0, units = 2) => ({ id: h, diaryId: 1, startsAt: new Date(`2026-12-01T${String(h).padStart(2, '0')}:00:00Z`), endsAt: new Date(`2026-12-01T${String(h + 1).padStart(2, '0')}:00:00Z`), units, booked });
 const move = { code: 'TENREQ', kind: 'move' as const, active: true, productAreas: ['RENTS', 'ESTATES'] };
-const booking = { ref: 4376, status: 'BOOKED' as const, slotId: 9, diaryId: 1 };
+const booking = { ref: 4376, status: 'BOOKED' as const, slotId: 99, diaryId: 1 };
 
 describe('booking rules', () => {
   it('names the diary and the local time when no slot exists', () => {
