@@ -129,6 +129,18 @@ describe('owner actions and delta options', () => {
     expect((await h.fetch(link, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
+  it('expands single-value extended properties in delta rounds, the $expand carried by the tokens', async () => {
+    const marker = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name OutboxId';
+    const expand = `singleValueExtendedProperties($filter=id eq '${marker}')`;
+    const first = await graph.api(`/users/${repairs}/mailFolders/drafts/messages/delta`).select('subject').expand(expand).header('Prefer', 'IdType="ImmutableId"').get();
+    await graph.api(`/users/${repairs}/messages`).post({ subject: 'Marked draft', singleValueExtendedProperties: [{ id: marker, value: 'outbox-7' }] });
+    await graph.api(`/users/${repairs}/messages`).post({ subject: 'Unmarked draft' });
+    const next = await graph.api(first['@odata.deltaLink']).header('Prefer', 'IdType="ImmutableId"').get();
+    const bySubject = Object.fromEntries(next.value.map((m: any) => [m.subject, m]));
+    expect(bySubject['Marked draft'].singleValueExtendedProperties).toEqual([{ id: marker, value: 'outbox-7' }]);
+    expect(bySubject['Unmarked draft'].singleValueExtendedProperties).toBeUndefined();
+  });
+
   it('answers /me with 400 for an app-only token and echoes the honoured page size', async () => {
     const e = await sdkError(graph.api('/me/messages').get());
     expect(e.statusCode).toBe(400);

@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MailFolderState, RouteContext, RouteResult, UserState } from '../contracts.ts';
 import { GraphError } from '../contracts.ts';
 import { latestIndex } from './store.ts';
-import { encodePath, renderMessage, parseSelect } from './render.ts';
+import { encodePath, expandOptions, renderMessage, parseSelect } from './render.ts';
 
 interface TokenBody {
   u: string; // user id
@@ -20,6 +20,7 @@ interface TokenBody {
   g?: string; // mailbox generation
   i: 0 | 1; // initial round: removed entries are not reported
   sel?: string;
+  x?: string; // $expand
   ct?: 'created' | 'updated' | 'deleted';
   rge?: string; // receivedDateTime ge/gt filter (op:iso)
   top?: number;
@@ -91,7 +92,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
     const ct = q.get('changeType') ?? undefined;
     if (ct && !['created', 'updated', 'deleted'].includes(ct)) throw new GraphError(400, 'ErrorInvalidParameter', `The value '${ct}' of parameter 'changeType' is invalid.`);
     const top = q.get('$top');
-    tb = { u: user.id, f: folder.id, s: 0, e: user.mailbox.deltaEpoch, g: user.mailbox.generation, i: 1, sel: q.get('$select') ?? undefined, ct: ct as TokenBody['ct'], rge, top: top ? Number(top) : undefined };
+    tb = { u: user.id, f: folder.id, s: 0, e: user.mailbox.deltaEpoch, g: user.mailbox.generation, i: 1, sel: q.get('$select') ?? undefined, x: q.get('$expand') ?? undefined, ct: ct as TokenBody['ct'], rge, top: top ? Number(top) : undefined };
   }
 
   const preferSize = Number(ctx.prefer.get('odata.maxpagesize'));
@@ -102,6 +103,8 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
   } else if (tb.top && tb.top > 0) pageSize = Math.min(tb.top, maxPageSize);
 
   const select = tb.sel ? parseSelect(new URLSearchParams({ $select: tb.sel })) : undefined;
+  // "Delta query support $select, $top, and $expand for messages" (message-delta)
+  const expand = tb.x ? expandOptions(new URLSearchParams({ $expand: tb.x })) : { attachments: false, ext: undefined };
   const [rgeOp, rgeIso] = tb.rge ? tb.rge.split(/:(.*)/s) : [];
   const rgeMs = rgeIso ? Date.parse(rgeIso) : undefined;
   const latest = latestIndex(folder);
@@ -129,7 +132,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
         if (rgeOp === 'gt' ? !(r > rgeMs) : !(r >= rgeMs)) continue;
       }
       if (value.length < pageSize) {
-        item = renderMessage(m, { immutable: ctx.preferImmutableIds, select });
+        item = renderMessage(m, { immutable: ctx.preferImmutableIds, select, expandAttachments: expand.attachments, expandExtendedIds: expand.ext });
         item['@odata.type'] = '#microsoft.graph.message';
       } else item = {};
     }

@@ -8,7 +8,7 @@ import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { compileFilter, compileOrderBy } from '../odata.ts';
 import { findFolder } from '../state.ts';
-import { encodePath, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
+import { encodePath, expandOptions, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
 import { attachmentsFromJson, customHeaders, isoNow, recipientsFrom } from './send.ts';
 import { addMessage, findMessage, messageChanged } from './store.ts';
 
@@ -38,20 +38,6 @@ function bodyTypePref(ctx: RouteContext): 'text' | 'html' | undefined {
     return v;
   }
   return undefined;
-}
-
-/** `$expand=attachments,singleValueExtendedProperties($filter=id eq '…')` */
-function expandOptions(q: URLSearchParams): { attachments: boolean; ext?: string[] | 'all' } {
-  const e = q.get('$expand');
-  if (!e) return { attachments: false };
-  const attachments = /(^|,)\s*attachments\s*(,|$|\()/i.test(e);
-  const m = /singleValueExtendedProperties(?:\(\s*\$filter\s*=\s*(.*?)\))?(?:,|$)/i.exec(e);
-  let ext: string[] | 'all' | undefined;
-  if (m) {
-    if (!m[1]) ext = 'all';
-    else ext = [...m[1].matchAll(/id\s+eq\s+'((?:[^']|'')*)'/gi)].map((x) => x[1].replace(/''/g, "'"));
-  }
-  return { attachments, ext };
 }
 
 export function render(ctx: RouteContext, m: MessageState, select?: string[]): Record<string, unknown> {

@@ -182,3 +182,18 @@ export function parseSelect(q: URLSearchParams): string[] | undefined {
 export function encodePath(p: string): string {
   return p.split('/').map((s) => encodeURIComponent(s).replace(/%(40|24|3A|28|29|27|3D|2C)/gi, (m) => decodeURIComponent(m))).join('/');
 }
+
+/** `$expand=attachments,singleValueExtendedProperties($filter=id eq '…')` */
+export function expandOptions(q: URLSearchParams): { attachments: boolean; ext?: string[] | 'all' } {
+  const e = q.get('$expand');
+  if (!e) return { attachments: false };
+  const attachments = /(^|,)\s*attachments\s*(,|$|\()/i.test(e);
+  const m = /singleValueExtendedProperties(?:\(\s*\$filter\s*=\s*(.*?)\))?(?:,|$)/i.exec(e);
+  let ext: string[] | 'all' | undefined;
+  if (m) {
+    if (!m[1]) ext = 'all';
+    else ext = [...m[1].matchAll(/id\s+eq\s+'((?:[^']|'')*)'/gi)].map((x) => x[1].replace(/''/g, "'"));
+  }
+  return { attachments, ext };
+}
+
