@@ -27,7 +27,7 @@ describe('API authentication', () => {
   it('answers 401 with a Bearer challenge without a token, or with a wrong or revoked one', async () => {
     const c = new WebClient(f.baseUrl);
     for (const headers of [{}, { authorization: 'Bearer h365_not-a-real-token' }, { authorization: 'Basic YWxpY2U6eA==' }]) {
-      const res = await c.json('GET', '/api/v1/parameters', undefined, headers);
+      const res = await c.json('GET', '/api/v1/parameters', undefined, headers as Record<string, string>);
       await expectProblem(res, 401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }

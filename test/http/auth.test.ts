@@ -101,7 +101,7 @@ describe('CSRF protection', () => {
     await other.signIn('alice', f.adminPassword);
     const othersToken = await other.csrfFrom('/system-setup/parameters/EMI_POLL');
 
-    for (const fields of [{ value: '7' }, { value: '7', _csrf: othersToken }, { value: '7', _csrf: '' }]) {
+    for (const fields of <Array<Record<string, string>>>[{ value: '7' }, { value: '7', _csrf: othersToken }, { value: '7', _csrf: '' }]) {
       const res = await c.postForm('/system-setup/parameters/EMI_POLL', fields);
       expect(res.status).toBe(403);
       const body = await res.json();
