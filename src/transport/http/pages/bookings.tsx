@@ -164,7 +164,7 @@ function MovePage(p: { page: PageInfo; booking: BookingView; diary: Diary; slots
             {p.slots.length === 0 ? <p class="govuk-body">There are no free slots in the next four weeks.</p> : ''}
             {[...byDay.entries()].map(([day, slots], d) => (
               <div class="govuk-!-margin-bottom-4">
-                <h3 class="govuk-heading-s" safe>{day}</h3>
+                <h2 class="govuk-heading-s" safe>{day}</h2>
                 <div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">
                   {slots.map((s, i) => {
                     const id = d === 0 && i === 0 ? 'slot' : `slot-${s.id}`;
