@@ -57,7 +57,9 @@ export function createUploadSession(core: Core, ctx: RouteContext, user: UserSta
     status: 201,
     body: {
       '@odata.context': `${ctx.graphBaseUrl}/$metadata#microsoft.graph.uploadSession`,
-      uploadUrl: `${core.origin}/_uploads/${s.id}?authtoken=${s.token}`,
+      // Real upload URLs live on another host (outlook.office.com), so the Graph SDK does not send its
+      // bearer token there; 127.0.0.1 (also in the certificate) plays that part for `localhost`.
+      uploadUrl: `${core.origin.replace('//localhost:', '//127.0.0.1:')}/_uploads/${s.id}?authtoken=${s.token}`,
       expirationDateTime: new Date(s.expiresAtMs).toISOString(),
       nextExpectedRanges: ['0-'],
     },
