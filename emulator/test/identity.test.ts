@@ -136,8 +136,11 @@ describe('authorization code flow', () => {
     expect((await redeem('not-the-verifier')).status).toBe(400);
     const res = await redeem(verifier);
     expect(res.status).toBe(200);
-    const { id_token } = (await res.json()) as { id_token: string };
+    const { id_token, access_token } = (await res.json()) as { id_token: string; access_token: string };
     const claims = decodeJwt(id_token);
+    const meta = (await (await h.fetch(`${h.emu.authority}/v2.0/.well-known/openid-configuration`)).json()) as { userinfo_endpoint: string };
+    const info = (await (await h.fetch(meta.userinfo_endpoint, { headers: { authorization: `Bearer ${access_token}` } })).json()) as Record<string, string>;
+    expect(info).toMatchObject({ sub: claims.sub, email: lettings, name: 'Lettings' });
     expect(claims.iss).toBe(`${h.emu.authority}/v2.0`);
     expect(claims.aud).toBe(secretApp.clientId);
     expect(claims.preferred_username).toBe(lettings);

@@ -74,6 +74,7 @@ export class Identity {
   }
 
   async handle(method: string, pathname: string, query: URLSearchParams, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<HttpResult | undefined> {
+    if (pathname === '/oidc/userinfo') return this.userinfo(headers);
     const parts = pathname.split('/').filter(Boolean);
     if (parts.length < 2) return undefined;
     const [tenantSeg, ...rest] = parts;
@@ -120,17 +121,14 @@ export class Identity {
       request_uri_parameter_supported: false,
       userinfo_endpoint: `${this.d.origin}/oidc/userinfo`,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email', 'oid', 'groups'],
-      kerberos_endpoint: `${base}/kerberos`,
       tenant_region_scope: 'EU',
       cloud_instance_name: 'localhost',
       cloud_graph_host_name: 'localhost',
       msgraph_host: new URL(this.d.origin).host,
-      rbac_url: this.d.origin,
       code_challenge_methods_supported: ['plain', 'S256'],
     };
   }
@@ -141,6 +139,28 @@ export class Identity {
       tenant_discovery_endpoint: `${this.d.origin}/${this.d.state().tenant.id}/v2.0/.well-known/openid-configuration`,
       'api-version': query.get('api-version') ?? '1.1',
       metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    });
+  }
+
+  /** https://learn.microsoft.com/entra/identity-platform/userinfo — needs a delegated token. */
+  private async userinfo(headers: Record<string, string | string[] | undefined>): Promise<HttpResult> {
+    const auth = typeof headers.authorization === 'string' ? headers.authorization.replace(/^bearer\s+/i, '').trim() : '';
+    const unauthorized = (m: string) => json(401, { error: { code: 'InvalidAuthenticationToken', message: m } }, { 'www-authenticate': 'Bearer' });
+    if (!auth) return unauthorized('Access token is empty.');
+    let claims;
+    try {
+      claims = await this.d.tokens.verifyAccessToken(auth);
+    } catch (e) {
+      return unauthorized((e as Error).message);
+    }
+    const user = claims.scp ? this.d.state().users[claims.oid ?? ''] : undefined;
+    if (!user) return unauthorized('The userinfo endpoint needs a token issued to a signed-in user.');
+    return json(200, {
+      sub: pairwiseSub(user.id, claims.appid),
+      name: user.displayName,
+      family_name: user.surname,
+      given_name: user.givenName,
+      email: user.mail,
     });
   }
 
@@ -321,7 +341,7 @@ export function idTokenClaims(user: UserState, app: AppState, tid: string, issue
   const claims: Record<string, unknown> = {
     iss: issuer,
     aud: app.clientId,
-    sub: createHash('sha256').update(`${user.id}|${app.clientId}`).digest('base64url').slice(0, 43),
+    sub: pairwiseSub(user.id, app.clientId),
     oid: user.id,
     tid,
     preferred_username: user.userPrincipalName,
@@ -332,6 +352,11 @@ export function idTokenClaims(user: UserState, app: AppState, tid: string, issue
   if (nonce) claims.nonce = nonce;
   if (user.groups?.length) claims.groups = user.groups;
   return claims;
+}
+
+/** `sub` is pairwise: the same user has a different subject in each app. */
+export function pairwiseSub(userId: string, clientId: string): string {
+  return createHash('sha256').update(`${userId}|${clientId}`).digest('base64url').slice(0, 43);
 }
 
 export function escapeHtml(s: string): string {
