@@ -58,6 +58,9 @@ try {
       },
     );
   };
+  // One bad request must not take the tenant down in the middle of someone's fault suite.
+  process.on('uncaughtException', (e) => process.stderr.write(`[graph-emulator] uncaught: ${e.stack ?? e}\n`));
+  process.on('unhandledRejection', (e) => process.stderr.write(`[graph-emulator] unhandled rejection: ${(e as Error)?.stack ?? e}\n`));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // `npx graph-emulator` puts npm and a shell between the caller and us; npm ends on SIGTERM
