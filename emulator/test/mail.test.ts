@@ -182,6 +182,8 @@ describe('listing messages', () => {
     const page1 = await graph.api(`/users/${user}/mailFolders/inbox/messages`).filter('receivedDateTime ge 2026-01-03T00:00:00Z and isRead eq false').orderby('receivedDateTime asc').select('subject,receivedDateTime').top(2).get();
     expect(page1.value.map((m: any) => m.subject)).toEqual(['Day 3', 'Day 5']);
     expect(page1['@odata.context']).toContain('$metadata#');
+    const counted = await graph.api(`/users/${user}/mailFolders/inbox/messages`).filter('isRead eq true').count(true).top(1).get();
+    expect(counted['@odata.count']).toBe(3);
     const page2 = await graph.api(page1['@odata.nextLink']).get();
     expect(page2.value.map((m: any) => m.subject)).toEqual(['Day 7']);
     expect(page2['@odata.nextLink']).toBeUndefined();

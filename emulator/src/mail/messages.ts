@@ -68,6 +68,7 @@ export function listMessages(ctx: RouteContext, folder?: MailFolderState): Route
   const page = views.slice(skip, skip + top);
   idsApplied(ctx);
   const body: Record<string, unknown> = { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/${folder ? 'mailFolders(\'' + encodePath(ctx.params.folder) + '\')/' : ''}messages${select ? `(${select.join(',')})` : ''}` };
+  if ((q.get('$count') ?? '').toLowerCase() === 'true') body['@odata.count'] = views.length;
   body.value = page.map((x) => render(ctx, x.m, select));
   if (skip + top < views.length) {
     const next = new URLSearchParams(q);
