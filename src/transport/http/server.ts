@@ -20,6 +20,7 @@ import { registerTaskSetupApi } from './api/task-setup.ts';
 import { registerTaskPages } from './pages/tasks.tsx';
 import { registerTaskEmailFrame } from './pages/task-email.tsx';
 import { registerTaskManagerPages } from './pages/task-manager.tsx';
+import { registerInboundPages } from './pages/task-manager-inbound.tsx';
 import { registerAppointmentReasonApi } from './api/appointment-reasons.ts';
 import { registerBookingApi } from './api/bookings.ts';
 import { registerDiaryApi } from './api/diaries.ts';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerTaskPages(app, ctx);
   registerTaskEmailFrame(app, ctx);
   registerTaskManagerPages(app, ctx);
+  registerInboundPages(app, ctx);
   registerAppointmentPages(app, ctx);
   registerAuditPages(app, ctx);
   registerMicrosoftSignIn(app, ctx);

@@ -57,6 +57,7 @@ function SetupPage({ page, data, attempt, banner, generated }: { page: PageInfo;
       <SuccessBanner heading={banner} />
       <ErrorSummary errors={attempt?.errors ?? {}} ids={attempt ? Object.fromEntries(Object.keys(attempt.errors).map((k) => [k, `${attempt.form}-${k}`])) : undefined} />
       <h1 class="govuk-heading-l">Task Manager set-up</h1>
+      <p class="govuk-body">Inboxes are read by the inbound poll: <a class="govuk-link" href="/integration/inboxes">Integration › Inbound email</a> (start / stop, last runs, Needs attention).</p>
 
       <Table caption="Event queries" head={['Name', 'Runs every', 'Last run', 'Result']} rows={data.queries.map((q) => [
         <a class="govuk-link" href={`/system-setup/task-manager/queries/${q.id}`} safe>{q.name}</a>,
