@@ -8,7 +8,7 @@ import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { compileFilter, compileOrderBy } from '../odata.ts';
 import { findFolder } from '../state.ts';
-import { encodePath, expandOptions, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
+import { encodePath, expandOptions, messageView, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
 import { attachmentsFromJson, customHeaders, isoNow, recipientsFrom } from './send.ts';
 import { addMessage, findMessage, messageChanged } from './store.ts';
 
@@ -62,8 +62,8 @@ export function listMessages(ctx: RouteContext, folder?: MailFolderState): Route
   const filter = compileFilter(q.get('$filter'));
   const order = compileOrderBy(q.get('$orderby') ?? 'receivedDateTime desc');
   let items: MessageState[] = Object.values(user.mailbox.messages).filter((m) => (folder ? m.folderId === folder.id : !user.mailbox.folders[m.folderId]?.isHidden));
-  let views = items.map((m) => ({ m, v: renderMessage(m, { immutable: ctx.preferImmutableIds, select: filter || order ? undefined : ['receivedDateTime'], expandExtendedIds: 'all' }) }));
-  if (filter) views = views.filter((x) => filter({ ...x.v, singleValueExtendedProperties: x.m.singleValueExtendedProperties ?? [] }));
+  let views = items.map((m) => ({ m, v: messageView(m, ctx.preferImmutableIds) }));
+  if (filter) views = views.filter((x) => filter(x.v));
   if (order) views.sort((a, b) => order(a.v, b.v));
   const page = views.slice(skip, skip + top);
   idsApplied(ctx);

@@ -92,6 +92,23 @@ function property(msg: MessageState, name: string, o: RenderOptions): unknown {
   }
 }
 
+const viewNames = [...messagePropertyNames].filter((n) => n !== 'attachments');
+
+/**
+ * A lazy Graph-JSON view of a message for `$filter`/`$orderby`: properties are computed when read,
+ * so filtering a big folder does not render every message (only the page is rendered).
+ */
+export function messageView(msg: MessageState, immutable: boolean): Record<string, unknown> {
+  const o: RenderOptions = { immutable };
+  const get = (name: string) => (name === 'id' ? messageId(msg, immutable) : property(msg, name, o));
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, k) => (typeof k === 'string' ? get(k) : undefined),
+    has: (_t, k) => typeof k === 'string' && viewNames.includes(k),
+    ownKeys: () => viewNames,
+    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && viewNames.includes(k) ? { configurable: true, enumerable: true, writable: false, value: get(k) } : undefined),
+  });
+}
+
 export function renderMessage(msg: MessageState, o: RenderOptions): Record<string, unknown> {
   const out: Record<string, unknown> = { '@odata.etag': `W/"${msg.changeKey}"`, id: messageId(msg, o.immutable) };
   const names = o.select && o.select.length ? o.select : defaultProps;
