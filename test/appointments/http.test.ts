@@ -125,4 +125,16 @@ describe('appointment pages', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
     expect((await officer.postForm('/integration/calendar-push/replay', { _csrf: csrf })).status).toBe(403);
   });
+
+  it('edits the Outlook event templates, refusing one that cannot render', async () => {
+    const html = await (await admin.get('/system-setup/appointments/outlook-event')).text();
+    expect(html).toContain('Appointment 4376: Rents Appointments');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const bad = await admin.postForm('/system-setup/appointments/outlook-event', { _csrf: csrf, subject: 'Visit {{ ref', body: '' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('The subject template cannot be used');
+    const ok = await admin.postForm('/system-setup/appointments/outlook-event', { _csrf: csrf, subject: 'Visit {{ ref }} ({{ diary.code }})', body: '' });
+    expect(ok.status).toBe(303);
+    expect(await (await admin.get('/system-setup/appointments/outlook-event')).text()).toContain('Visit 4376 (RENTS)');
+  });
 });

@@ -105,11 +105,12 @@ export function Textarea(props: { id: string; name: string; label: string; value
   );
 }
 
-export type AppointmentSetupArea = 'product-areas' | 'reasons' | 'diaries';
+export type AppointmentSetupArea = 'product-areas' | 'reasons' | 'diaries' | 'event';
 const SETUP: Array<{ area: AppointmentSetupArea; href: string; text: string }> = [
   { area: 'diaries', href: '/system-setup/appointments/diaries', text: 'Appointment Diaries' },
   { area: 'reasons', href: '/system-setup/appointments/reasons', text: 'Appointment Reasons' },
   { area: 'product-areas', href: '/system-setup/appointments/product-areas', text: 'Product Areas' },
+  { area: 'event', href: '/system-setup/appointments/outlook-event', text: 'Outlook Event' },
 ];
 
 /** Estates › Appointments breadcrumbs and sub-navigation on the appointment set-up pages. */

@@ -3,11 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { addProductArea, listProductAreas, type ProductArea } from '../../../app/appointments/product-areas.ts';
 import { addReason, listReasons, REASON_KINDS, updateReason, type AppointmentReason } from '../../../app/appointments/reasons.ts';
+import { getEventTemplates, SAMPLE_FIELDS, setEventTemplates, type EventTemplates } from '../../../app/appointments/event-templates.ts';
+import { renderEventText } from '../../../domain/appointments/event.ts';
 import { AppError } from '../../../errors.ts';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
 import { ErrorSummary, Radios, SuccessBanner, Tag, TextInput, fieldErrors, type FieldErrors } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
-import { AppointmentSetupNav, Checkboxes, query, str, strs } from './appointment-kit.tsx';
+import { AppointmentSetupNav, Checkboxes, Textarea, query, str, strs } from './appointment-kit.tsx';
 
 const KIND_TEXT: Record<string, string> = { book: 'Book', move: 'Move', cancel: 'Cancel' };
 
@@ -122,6 +124,40 @@ function ReasonsPage(props: { page: PageInfo; reasons: AppointmentReason[]; area
   );
 }
 
+function EventPage({ page, t, errors, saved }: { page: PageInfo; t: EventTemplates; errors: FieldErrors; saved?: string }): JSX.Element {
+  const sample = (tpl: string) => {
+    try {
+      return renderEventText(tpl, SAMPLE_FIELDS);
+    } catch {
+      return '';
+    }
+  };
+  return (
+    <Layout page={page}>
+      <AppointmentSetupNav current="event" />
+      <SuccessBanner heading={saved} />
+      <ErrorSummary errors={errors} ids={{ subject: 'subject', body: 'body' }} />
+      <h1 class="govuk-heading-l">Outlook Event</h1>
+      <p class="govuk-body">
+        What a booking looks like in the Outlook calendar of a diary mapped to Outlook 365. Merge fields: <code>{'{{ ref }}'}</code>, <code>{'{{ diary.name }}'}</code>,{' '}
+        <code>{'{{ diary.code }}'}</code>, <code>{'{{ reason }}'}</code>, <code>{'{{ location }}'}</code>, <code>{'{{ status }}'}</code>. Keep personal data to what the calendar owner needs: the
+        tenant's name and notes are deliberately not available. Leave a box empty to go back to the default.
+      </p>
+      <form method="post" action="/system-setup/appointments/outlook-event" novalidate>
+        <CsrfField token={page.csrfToken} />
+        <TextInput id="subject" name="subject" label="Subject" value={t.subject} error={errors.subject} spellcheck={false} />
+        <Textarea id="body" name="body" label="Body (plain text)" value={t.body} error={errors.body} />
+        <button type="submit" class="govuk-button" data-module="govuk-button">Save</button>
+      </form>
+      <h2 class="govuk-heading-m">Example</h2>
+      <div class="govuk-inset-text">
+        <p class="govuk-body govuk-!-font-weight-bold" safe>{sample(t.subject)}</p>
+        <pre class="govuk-body" safe>{sample(t.body)}</pre>
+      </div>
+    </Layout>
+  );
+}
+
 export function registerAppointmentSetupPages(app: FastifyInstance, ctx: AppContext): void {
   const guard = { preHandler: requirePageAdmin(ctx) };
 
@@ -177,6 +213,24 @@ export function registerAppointmentSetupPages(app: FastifyInstance, ctx: AppCont
       return reply.redirect(`/system-setup/appointments/reasons?saved=${encodeURIComponent(r.code)}`, 303);
     } catch (err) {
       return reasonsPage(request, reply, refused(err), { ...values, code: request.params.code }, 422);
+    }
+  });
+
+  const eventPage = async (request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}, values?: EventTemplates, status = 200) => {
+    const t = values ?? (await getEventTemplates(ctx));
+    const page = pageInfo(ctx, request, 'Outlook Event', 'setup', Object.keys(errors).length > 0);
+    return sendPage(reply, <EventPage page={page} t={t} errors={errors} saved={query(request, 'saved') ? 'Outlook event templates saved' : undefined} />, status);
+  };
+  app.get('/system-setup/appointments/outlook-event', guard, (request, reply) => eventPage(request, reply));
+  app.post('/system-setup/appointments/outlook-event', guard, async (request, reply) => {
+    const subject = str(request.body, 'subject');
+    const body = str(request.body, 'body');
+    try {
+      await setEventTemplates(ctx, request.principal!, { subject, body });
+      return reply.redirect('/system-setup/appointments/outlook-event?saved=1', 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      return eventPage(request, reply, fieldErrors(err.fields), { subject, body, isDefault: { subject: false, body: false } }, 422);
     }
   });
 }
