@@ -10,6 +10,7 @@ import { createTokenSource, tokenRoles, type AppCredentials, type TokenSource } 
 import { createCalendarGateway } from './calendar.ts';
 import { GraphNotFound } from './errors.ts';
 import { createMailGateway } from './mail.ts';
+import { createSubscriptionGateway } from './subscriptions.ts';
 import { GraphTransport, type TransportOptions } from './transport.ts';
 
 export interface GraphSettings extends AppCredentials {
@@ -37,6 +38,7 @@ export function createGraphGateway(settings: GraphSettings): GraphGateway & { tr
     tokens,
     mail: createMailGateway(transport),
     calendar: createCalendarGateway(transport),
+    subscriptions: createSubscriptionGateway(transport),
     directory: {
       async findUser(addressOrUpn: string): Promise<DirectoryUser | undefined> {
         try {

@@ -247,6 +247,8 @@ export interface GraphGateway {
   mail: MailboxGateway;
   calendar: CalendarGateway;
   directory: DirectoryGateway;
+  /** Change-notification subscriptions (issue 8); optional so test doubles need not provide them. */
+  subscriptions?: import('../notifications/ports.ts').SubscriptionGateway;
   /** Gets (or reuses) an app token; throws GraphAuthFailed with the identity platform's reason. */
   checkToken(): Promise<{ expiresAt?: Date; roles: string[] }>;
   /** Where it points, for the Integration page and doctor. */

@@ -39,6 +39,7 @@ import { registerAuditPages } from './pages/audit.tsx';
 import { registerMicrosoftSignIn } from './pages/microsoft-sign-in.tsx';
 import { registerSignInSettingsPages } from './pages/sign-in-settings.tsx';
 import { registerAuditApi } from './api/audit.ts';
+import { registerWebhooks } from './webhooks.ts';
 
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
 
@@ -82,6 +83,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerHealth(app, ctx);
+  registerWebhooks(app, ctx);
   registerSignInPages(app, ctx);
   registerHomePage(app, ctx);
   registerCalendarSyncPages(app, ctx);

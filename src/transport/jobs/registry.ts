@@ -4,6 +4,7 @@ import { inboxPollJobs } from './inbox-poll.ts';
 import { calendarPushJobs } from './calendar-push.ts';
 import { calendarPollJobs } from './calendar-poll.ts';
 import { outboxJobs } from './outbox.ts';
+import { subscriptionJobs } from './subscriptions.ts';
 
 /**
  * A background flow (outbox sender, inbox poll, calendar push …) registers its pg-boss queues,
@@ -16,7 +17,7 @@ export interface JobModule {
 }
 
 // Add each flow's module to this list (one import and one entry per flow).
-export const jobModules: JobModule[] = [inboxPollJobs, calendarPushJobs, calendarPollJobs, outboxJobs];
+export const jobModules: JobModule[] = [inboxPollJobs, calendarPushJobs, calendarPollJobs, outboxJobs, subscriptionJobs];
 
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
   for (const m of jobModules) {

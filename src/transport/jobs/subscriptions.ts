@@ -1,0 +1,71 @@
+// pg-boss wiring of change notifications (issue 8): a tick every minute keeps one Graph subscription per
+// inbox and calendar (create, renew, delete), lifecycle notifications are followed up here, and
+// notifications turn into runs on the inbox and calendar sync queues. Those queues are 'stately' with
+// the inbox / calendar as singletonKey, so however many notifications arrive, a mailbox has at most
+// one run waiting and one running, on any worker: a burst of 100 notifications is one delta run.
+import type PgBoss from 'pg-boss';
+import type { AppContext } from '../../app/context.ts';
+import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
+import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
+import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
+import { INBOX_SYNC_QUEUE } from './inbox-poll.ts';
+import { CALENDAR_SYNC_QUEUE } from './calendar-poll.ts';
+import type { JobModule } from './registry.ts';
+
+export const SUBSCRIPTIONS_TICK = 'subscriptions-tick';
+export const SUBSCRIPTION_LIFECYCLE = 'subscription-lifecycle';
+
+/** Queue options must match the flows' own createQueue calls (a web-only process may be first). */
+const queues: [string, PgBoss.Queue][] = [
+  [INBOX_SYNC_QUEUE, { name: INBOX_SYNC_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 60 * 60 }],
+  [CALENDAR_SYNC_QUEUE, { name: CALENDAR_SYNC_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 30 * 60 }],
+  [SUBSCRIPTION_LIFECYCLE, { name: SUBSCRIPTION_LIFECYCLE, policy: 'standard', retryLimit: 3, retryDelay: 30, expireInSeconds: 10 * 60 }],
+];
+
+const made = new WeakSet<PgBoss>();
+/** Creates the queues a notification sends to, once per pg-boss instance (createQueue is idempotent). */
+export async function ensureNotificationQueues(boss: PgBoss): Promise<void> {
+  if (made.has(boss)) return;
+  for (const [name, options] of queues) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, options).catch(() => {});
+  }
+  made.add(boss);
+}
+
+export async function runDelta(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<void> {
+  await ensureNotificationQueues(boss);
+  if (kind === 'inbox') await boss.send(INBOX_SYNC_QUEUE, { inbox: target }, { singletonKey: target, retryLimit: 0, expireInSeconds: 60 * 60 });
+  else await boss.send(CALENDAR_SYNC_QUEUE, { calendar: target }, { singletonKey: target, retryLimit: 0, expireInSeconds: 30 * 60 });
+}
+
+/** The webhook's triggers: everything becomes a pg-boss job, so the HTTP process does no Graph work. */
+export function notificationTriggers(boss: PgBoss): NotificationTriggers {
+  return {
+    runInbox: (code) => runDelta(boss, 'inbox', code),
+    runCalendar: (address) => runDelta(boss, 'calendar', address),
+    async lifecycle(sub, event) {
+      await ensureNotificationQueues(boss);
+      await boss.send(SUBSCRIPTION_LIFECYCLE, { id: sub.id, event });
+    },
+  };
+}
+
+export const subscriptionJobs: JobModule = {
+  name: 'subscriptions',
+  async register(boss: PgBoss, ctx: AppContext) {
+    await boss.createQueue(SUBSCRIPTIONS_TICK, { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
+    await ensureNotificationQueues(boss);
+    await boss.work(SUBSCRIPTIONS_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
+      const r = await maintainSubscriptions(ctx);
+      if (r.created || r.renewed || r.removed || r.failed) ctx.logger.info(r, 'change-notification subscriptions maintained');
+    });
+    await boss.work<{ id: number; event: LifecycleEvent }>(SUBSCRIPTION_LIFECYCLE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+      if (!job?.data) return;
+      const outcome = await followLifecycleEvent(ctx, job.data, { runDelta: (kind, target) => runDelta(boss, kind, target) });
+      ctx.logger.info({ subscription: job.data.id, event: job.data.event, outcome }, 'lifecycle notification followed up');
+    });
+    await boss.schedule(SUBSCRIPTIONS_TICK, '* * * * *', {}, { singletonKey: 'schedule' });
+    // Subscribe at start rather than at the next minute.
+    await boss.send(SUBSCRIPTIONS_TICK, {});
+  },
+};
