@@ -8,7 +8,7 @@ import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { compileFilter, compileOrderBy } from '../odata.ts';
 import { findFolder } from '../state.ts';
-import { encodePath, expandOptions, messageView, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
+import { encodePath, expandOptions, messageViewer, parseSelect, renderMessage, messagePropertyNames } from './render.ts';
 import { attachmentsFromJson, customHeaders, isoNow, recipientsFrom } from './send.ts';
 import { addMessage, findMessage, messageChanged } from './store.ts';
 
@@ -61,10 +61,11 @@ export function listMessages(ctx: RouteContext, folder?: MailFolderState): Route
   if (!Number.isInteger(skip) || skip < 0) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The value of $skip is invalid.');
   const filter = compileFilter(q.get('$filter'));
   const order = compileOrderBy(q.get('$orderby') ?? 'receivedDateTime desc');
-  let items: MessageState[] = Object.values(user.mailbox.messages).filter((m) => (folder ? m.folderId === folder.id : !user.mailbox.folders[m.folderId]?.isHidden));
-  let views = items.map((m) => ({ m, v: messageView(m, ctx.preferImmutableIds) }));
-  if (filter) views = views.filter((x) => filter(x.v));
-  if (order) views.sort((a, b) => order(a.v, b.v));
+  const items: MessageState[] = Object.values(user.mailbox.messages).filter((m) => (folder ? m.folderId === folder.id : !user.mailbox.folders[m.folderId]?.isHidden));
+  const view = messageViewer(ctx.preferImmutableIds);
+  const viewB = messageViewer(ctx.preferImmutableIds);
+  const views = (filter ? items.filter((m) => filter(view(m))) : items).map((m) => ({ m }));
+  if (order) views.sort((a, b) => order(view(a.m), viewB(b.m)));
   const page = views.slice(skip, skip + top);
   idsApplied(ctx);
   const body: Record<string, unknown> = { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/${folder ? 'mailFolders(\'' + encodePath(ctx.params.folder) + '\')/' : ''}messages${select ? `(${select.join(',')})` : ''}` };

@@ -92,21 +92,28 @@ function property(msg: MessageState, name: string, o: RenderOptions): unknown {
   }
 }
 
-const viewNames = [...messagePropertyNames].filter((n) => n !== 'attachments');
+const viewNames = new Set([...messagePropertyNames].filter((n) => n !== 'attachments'));
 
 /**
- * A lazy Graph-JSON view of a message for `$filter`/`$orderby`: properties are computed when read,
- * so filtering a big folder does not render every message (only the page is rendered).
+ * A lazy Graph-JSON view of messages for `$filter`/`$orderby`: properties are computed when read,
+ * so filtering a big folder does not render every message (only the page is rendered). One proxy
+ * is reused: `view(msg)` points it at `msg`, valid until the next call (filters and comparators
+ * read it synchronously).
  */
-export function messageView(msg: MessageState, immutable: boolean): Record<string, unknown> {
+export function messageViewer(immutable: boolean): (msg: MessageState) => Record<string, unknown> {
   const o: RenderOptions = { immutable };
-  const get = (name: string) => (name === 'id' ? messageId(msg, immutable) : property(msg, name, o));
-  return new Proxy({} as Record<string, unknown>, {
+  let current: MessageState;
+  const get = (name: string) => (name === 'id' ? messageId(current, immutable) : property(current, name, o));
+  const proxy = new Proxy({} as Record<string, unknown>, {
     get: (_t, k) => (typeof k === 'string' ? get(k) : undefined),
-    has: (_t, k) => typeof k === 'string' && viewNames.includes(k),
-    ownKeys: () => viewNames,
-    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && viewNames.includes(k) ? { configurable: true, enumerable: true, writable: false, value: get(k) } : undefined),
+    has: (_t, k) => typeof k === 'string' && viewNames.has(k),
+    ownKeys: () => [...viewNames],
+    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && viewNames.has(k) ? { configurable: true, enumerable: true, writable: false, value: get(k) } : undefined),
   });
+  return (msg) => {
+    current = msg;
+    return proxy;
+  };
 }
 
 export function renderMessage(msg: MessageState, o: RenderOptions): Record<string, unknown> {
