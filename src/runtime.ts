@@ -12,7 +12,7 @@ import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts'
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 import { createSlotDb } from './adapters/db/mailbox-slots.ts';
 import { MailboxSlots } from './adapters/graph/mailbox-slots.ts';
-import { recordGraphResponse, recordGraphRetry } from './transport/http/metrics-realtime.ts';
+import { recordGraphResponse, recordGraphRetry, registerDatabaseGauges } from './transport/http/metrics-realtime.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -118,6 +118,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
 
     const { buildServer } = await import('./transport/http/server.ts');
     const server = await buildServer(ctx);
+    registerDatabaseGauges(ctx);
     http = server;
     const address = await server.listen({ port: config.port, host: config.host });
     const port = new URL(address).port;
