@@ -2,7 +2,7 @@
  * Where Graph is for this process: the real tenant (AZURE_* settings), or — with no AZURE_TENANT_ID —
  * the embedded emulator with the demo tenant, state kept under `<dataDir>/emulator`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -52,9 +52,34 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
       stop: () => graph.close(),
     };
   }
+  // Another housing365 process on this data directory already runs the demo emulator (start + a CLI
+  // command, or serve + worker): use that one — two emulators on one state directory would diverge.
+  const running = runningDemoEmulator(config.dataDir);
+  if (running) {
+    const graph = createGraphGateway({
+      tenantId: running.tenantId,
+      clientId: demoApp.clientId,
+      clientSecret: demoApp.clientSecret,
+      authorityHost: running.origin,
+      graphBaseUrl: running.graphBaseUrl,
+      caPem: running.caCertPem,
+      transport: { onRetry, limiter: opts.limiter, onResponse: opts.onResponse },
+    });
+    return {
+      graph,
+      integration: { mode: 'demo', graphBaseUrl: running.graphBaseUrl, authority: running.authority, smtp: running.smtp },
+      emulatorAdminUrl: `${running.origin}/_emulator`,
+      staffSignIn: { issuer: `${running.authority}/v2.0`, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, caPem: running.caCertPem },
+      stop: () => graph.close(),
+    };
+  }
   // Loaded only in demo mode: a real deployment never starts the emulator.
   const { startEmulator } = await import('../../../emulator/src/index.ts');
-  const emulator = await startEmulator({ seed: demoSeed(), stateDir: path.join(config.dataDir, 'emulator'), quiet: true });
+  const stateDir = path.join(config.dataDir, 'emulator');
+  const emulator = await startEmulator({ seed: demoSeed(), stateDir, quiet: true });
+  const endpointsFile = path.join(stateDir, 'endpoints.json');
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, tenantId: emulator.tenantId, origin: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, authority: emulator.authority, smtp: emulator.smtp, caCertPem: emulator.caCertPem } satisfies DemoEndpoints, null, 2));
   const graph = createGraphGateway({
     tenantId: emulator.tenantId,
     clientId: demoApp.clientId,
@@ -62,7 +87,7 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
     authorityHost: emulator.origin,
     graphBaseUrl: emulator.graphBaseUrl,
     caPem: emulator.caCertPem,
-    transport: { onRetry: (r) => logger.debug(r, 'graph retry') },
+    transport: { onRetry, limiter: opts.limiter, onResponse: opts.onResponse },
   });
   logger.info({ graphBaseUrl: emulator.graphBaseUrl, smtpPort: emulator.smtp.port }, 'demo mode: embedded Graph emulator started');
   return {
@@ -73,6 +98,31 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
     async stop() {
       await graph.close();
       await emulator.stop();
+      rmSync(endpointsFile, { force: true });
     },
   };
+}
+
+interface DemoEndpoints {
+  pid: number;
+  tenantId: string;
+  origin: string;
+  graphBaseUrl: string;
+  authority: string;
+  smtp: { host: string; port: number };
+  caCertPem: string;
+}
+
+/** The demo emulator another live process runs on this data directory, if any. */
+function runningDemoEmulator(dataDir: string): DemoEndpoints | undefined {
+  const file = path.join(dataDir, 'emulator', 'endpoints.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const e = JSON.parse(readFileSync(file, 'utf8')) as DemoEndpoints;
+    if (e.pid === process.pid) return undefined;
+    process.kill(e.pid, 0); // throws when no such process
+    return e;
+  } catch {
+    return undefined;
+  }
 }

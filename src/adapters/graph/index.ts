@@ -54,7 +54,7 @@ export function createGraphGateway(settings: GraphSettings): GraphGateway & { tr
       },
     },
     async checkToken() {
-      return tokenRoles(await tokens.token(true));
+      return tokenRoles(await tokens.token());
     },
     endpoints: { graphBaseUrl: transport.baseUrl, authority: tokens.describe().authority },
     stats: transport.stats,

@@ -12,9 +12,12 @@ import { bookingsCommand } from './commands/bookings.ts';
 import { diariesCommand } from './commands/diaries.ts';
 import { reasonsCommand } from './commands/reasons.ts';
 import { calendarsCommand } from './commands/calendars.ts';
+import { emailCommand } from './commands/email.ts';
+import { templatesCommand } from './commands/templates.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand];
+const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');

@@ -39,6 +39,11 @@ import { registerAuditPages } from './pages/audit.tsx';
 import { registerMicrosoftSignIn } from './pages/microsoft-sign-in.tsx';
 import { registerSignInSettingsPages } from './pages/sign-in-settings.tsx';
 import { registerAuditApi } from './api/audit.ts';
+import { registerEmailApi } from './api/emails.ts';
+import { registerTemplateApi } from './api/templates.ts';
+import { registerOutboxPages } from './pages/outbox.tsx';
+import { registerTemplatePages } from './pages/templates.tsx';
+import { registerIntegrationPages } from './pages/integration.tsx';
 import { registerWebhooks } from './webhooks.ts';
 
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
@@ -100,6 +105,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerAuditPages(app, ctx);
   registerMicrosoftSignIn(app, ctx);
   registerSignInSettingsPages(app, ctx);
+  registerOutboxPages(app, ctx);
+  registerTemplatePages(app, ctx);
+  registerIntegrationPages(app, ctx);
 
   const api = new ApiCatalogue();
   registerParameterApi(app, ctx, api);
@@ -112,6 +120,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerBookingApi(app, ctx, api);
   registerStatusApi(app, ctx, api);
   registerAuditApi(app, ctx, api);
+  registerEmailApi(app, ctx, api);
+  registerTemplateApi(app, ctx, api);
 
   let openApi: Record<string, unknown> | undefined;
   registerDocsPages(app, ctx, () => (openApi ??= buildOpenApiDocument(api.operations, { version: '1' })));

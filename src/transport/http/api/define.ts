@@ -26,6 +26,8 @@ export interface ApiOperation<P extends z.ZodType, Q extends z.ZodType, B extend
   body?: B;
   /** Problem statuses particular to this operation (e.g. 409 when the code is taken), for the document. */
   problems?: Record<number, string>;
+  /** Request body cap for this operation when it must exceed the server's default (attachments). */
+  bodyLimit?: number;
   /** Success status and body; a null schema means no body (204). */
   status: number;
   response: R | null;
@@ -55,6 +57,7 @@ export class ApiCatalogue {
       method: op.method,
       url: API_PREFIX + op.path.replace(/\{(\w+)\}/g, ':$1'),
       preHandler: requireApiRole(op.role),
+      ...(op.bodyLimit ? { bodyLimit: op.bodyLimit } : {}),
       handler: async (request, reply) => {
         const parts: Array<['params' | 'query' | 'body', z.ZodType | undefined, unknown]> = [
           ['params', op.params, request.params],

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { getIntegrationStatus } from '../../../app/integration.ts';
+import { runDoctor, type DoctorReport } from '../../../app/email/doctor.ts';
+import { DoctorTable } from './integration.tsx';
 import { getLicenceState } from '../../../app/licence.ts';
 import { listParameters } from '../../../app/parameters.ts';
 import { requirePageUser } from '../auth.ts';
@@ -124,7 +126,7 @@ function FlowTable({ status }: { status: Status }): JSX.Element {
   );
 }
 
-function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; licence: Licence; views: Views }): JSX.Element {
+function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; licence: Licence; views: Views; doctor: DoctorReport }): JSX.Element {
   const { status } = props;
   const isAdmin = props.page.principal?.role === 'admin';
   return (
@@ -152,6 +154,11 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
       <LicenceSummary licence={props.licence} />
       <SwitchTable views={props.views} isAdmin={isAdmin} />
       <FlowTable status={status} />
+      <h2 class="govuk-heading-m">Checks</h2>
+      <DoctorTable checks={props.doctor.checks} />
+      <p class="govuk-body">
+        {isAdmin ? <><a class="govuk-link" href="/system-setup/integration">All Microsoft 365 checks</a>, including each mailbox and calendar (also </> : 'Each mailbox and calendar is checked by an administrator ('}<code>housing365 doctor</code>).
+      </p>
       <p class="govuk-body">
         <a class="govuk-link" href="/integration/calendars">Inbound calendars</a>: each Outlook calendar's last sync, changes applied and refused, and calendar polling start / stop.
       </p>
@@ -161,7 +168,7 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
 
 export function registerHomePage(app: FastifyInstance, ctx: AppContext): void {
   app.get('/', { preHandler: requirePageUser() }, async (request, reply) => {
-    const [status, licence, views] = await Promise.all([getIntegrationStatus(ctx), getLicenceState(ctx), listParameters(ctx)]);
-    return sendPage(reply, <HomePage page={pageInfo(ctx, request, 'Home', 'home')} status={status} licence={licence} views={views} />);
+    const [status, licence, views, doctor] = await Promise.all([getIntegrationStatus(ctx), getLicenceState(ctx), listParameters(ctx), runDoctor(ctx, { probeMailboxes: false })]);
+    return sendPage(reply, <HomePage page={pageInfo(ctx, request, 'Home', 'home')} status={status} licence={licence} views={views} doctor={doctor} />);
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import type { Principal } from '../../../app/context.ts';
 
-export type NavSection = 'home' | 'tasks' | 'appointments' | 'setup' | null;
+export type NavSection = 'home' | 'tasks' | 'appointments' | 'outbox' | 'setup' | null;
 
 /** What every page needs to know about the request it answers. */
 export interface PageInfo {
@@ -33,6 +33,7 @@ const NAV: Array<{ section: Exclude<NavSection, null>; href: string; text: strin
   { section: 'home', href: '/', text: 'Home', adminOnly: false },
   { section: 'tasks', href: '/tasks', text: 'Tasks', adminOnly: false },
   { section: 'appointments', href: '/appointments', text: 'Appointments', adminOnly: false },
+  { section: 'outbox', href: '/outbox', text: 'Outbox', adminOnly: false },
   { section: 'setup', href: '/system-setup', text: 'System Setup', adminOnly: true },
 ];
 

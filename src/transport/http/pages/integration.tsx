@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../app/context.ts';
+import { runDoctor, type DoctorCheck, type DoctorReport } from '../../../app/email/doctor.ts';
+import { Tag } from './components.tsx';
+import { requirePageAdmin } from './errors.tsx';
+import { Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
+import { SetupNav } from './setup.tsx';
+
+const COLOUR = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'grey' } as const;
+const LABEL = { pass: 'OK', fail: 'Problem', warn: 'Check', skip: 'Off' } as const;
+
+/** The doctor's checks as a table: used here and (summarised) on the home page. */
+export function DoctorTable({ checks }: { checks: DoctorCheck[] }): JSX.Element {
+  return (
+    <table class="govuk-table">
+      <caption class="govuk-table__caption govuk-visually-hidden">Integration checks</caption>
+      <thead class="govuk-table__head">
+        <tr class="govuk-table__row">
+          <th scope="col" class="govuk-table__header">Area</th>
+          <th scope="col" class="govuk-table__header">Check</th>
+          <th scope="col" class="govuk-table__header">Result</th>
+          <th scope="col" class="govuk-table__header">Detail</th>
+        </tr>
+      </thead>
+      <tbody class="govuk-table__body">
+        {checks.map((c) => (
+          <tr class="govuk-table__row">
+            <td class="govuk-table__cell" safe>{c.area}</td>
+            <td class="govuk-table__cell" safe>{c.name}</td>
+            <td class="govuk-table__cell">
+              <Tag text={LABEL[c.status]} colour={COLOUR[c.status]} />
+            </td>
+            <td class="govuk-table__cell" safe>{c.detail}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function IntegrationPage({ page, report, ctx }: { page: PageInfo; report: DoctorReport; ctx: AppContext }): JSX.Element {
+  const e = ctx.integration;
+  const rows: [string, string][] = e
+    ? [
+        ['Mode', e.mode === 'demo' ? 'Demo: the built-in Microsoft 365 emulator' : 'Microsoft 365 tenant'],
+        ['Graph', e.graphBaseUrl],
+        ['Sign-in authority', e.authority],
+        ...(e.smtp ? ([['SMTP door for test mail', `${e.smtp.host} port ${e.smtp.port} (deliver mail to asb@ or complaints@housingorganisation.co.uk)`]] as [string, string][]) : []),
+      ]
+    : [['Mode', 'Graph is not connected in this process']];
+  return (
+    <Layout page={page}>
+      <SetupNav current="integration" />
+      <h1 class="govuk-heading-l">Microsoft 365</h1>
+      <dl class="govuk-summary-list">
+        {rows.map(([k, v]) => (
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key" safe>{k}</dt>
+            <dd class="govuk-summary-list__value" safe>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <h2 class="govuk-heading-m">Checks</h2>
+      <p class="govuk-body">
+        {report.ok ? <Tag text="All checks pass" colour="green" /> : <Tag text="Something needs attention" colour="red" />} The same checks run from the command line with <code>housing365 doctor</code>. See docs/connect-microsoft-365.md to set up the Entra ID app.
+      </p>
+      <DoctorTable checks={report.checks} />
+    </Layout>
+  );
+}
+
+export function registerIntegrationPages(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/system-setup/integration', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
+    const report = await runDoctor(ctx);
+    return sendPage(reply, <IntegrationPage page={pageInfo(ctx, request, 'Microsoft 365', 'setup')} report={report} ctx={ctx} />);
+  });
+}
