@@ -54,21 +54,29 @@ export async function selectSyncState(db: Db, calendar: string, now: Date): Prom
 }
 
 /**
- * Takes the calendar's run lease: false when another run holds it. A crashed run's lease lapses
- * after `leaseMs`, so a calendar is never stuck.
+ * Takes the calendar's run lease and returns the calendar's state, or undefined when another run
+ * holds it. A crashed run's lease lapses after `leaseMs`, so a calendar is never stuck.
  */
-export async function claimCalendarRun(db: Db, calendar: string, token: string, now: Date, leaseMs: number): Promise<boolean> {
+export async function claimCalendarRun(db: Db, calendar: string, token: string, now: Date, leaseMs: number): Promise<CalendarSyncState | undefined> {
   const key = calendar.toLowerCase();
-  await db.insertInto('calendar_sync_state').values({ calendar: key }).onConflict((oc) => oc.column('calendar').doNothing()).execute();
-  const r = await db
-    .updateTable('calendar_sync_state')
-    .set({ run_token: token, run_until: new Date(now.getTime() + leaseMs), last_run_at: now, run_requested_at: null, runs: sql`runs + 1`, updated_at: now })
-    .where('calendar', '=', key)
-    .where((eb) => eb.or([eb('run_token', 'is', null), eb('run_until', '<', now)]))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const claim = () =>
+    db
+      .updateTable('calendar_sync_state')
+      .set({ run_token: token, run_until: new Date(now.getTime() + leaseMs), last_run_at: now, run_requested_at: null, runs: sql`runs + 1`, updated_at: now })
+      .where('calendar', '=', key)
+      .where((eb) => eb.or([eb('run_token', 'is', null), eb('run_until', '<', now)]))
+      .returningAll()
+      .executeTakeFirst();
+  let row = await claim();
+  if (!row) {
+    // First run of this calendar (no row yet), or held by another run.
+    const made = await db.insertInto('calendar_sync_state').values({ calendar: key }).onConflict((oc) => oc.column('calendar').doNothing()).returning('calendar').executeTakeFirst();
+    if (made) row = await claim();
+  }
+  return row ? toState(row, now) : undefined;
 }
 
+/** Gives the lease back (when the run ends without recording an outcome). */
 export async function releaseCalendarRun(db: Db, calendar: string, token: string): Promise<void> {
   await db.updateTable('calendar_sync_state').set({ run_token: null, run_until: null }).where('calendar', '=', calendar.toLowerCase()).where('run_token', '=', token).execute();
 }
@@ -92,14 +100,16 @@ export async function saveCursor(
     .execute();
 }
 
+/** Records how the run went and, with `releaseToken`, gives the lease back in the same statement. */
 export async function recordRunOutcome(
   db: Db,
   calendar: string,
-  o: { at: Date; result: string; error?: string; applied?: number; refused?: number; errors?: number },
+  o: { at: Date; result: string; error?: string; applied?: number; refused?: number; errors?: number; releaseToken?: string },
 ): Promise<void> {
   await db
     .updateTable('calendar_sync_state')
     .set({
+      ...(o.releaseToken ? { run_token: sql`case when run_token = ${o.releaseToken} then null else run_token end`, run_until: sql`case when run_token = ${o.releaseToken} then null else run_until end` } : {}),
       last_result: o.result,
       ...(o.error ? { last_error: o.error, last_error_at: o.at } : { last_success_at: o.at }),
       applied: sql`applied + ${o.applied ?? 0}`,
@@ -143,6 +153,8 @@ export interface SyncBooking {
   ref: number;
   diaryId: number;
   diaryCode: string;
+  /** The diary's IANA zone, for times in history lines and emails. */
+  diaryZone: string;
   status: 'BOOKED' | 'MOVED' | 'CAN' | 'COMPLETED';
   startsAt: Date;
   endsAt: Date;
@@ -153,7 +165,6 @@ export interface SyncBooking {
   writtenStart: Date | null;
   writtenEnd: Date | null;
   outlookState: string;
-  pushPending: boolean;
   handledChangeKey: string | null;
 }
 
@@ -168,6 +179,7 @@ function syncBookingQuery(db: Db) {
       'b.ref',
       'b.diary_id',
       'd.code as diary_code',
+      'd.time_zone as diary_zone',
       'b.status',
       's.starts_at',
       's.ends_at',
@@ -179,12 +191,7 @@ function syncBookingQuery(db: Db) {
       'b.outlook_end',
       'b.outlook_state',
       'h.change_key as handled_change_key',
-    ])
-    .select((eb) =>
-      eb
-        .exists(eb.selectFrom('calendar_outbox as o').select('o.id').whereRef('o.booking_id', '=', 'b.id').where('o.status', '=', 'pending'))
-        .as('push_pending'),
-    );
+    ]);
 }
 
 type SyncRow = Awaited<ReturnType<ReturnType<typeof syncBookingQuery>['executeTakeFirstOrThrow']>>;
@@ -194,6 +201,7 @@ const toSyncBooking = (r: SyncRow): SyncBooking => ({
   ref: r.ref,
   diaryId: r.diary_id,
   diaryCode: r.diary_code,
+  diaryZone: r.diary_zone,
   status: r.status,
   startsAt: r.starts_at,
   endsAt: r.ends_at,
@@ -204,7 +212,6 @@ const toSyncBooking = (r: SyncRow): SyncBooking => ({
   writtenStart: r.outlook_start,
   writtenEnd: r.outlook_end,
   outlookState: r.outlook_state,
-  pushPending: Boolean(r.push_pending),
   handledChangeKey: r.handled_change_key,
 });
 
@@ -260,14 +267,16 @@ export async function recordOwnWrite(db: Db, bookingId: number, version: number,
 }
 
 /** Distinct calendar addresses of Outlook-mapped diaries, lower-cased, with the end of their last slot. */
-export async function selectMappedCalendars(db: Db): Promise<Array<{ calendar: string; diaryCodes: string[]; lastSlotEnd: Date | null }>> {
+export async function selectMappedCalendars(db: Db, only?: string): Promise<Array<{ calendar: string; diaryCodes: string[]; lastSlotEnd: Date | null }>> {
+  // The last slot per diary through the (diary_id, starts_at) index, not a scan of every slot.
   const { rows } = await sql<{ calendar: string; diary_codes: string[]; last_slot_end: Date | null }>`
     select lower(d.calendar_address) as calendar,
            array_agg(distinct d.code order by d.code) as diary_codes,
-           max(s.ends_at) as last_slot_end
+           max(last.ends_at) as last_slot_end
     from appointment_diaries d
-    left join appointment_slots s on s.diary_id = d.id
+    left join lateral (select s.ends_at from appointment_slots s where s.diary_id = d.id order by s.starts_at desc limit 1) last on true
     where d.external_calendar = 'OUTLOOK365' and d.calendar_address is not null
+      and (${only ?? null}::text is null or lower(d.calendar_address) = ${only?.toLowerCase() ?? null})
     group by lower(d.calendar_address)
     order by 1`.execute(db);
   return rows.map((r) => ({ calendar: r.calendar, diaryCodes: r.diary_codes, lastSlotEnd: r.last_slot_end }));

@@ -21,8 +21,6 @@ export interface ApplyInput {
   calendar: string;
   gateway: CalendarGateway;
   settings: InboundCalendarSettings;
-  /** Diary time zones by diary id, for the times written in history and emails. */
-  zoneOf: (diaryId: number) => string;
 }
 
 export const toEventState = (e: CalendarEvent): EventState => ({
@@ -43,7 +41,6 @@ const facts = (b: SyncBooking) => ({
   endsAt: b.endsAt,
   writtenChangeKey: b.changeKey,
   writtenStart: b.writtenStart,
-  pushPending: b.pushPending,
   handledChangeKey: b.handledChangeKey,
 });
 
@@ -91,7 +88,7 @@ export async function applyOutlookChange(ctx: AppContext, input: ApplyInput, boo
 async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs: Observation, d: Exclude<Decision, { action: 'none' }>): Promise<ApplyOutcome> {
   const { calendar, settings } = input;
   const actor = { username: calendar };
-  const zone = input.zoneOf(b.diaryId);
+  const zone = b.diaryZone;
   const when = (at: Date) => formatSlotTime(at, zone);
   const ev = obs.kind === 'present' ? obs.event : undefined;
   const log = (outcome: ApplyOutcome & ('moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error'), detail: string) =>

@@ -17,10 +17,8 @@ import {
   selectBookingsByEventIds,
   selectLiveEventIds,
   selectMappedCalendars,
-  selectSyncState,
   type SyncBooking,
 } from '../../adapters/db/calendar-sync.ts';
-import { selectDiaries } from '../../adapters/db/diaries.ts';
 import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/calendar-sync/window.ts';
 import { GraphCursorExpired, isGraphFailure } from '../ports/graph-errors.ts';
 import type { CalendarChange, CalendarGateway } from '../ports/graph.ts';
@@ -67,17 +65,15 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
   const calendar = calendarAddress.toLowerCase();
   const result: CalendarRunResult = { calendar, fullSync: false, pages: 0, changes: 0, outcomes: {} };
   const token = randomUUID();
-  if (!(await claimCalendarRun(ctx.db, calendar, token, ctx.now(), opts.leaseMs ?? LEASE_MS))) {
-    return { ...result, skipped: 'another run of this calendar is in progress' };
-  }
+  const state = await claimCalendarRun(ctx.db, calendar, token, ctx.now(), opts.leaseMs ?? LEASE_MS);
+  if (!state) return { ...result, skipped: 'another run of this calendar is in progress' };
+  let released = false;
   const log = ctx.logger.child({ calendar });
   try {
-    const zones = new Map((await selectDiaries(ctx.db)).map((d) => [d.id, d.timeZone]));
-    const input: ApplyInput = { calendar, gateway: opts.gateway, settings: opts.settings, zoneOf: (id) => zones.get(id) ?? 'Europe/London' };
-    const lastSlotEnd = (await selectMappedCalendars(ctx.db)).find((c) => c.calendar === calendar)?.lastSlotEnd ?? null;
-    const state = await selectSyncState(ctx.db, calendar, ctx.now());
-    let cursor = state?.cursor ?? null;
-    let window: SyncWindow | null = state?.window ?? null;
+    const input: ApplyInput = { calendar, gateway: opts.gateway, settings: opts.settings };
+    const lastSlotEnd = (await selectMappedCalendars(ctx.db, calendar))[0]?.lastSlotEnd ?? null;
+    let cursor = state.cursor;
+    let window: SyncWindow | null = state.window;
     let seen: Set<string> | undefined;
 
     const startFullSync = async (why: string) => {
@@ -117,7 +113,8 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
     const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
     const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);
     const summary = `${result.fullSync ? 'full sync' : 'delta'}: ${result.changes} change(s) read, ${applied} applied, ${refused} refused`;
-    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: summary, applied, refused, errors: result.outcomes.error ?? 0 });
+    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: summary, applied, refused, errors: result.outcomes.error ?? 0, releaseToken: token });
+    released = true;
     if (applied || refused) log.info({ outcomes: result.outcomes }, 'calendar changes applied');
     return result;
   } catch (err) {
@@ -125,11 +122,12 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
     result.error = message;
     const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
     const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);
-    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: `failed: ${message}`, error: message, applied, refused, errors: (result.outcomes.error ?? 0) + 1 });
+    await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: `failed: ${message}`, error: message, applied, refused, errors: (result.outcomes.error ?? 0) + 1, releaseToken: token });
+    released = true;
     log.warn({ err: message }, 'calendar sync failed; the next poll resumes from the saved cursor');
     return result;
   } finally {
-    await releaseCalendarRun(ctx.db, calendar, token);
+    if (!released) await releaseCalendarRun(ctx.db, calendar, token);
   }
 }
 

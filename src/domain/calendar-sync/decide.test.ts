@@ -12,7 +12,6 @@ const booking = (p: Partial<BookingState> = {}): BookingState => ({
   endsAt: at('11:00'),
   writtenChangeKey: 'ck-ours',
   writtenStart: at('10:00'),
-  pushPending: false,
   handledChangeKey: null,
   ...p,
 });
@@ -58,16 +57,15 @@ describe('deciding what the calendar owner did', () => {
   });
 
   it('does nothing for the old time we wrote while housing’s newer move waits to be pushed', () => {
-    const b = booking({ startsAt: at('15:00'), endsAt: at('16:00'), pushPending: true });
+    const b = booking({ startsAt: at('15:00'), endsAt: at('16:00') });
     expect(decideOutlookChange(b, present({ changeKey: 'ck-other-edit' }), MARK)).toEqual({ action: 'none', why: 'own-write' });
   });
 
   it('reports a conflict when both sides moved: housing wins', () => {
-    const b = booking({ startsAt: at('15:00'), endsAt: at('16:00'), pushPending: true });
+    const b = booking({ startsAt: at('15:00'), endsAt: at('16:00') });
     expect(decideOutlookChange(b, present({ changeKey: 'ck-user', startsAt: at('12:00') }), MARK)).toEqual({ action: 'conflict', outlookStart: at('12:00') });
-    // Housing's change already pushed by times but the outbox says nothing pending: written ≠ booking still counts.
-    const c = booking({ startsAt: at('15:00'), endsAt: at('16:00'), writtenStart: at('10:00'), writtenChangeKey: 'ck-old' });
-    expect(decideOutlookChange(c, present({ changeKey: 'ck-user', startsAt: at('12:00') }), MARK).action).toBe('conflict');
+    // A housing change that did not move the booking is no conflict: the owner's move applies.
+    expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('12:00') }), MARK)).toEqual({ action: 'move', to: at('12:00') });
   });
 
   it('refuses a recurring series or an occurrence made from our event', () => {

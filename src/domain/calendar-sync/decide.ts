@@ -18,7 +18,7 @@
 //     attendees, show-as or the end time, which never change a booking).
 //  8. Starts when we last wrote it to start → nothing: our own write, read back before or while the
 //     booking's newer state is pushed.
-//  9. Starts somewhere else, but the booking changed in housing since we last wrote the event →
+//  9. Starts somewhere else, but housing moved the booking since we last wrote the event →
 //     conflict: housing wins and Outlook is put back (both written in the booking's history).
 // 10. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
 //     the diary's rules (the app layer refuses, restores and emails when the rules say no).
@@ -31,8 +31,6 @@ export interface BookingState {
   /** The changeKey and times of our last write to the event (null before the first push). */
   writtenChangeKey: string | null;
   writtenStart: Date | null;
-  /** A housing change is queued for Outlook and not yet written (outbox pending, failed or held). */
-  pushPending: boolean;
   /** The changeKey of the last Outlook change the sync already answered (refused / reported). */
   handledChangeKey: string | null;
 }
@@ -79,7 +77,9 @@ export function decideOutlookChange(booking: BookingState, seen: Observation, ex
   }
   if (booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey) return { action: 'none', why: 'own-write' };
   if (same(ev.startsAt, booking.writtenStart)) return { action: 'none', why: 'own-write' };
-  const housingMoved = booking.pushPending || (booking.writtenStart !== null && !same(booking.writtenStart, booking.startsAt));
+  // Housing moved the booking since our last write to the event (its push not done yet). A pending
+  // push that does not change the time (notes, location) is no conflict: the owner's move applies.
+  const housingMoved = booking.writtenStart !== null && !same(booking.writtenStart, booking.startsAt);
   if (housingMoved) return { action: 'conflict', outlookStart: ev.startsAt };
   return { action: 'move', to: ev.startsAt };
 }
