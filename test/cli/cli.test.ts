@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 
-describe('housing365 CLI', () => {
+// Each CLI call is a fresh Node process (a second or more on a busy 2-core machine).
+describe('housing365 CLI', { timeout: 240_000 }, () => {
   it('migrates, then sets and reads a parameter', async () => {
     expect((await cli('migrate')).code).toBe(0);
     const set = await cli('params', 'set', 'EMI_POLL', '5');

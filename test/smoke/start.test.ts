@@ -45,7 +45,8 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
 });
 
-describe('npm start on the embedded database', () => {
+// Whole processes start and stop here, with a database server each time: allow for a busy machine.
+describe('npm start on the embedded database', { timeout: 240_000 }, () => {
   it('starts on an empty data directory, becomes ready, signs in, and stops cleanly on SIGTERM', async () => {
     const s = start();
     const base = await s.ready;
