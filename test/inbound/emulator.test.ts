@@ -5,6 +5,8 @@ import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts'
 import { getTask, listTasks, setTaskStatus } from '../../src/app/tasks/tasks.ts';
 import { requestBackfill } from '../../src/app/inbound/poll-inboxes.ts';
 import { SYSTEM_ACTOR } from '../../src/app/context.ts';
+import { replyToTask } from '../../src/app/tasks/reply-to-task.ts';
+import { getTaskDetails } from '../../src/app/tasks/task-details.ts';
 
 let w: InboundWorld;
 beforeAll(async () => {
@@ -23,11 +25,11 @@ const emails = (subject: string) => w.t.ctx.db.selectFrom('inbound_emails').sele
 
 describe('inbound email through the emulator', () => {
   it('turns each email into exactly one task, keeping allowed attachments and recording a renamed .exe as rejected', async () => {
-    await w.smtp.sendMail({
+    await w.mail({
       from: 'Ms Tenant <tenant@example.org>', to: demoMailboxes.asb, subject: 'Noise from flat 3', text: 'Every night.', html: '<p>Every night.</p>',
       attachments: [{ filename: 'diary.pdf', content: PDF }, { filename: 'invoice.pdf', content: EXE }, { filename: 'setup.exe', content: EXE }],
     });
-    await w.smtp.sendMail({ from: 'tenant2@example.org', to: demoMailboxes.complaints, subject: 'Repair still not done', text: 'Third time.' });
+    await w.mail({ from: 'tenant2@example.org', to: demoMailboxes.complaints, subject: 'Repair still not done', text: 'Third time.' });
     const asb = await w.sync('ASB');
     const cmp = await w.sync('COMPLAINTS');
     expect(asb).toMatchObject({ ok: true, imported: 1 });
@@ -54,9 +56,9 @@ describe('inbound email through the emulator', () => {
   it('joins a reply to the open task (moving it back to open) and records an out-of-office without a task', async () => {
     const [noise] = await emails('Noise from flat 3');
     await setTaskStatus(w.t.ctx, w.asbOfficer, noise.task_id!, 'pending');
-    await w.smtp.sendMail({ from: 'tenant@example.org', to: demoMailboxes.asb, subject: 'RE: Noise from flat 3', text: 'It happened again.', inReplyTo: noise.internet_message_id!, references: [noise.internet_message_id!] });
-    await w.smtp.sendMail({ from: 'away@example.org', to: demoMailboxes.asb, subject: 'Automatic reply: I am away', text: 'Back Monday.', headers: { 'Auto-Submitted': 'auto-replied' } });
-    await w.smtp.sendMail({ from: demoMailboxes.noreply, to: demoMailboxes.asb, subject: 'Our own letter', text: 'From us.' });
+    await w.mail({ from: 'tenant@example.org', to: demoMailboxes.asb, subject: 'RE: Noise from flat 3', text: 'It happened again.', inReplyTo: noise.internet_message_id!, references: [noise.internet_message_id!] });
+    await w.mail({ from: 'away@example.org', to: demoMailboxes.asb, subject: 'Automatic reply: I am away', text: 'Back Monday.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await w.mail({ from: demoMailboxes.noreply, to: demoMailboxes.asb, subject: 'Our own letter', text: 'From us.' });
     expect(await w.sync('ASB')).toMatchObject({ imported: 3 });
     expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: 0 });
     const [reply] = await emails('RE: Noise from flat 3');
@@ -64,6 +66,20 @@ describe('inbound email through the emulator', () => {
     expect((await getTask(w.t.ctx, w.asbOfficer, noise.task_id!)).status).toBe('open');
     expect((await emails('Automatic reply: I am away'))[0]).toMatchObject({ disposition: 'auto_reply', task_id: null });
     expect((await emails('Our own letter'))[0]).toMatchObject({ disposition: 'own', task_id: null });
+  });
+
+  it('replies to the sender through the outbox, and the answer to that reply joins the same task', async () => {
+    const [noise] = await emails('Noise from flat 3');
+    const r = await replyToTask(w.t.ctx, w.asbOfficer, noise.task_id!, { text: 'We will visit on Monday.' });
+    expect(r.to).toBe('tenant@example.org');
+    const out = await w.t.ctx.db.selectFrom('email_outbox').selectAll().where('id', '=', r.outboxId as never).executeTakeFirstOrThrow();
+    expect(out).toMatchObject({ subject: `RE: Noise from flat 3 [Task ${noise.task_id}]`, source: 'task-manager', source_ref: `task-${noise.task_id}` });
+    const history = await getTaskDetails(w.t.ctx, w.asbOfficer, noise.task_id!);
+    expect(history.history.at(-1)).toMatchObject({ action: 'reply queued', actor: 'asb.officer' });
+    // The resident answers our reply (its ids are not the inbox's): the [Task N] tag brings it back.
+    await w.mail({ from: 'tenant@example.org', to: demoMailboxes.asb, subject: `RE: RE: Noise from flat 3 [Task ${noise.task_id}]`, text: 'Monday is fine.' });
+    expect(await w.sync('ASB')).toMatchObject({ imported: 1 });
+    expect((await emails(`RE: RE: Noise from flat 3 [Task ${noise.task_id}]`))[0]).toMatchObject({ disposition: 'threaded', task_id: noise.task_id });
   });
 
   it('hides an ASB task from an officer outside the team', async () => {

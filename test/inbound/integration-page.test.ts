@@ -42,7 +42,7 @@ describe('Integration › Inbound email', () => {
   });
 
   it('parks a message that cannot be stored, shows it under Needs attention, and replays it', async () => {
-    await w.smtp.sendMail({ from: 'r@example.org', to: demoMailboxes.asb, subject: 'Will not parse', text: 'x', attachments: [{ filename: 'a.pdf', content: Buffer.from('%PDF-1.4 x') }] });
+    await w.mail({ from: 'r@example.org', to: demoMailboxes.asb, subject: 'Will not parse', text: 'x', attachments: [{ filename: 'a.pdf', content: Buffer.from('%PDF-1.4 x') }] });
     const broken = { ...w.graph.mail, listAttachments: async () => { throw new Error('simulated: attachment list unreadable'); } };
     const inbox = { code: 'ASB', mailbox: demoMailboxes.asb };
     const r = await syncInbox(w.t.ctx, inbox, { gateway: broken });
@@ -64,7 +64,7 @@ describe('Integration › Inbound email', () => {
   });
 
   it('fails a run while Graph is down without moving the cursor, and the next run imports once', async () => {
-    await w.smtp.sendMail({ from: 'r@example.org', to: demoMailboxes.asb, subject: 'During an outage', text: 'x' });
+    await w.mail({ from: 'r@example.org', to: demoMailboxes.asb, subject: 'During an outage', text: 'x' });
     const fault = await w.admin('POST', '/faults', { routePattern: '/messages', kind: '503', retryAfter: 0 });
     expect(fault.status).toBe(201);
     const failed = await w.sync('ASB');

@@ -30,6 +30,8 @@ export interface InboundWorld {
   complaintsOfficer: Principal;
   outsider: Principal;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Sends through the SMTP door and waits until the message is in the mailbox (delivery is asynchronous). */
+  mail(m: nodemailer.SendMailOptions): Promise<void>;
   /** One sync of an inbox (ASB / COMPLAINTS). */
   sync(code: string): ReturnType<typeof syncInbox>;
   /** The default event query, run now. */
@@ -77,6 +79,12 @@ export async function startInboundWorld(): Promise<InboundWorld> {
       const res = await fetch(`${emulator.adminUrl}${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async mail(m) {
+      const count = () => Object.values(emulator.state.users).reduce((n, u) => n + Object.keys(u.mailbox.messages).length, 0);
+      const n0 = count();
+      await smtp.sendMail(m);
+      for (let i = 0; i < 200 && count() === n0; i++) await new Promise((r) => setTimeout(r, 25));
     },
     async sync(code) {
       const inbox = (await inboxes()).find((i) => i.code === code)!;

@@ -128,7 +128,7 @@ export async function storePreparedEmail(trx: Db, p: PreparedEmail, at: Date): P
   }
   let thread: { taskId: number; status: string } | undefined;
   if (e.disposition === 'new') {
-    thread = await findThreadTask(trx, e.inbox, [...(e.inReplyTo ? [e.inReplyTo] : []), ...e.references], e.conversationId);
+    thread = await findThreadTask(trx, e.inbox, [...(e.inReplyTo ? [e.inReplyTo] : []), ...e.references], e.conversationId, e.subject);
     if (thread) {
       e.disposition = 'threaded';
       e.taskId = thread.taskId;

@@ -5,6 +5,7 @@ import {
   bulkTaskAction, createFollowUpTask, getTask, getTaskHistory, listTasks, reassignTask, setTaskStatus, taskSummary, type Task as TaskView,
 } from '../../../app/tasks/tasks.ts';
 import { getTaskDetails } from '../../../app/tasks/task-details.ts';
+import { replyToTask } from '../../../app/tasks/reply-to-task.ts';
 import { TASK_STATUSES } from '../../../domain/tasks/status.ts';
 import type { ApiCatalogue } from './define.ts';
 import { iso } from './schemas.ts';
@@ -195,6 +196,16 @@ export function registerTaskApi(app: FastifyInstance, ctx: AppContext, api: ApiC
     status: 201,
     response: Task,
     handler: async ({ params, body, principal }) => toApiTask(await createFollowUpTask(ctx, principal, params.id, body)),
+  });
+
+  api.add(app, {
+    method: 'POST', path: '/tasks/{id}/reply', operationId: 'replyToTask', tag, role: 'officer',
+    summary: 'Reply to the sender of the task\'s latest email, through the outbox (text, or a template code)',
+    params: TaskId,
+    body: z.object({ text: z.string().max(100_000).optional(), template: z.string().max(40).optional() }).strict().meta({ id: 'TaskReply' }),
+    status: 202,
+    response: z.object({ outboxId: z.string(), to: z.string() }),
+    handler: async ({ params, body, principal }) => replyToTask(ctx, principal, params.id, body),
   });
 
   api.add(app, {

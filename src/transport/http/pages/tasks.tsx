@@ -3,6 +3,7 @@ import type { AppContext } from '../../../app/context.ts';
 import { bulkTaskAction, createFollowUpTask, listTasks, reassignTask, setTaskStatus, taskSummary, type SummaryRow, type Task } from '../../../app/tasks/tasks.ts';
 import { getTaskDetails, type TaskDetails } from '../../../app/tasks/task-details.ts';
 import { listJobTypes } from '../../../app/tasks/setup.ts';
+import { replyToTask } from '../../../app/tasks/reply-to-task.ts';
 import { listTeams, listUsers } from '../../../app/users.ts';
 import { TASK_STATUSES, TASK_STATUS_LABELS, TASK_TRANSITIONS, type TaskStatus } from '../../../domain/tasks/status.ts';
 import { formatBytes } from '../../../domain/inbound/attachment-policy.ts';
@@ -213,6 +214,20 @@ function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }:
         </div>
       </details>
       <details class="govuk-details">
+        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to the sender</span></summary>
+        <div class="govuk-details__text">
+          <form method="post" action={`/tasks/${t.id}/reply`}>
+            <CsrfField token={page.csrfToken} />
+            <div class="govuk-form-group">
+              <label class="govuk-label" for="reply-text">Your reply (sent from the organisation's address through the outbox; the subject carries the task number)</label>
+              <textarea class="govuk-textarea" id="reply-text" name="text" rows="6"></textarea>
+            </div>
+            <TextInput id="reply-template" name="template" label="Or an email template code (optional)" width="20" />
+            <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Send reply</button>
+          </form>
+        </div>
+      </details>
+      <details class="govuk-details">
         <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Start a housing process (follow-up task)</span></summary>
         <div class="govuk-details__text">
           <form method="post" action={`/tasks/${t.id}/follow-up`}>
@@ -280,7 +295,7 @@ function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }:
   );
 }
 
-const DONE: Record<string, string> = { status: 'Status changed', reassigned: 'Task reassigned', 'follow-up': 'Follow-up task created' };
+const DONE: Record<string, string> = { status: 'Status changed', reassigned: 'Task reassigned', 'follow-up': 'Follow-up task created', reply: 'Reply queued in the outbox' };
 
 export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
   const guard = { preHandler: requirePageUser() };
@@ -355,5 +370,6 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
     });
   action('status', (id, b, r) => setTaskStatus(ctx, r.principal!, id, str(b.status) as TaskStatus), 'status');
   action('reassign', (id, b, r) => reassignTask(ctx, r.principal!, id, { teamId: num(b.teamId) ?? null, userId: num(b.userId) ?? null }), 'reassigned');
+  action('reply', (id, b, r) => replyToTask(ctx, r.principal!, id, { text: str(b.text) || undefined, template: str(b.template) || undefined }), 'reply');
   action('follow-up', (id, b, r) => createFollowUpTask(ctx, r.principal!, id, { jobTypeId: num(b.jobTypeId) ?? 0, title: str(b.title) }), 'follow-up');
 }
