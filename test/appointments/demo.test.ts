@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/db.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { applyAppointmentDemoDefaults } from '../../src/app/appointments/demo-defaults.ts';
-import { listDiaries } from '../../src/app/appointments/diaries.ts';
+import { extendAllDiarySlots, listDiaries } from '../../src/app/appointments/diaries.ts';
 import { outlookReasonProblems } from '../../src/app/appointments/reasons.ts';
 import { freeSlots } from '../../src/app/appointments/bookings.ts';
 
@@ -22,5 +22,8 @@ describe('appointment demo defaults', () => {
     expect((await freeSlots(t.ctx, 'RENTS')).length).toBeGreaterThan(0);
     expect(await outlookReasonProblems(t.ctx)).toEqual([]);
     expect(await applyAppointmentDemoDefaults(t.ctx)).toEqual([]);
+    // The daily horizon job adds nothing when the slots already reach eight weeks ahead, and more when asked for more.
+    expect((await extendAllDiarySlots(t.ctx)).every((r) => r.added === 0)).toBe(true);
+    expect((await extendAllDiarySlots(t.ctx, 70)).every((r) => r.added > 0)).toBe(true);
   });
 });

@@ -205,3 +205,17 @@ export async function generateDiarySlots(ctx: AppContext, actor: Actor, diaryCod
   ctx.logger.info({ diary: diary.code, from, to, added, by: actor.username }, 'slots generated');
   return { added, from, to };
 }
+
+/**
+ * Keeps every active diary's slots `days` ahead (run daily by the job queue): generation only adds
+ * slots that do not exist, so this never disturbs bookings or slots an admin closed.
+ */
+export async function extendAllDiarySlots(ctx: AppContext, days = 56): Promise<Array<{ diary: string; added: number }>> {
+  const out: Array<{ diary: string; added: number }> = [];
+  for (const d of await selectDiaries(ctx.db)) {
+    if (!d.active || (await selectPatterns(ctx.db, d.id)).length === 0) continue;
+    const r = await generateDiarySlots(ctx, { username: 'system' }, d.code, { days });
+    out.push({ diary: d.code, added: r.added });
+  }
+  return out;
+}

@@ -7,6 +7,10 @@ import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { drainCalendarOutbox } from '../../app/appointments/calendar-push.ts';
 import { CALENDAR_PUSH_QUEUE } from '../../app/appointments/calendar-outbox.ts';
+import { extendAllDiarySlots } from '../../app/appointments/diaries.ts';
+
+/** Daily: every diary's slots are kept eight weeks ahead of today. */
+export const SLOT_HORIZON_QUEUE = 'appointment-slot-horizon';
 import type { JobModule } from './registry.ts';
 
 export async function runCalendarPush(ctx: AppContext): Promise<void> {
@@ -23,5 +27,13 @@ export const calendarPushJobs: JobModule = {
     await boss.schedule(CALENDAR_PUSH_QUEUE, '* * * * *', {}, { singletonKey: 'schedule' });
     // Anything queued while no worker ran goes out now rather than at the next minute.
     await boss.send(CALENDAR_PUSH_QUEUE, {}).catch(() => undefined);
+
+    await boss.createQueue(SLOT_HORIZON_QUEUE, { name: SLOT_HORIZON_QUEUE, policy: 'short', retryLimit: 2 });
+    await boss.work(SLOT_HORIZON_QUEUE, async () => {
+      const r = await extendAllDiarySlots(ctx);
+      const added = r.reduce((a, x) => a + x.added, 0);
+      if (added) ctx.logger.info({ added, diaries: r.length }, 'appointment slots extended');
+    });
+    await boss.schedule(SLOT_HORIZON_QUEUE, '15 2 * * *');
   },
 };
