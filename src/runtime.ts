@@ -12,7 +12,7 @@ import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts'
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 import { createSlotDb } from './adapters/db/mailbox-slots.ts';
 import { MailboxSlots } from './adapters/graph/mailbox-slots.ts';
-import { recordGraphResponse, recordGraphRetry, registerDatabaseGauges } from './transport/http/metrics-realtime.ts';
+import { recordGraphResponse, recordGraphRetry, registerDatabaseGauges, startMailboxStatsFlush } from './transport/http/metrics-realtime.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -79,6 +79,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   // Graph's 4-requests-per-mailbox limit, held across every process on this database.
   const slotDb = createSlotDb(handle.url);
   const slots = new MailboxSlots(slotDb.db, { onError: (err) => logger.warn({ err }, 'mailbox slot table unavailable') });
+  const stopStatsFlush = startMailboxStatsFlush(handle.db);
   let http: FastifyInstance | undefined;
   let boss: PgBoss | undefined;
   let graph: GraphConnection | undefined;
@@ -87,6 +88,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
     await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
     await graph?.stop().catch((err) => logger.error({ err }, 'stopping Graph failed'));
+    await stopStatsFlush();
     await slots.close();
     await slotDb.close();
     await handle.close();

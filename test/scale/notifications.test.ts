@@ -12,6 +12,9 @@ import { buildServer } from '../../src/transport/http/server.ts';
 import { listSubscriptions, maintainSubscriptions } from '../../src/app/notifications/subscriptions.ts';
 import { inboxPollJobs, INBOX_SYNC_QUEUE } from '../../src/transport/jobs/inbox-poll.ts';
 import { subscriptionJobs } from '../../src/transport/jobs/subscriptions.ts';
+import { addMailboxStats } from '../../src/adapters/db/subscriptions-stats.ts';
+import { createUser } from '../../src/app/users.ts';
+import { WebClient } from '../http/web-client.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
@@ -133,5 +136,26 @@ describe('change notifications', () => {
     });
     await w.admin('POST', `/users/${demoMailboxes.asb}/messages`, { subject: 'After reauthorization', body: { contentType: 'text', content: 'hi' }, from: { emailAddress: { address: 'tenant@example.org' } } });
     await until(() => w.t.ctx.db.selectFrom('inbound_emails').select('id').where('subject', '=', 'After reauthorization').executeTakeFirst());
+  });
+
+  it('shows each inbox\'s sync state, subscription and activity on the Sync health page, and 429s as throttled', async () => {
+    await createUser(w.t.ctx, { username: 'setup' }, { username: 'ada', displayName: 'Ada Admin', role: 'admin', password: 'admin password for tests' });
+    const web = new WebClient(base);
+    await web.signIn('ada', 'admin password for tests');
+    let html = await (await web.get('/system-setup/integration/sync')).text();
+    expect(html).toContain('Sync health');
+    expect(html).toMatch(/ASB[\s\S]*healthy[\s\S]*active, expires/);
+    expect(html).toContain(`on: Graph notifies ${base}/webhooks/graph`);
+    expect(html).toContain('<svg');
+    // Another worker saw a 429 for the ASB mailbox a moment ago.
+    await addMailboxStats(w.t.ctx.db, [{ mailbox: demoMailboxes.asb, requests: 5, throttled: 1, failed: 0, lastThrottledAt: new Date() }]);
+    html = await (await web.get('/system-setup/integration/sync')).text();
+    expect(html).toMatch(/ASB[\s\S]*?throttled[\s\S]*?COMPLAINTS/);
+  });
+
+  it('publishes webhook and sync figures on /metrics', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/housing365_webhook_notifications_total\{[^}]*outcome="accepted"[^}]*\} \d+/);
+    expect(text).toContain('housing365_webhook_duration_seconds_bucket');
   });
 });

@@ -5,6 +5,8 @@ import client from 'prom-client';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
 import { registry } from './metrics.ts';
+import type { Db } from '../../adapters/db/database.ts';
+import { addMailboxStats, type MailboxDelta } from '../../adapters/db/subscriptions-stats.ts';
 
 export const graphRequests = new client.Counter({
   name: 'housing365_graph_requests_total',
@@ -62,6 +64,48 @@ export function recordGraphResponse(info: { method: string; url: string; status:
   const route = graphRoute(info.url);
   graphRequests.inc({ route, method: info.method, status: String(info.status) });
   if (info.status === 429) graphThrottled.inc({ route });
+  const mailbox = mailboxOf(info.url);
+  if (mailbox) {
+    const d = pending.get(mailbox) ?? { mailbox, requests: 0, throttled: 0, failed: 0 };
+    d.requests++;
+    if (info.status === 429) {
+      d.throttled++;
+      d.lastThrottledAt = new Date();
+    } else if (info.status === 0 || info.status >= 500) d.failed++;
+    pending.set(mailbox, d);
+  }
+}
+
+/** `…/users/ASB@x.org/…` → `asb@x.org`. */
+export function mailboxOf(url: string): string | undefined {
+  const m = /\/users\/([^/?]+)/i.exec(url);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]).replace(/^\('(.*)'\)$/, '$1').toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+const pending = new Map<string, MailboxDelta>();
+
+/**
+ * Adds this process's per-mailbox Graph figures to graph_mailbox_stats every few seconds, so the
+ * Integration page (in whichever process serves it) sees every worker's 429s.
+ */
+export function startMailboxStatsFlush(db: Db, everyMs = 5000): () => Promise<void> {
+  const flush = async () => {
+    if (pending.size === 0) return;
+    const deltas = [...pending.values()];
+    pending.clear();
+    await addMailboxStats(db, deltas).catch(() => {});
+  };
+  const timer = setInterval(() => void flush(), everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await flush();
+  };
 }
 
 export function recordGraphRetry(info: { waitMs: number }): void {

@@ -45,6 +45,7 @@ import { registerOutboxPages } from './pages/outbox.tsx';
 import { registerTemplatePages } from './pages/templates.tsx';
 import { registerIntegrationPages } from './pages/integration.tsx';
 import { registerWebhooks } from './webhooks.ts';
+import { registerIntegrationSyncPages } from './pages/integration-sync.tsx';
 
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
 
@@ -89,6 +90,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   registerHealth(app, ctx);
   registerWebhooks(app, ctx);
+  registerIntegrationSyncPages(app, ctx);
   registerSignInPages(app, ctx);
   registerHomePage(app, ctx);
   registerCalendarSyncPages(app, ctx);

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0007 from './0007_entra_signin.ts';
 import * as m0008 from './0008_calendar_inbound.ts';
 import * as m0009 from './0009_realtime.ts';
+import * as m0009s from './0009_realtime_stats.ts';
 import * as m0006 from './0006_audit.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_outbox.ts';
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_entra_signin': m0007,
   '0008_calendar_inbound': m0008,
   '0009_realtime': m0009,
+  '0009_realtime_stats': m0009s,
 };

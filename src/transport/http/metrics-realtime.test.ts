@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { graphRoute, mailboxOf } from './metrics-realtime.ts';
+
+describe('Graph route labels', () => {
+  it('replaces mailboxes and ids so label cardinality stays small', () => {
+    expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb%40x.org/mailFolders/inbox/messages/delta?$deltatoken=abc')).toBe('/users/{user}/mailFolders/inbox/messages/delta');
+    expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/messages/AAMkAGI2TG93AAA=/attachments')).toBe('/users/{user}/messages/{id}/attachments');
+    expect(graphRoute('https://graph.microsoft.com/v1.0/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07')).toBe('/subscriptions/{id}');
+  });
+
+  it('finds the mailbox a request touches', () => {
+    expect(mailboxOf('https://graph.microsoft.com/v1.0/users/ASB%40x.org/events')).toBe('asb@x.org');
+    expect(mailboxOf('https://graph.microsoft.com/v1.0/subscriptions')).toBeUndefined();
+  });
+});
