@@ -52,3 +52,26 @@ describe('Inbound calendars page', () => {
     expect((await calendarPollStatus(f.t.ctx)).calendars[0].state?.runRequestedAt).toBeInstanceOf(Date);
   });
 });
+
+describe('/api/v1/integration/calendars', () => {
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    new WebClient(f.baseUrl).json(method, `/api/v1${path}`, body, { authorization: `Bearer ${token}` });
+
+  it('gives the polling status and log to officers; start, stop and run to admins only', async () => {
+    const status = await call(f.officerToken, 'GET', '/integration/calendars');
+    expect(status.status).toBe(200);
+    const body = await status.json();
+    expect(body.calendars[0]).toMatchObject({ calendar: CAL, diaryCodes: ['RENTS'], applied: 0, refused: 0, errors: 0 });
+    expect(body.reasons).toContain('APPTIN_OUTLOOK365 is N');
+    const log = await (await call(f.officerToken, 'GET', `/integration/calendars/log?calendar=${CAL}`)).json();
+    expect(log[0]).toMatchObject({ ref: 4376, outcome: 'refused' });
+    expect((await call(f.officerToken, 'POST', '/integration/calendars/stop', {})).status).toBe(403);
+    const stopped = await call(f.adminToken, 'POST', '/integration/calendars/stop', {});
+    expect((await stopped.json()).stopped).toBe(true);
+    expect((await (await call(f.adminToken, 'POST', '/integration/calendars/start', {})).json()).stopped).toBe(false);
+    const run = await call(f.adminToken, 'POST', '/integration/calendars/run', { calendar: CAL });
+    expect(run.status).toBe(202);
+    expect(await run.json()).toEqual({ calendars: [CAL] });
+    expect((await call(f.adminToken, 'POST', '/integration/calendars/run', { calendar: 'nobody@housingorganisation.co.uk' })).status).toBe(404);
+  });
+});
