@@ -15,7 +15,6 @@ import { calendarsCommand } from './commands/calendars.ts';
 import { emailCommand } from './commands/email.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { doctorCommand } from './commands/doctor.ts';
-import { calendarsCommand } from './commands/calendars.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
 const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];

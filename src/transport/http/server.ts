@@ -31,6 +31,7 @@ import { sendErrorPage } from './pages/errors.tsx';
 import { registerFrvPages } from './pages/frvs.tsx';
 import { registerHomePage } from './pages/home.tsx';
 import { registerCalendarSyncPages } from './pages/calendar-sync.tsx';
+import { registerCalendarSyncApi } from './api/calendar-sync.ts';
 import { registerParameterPages } from './pages/parameters.tsx';
 import { registerSetupIndex } from './pages/setup.tsx';
 import { registerSignInPages } from './pages/sign-in.tsx';
@@ -121,6 +122,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerDiaryApi(app, ctx, api);
   registerBookingApi(app, ctx, api);
   registerStatusApi(app, ctx, api);
+  registerCalendarSyncApi(app, ctx, api);
   registerAuditApi(app, ctx, api);
   registerEmailApi(app, ctx, api);
   registerTemplateApi(app, ctx, api);
