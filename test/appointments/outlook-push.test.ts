@@ -16,6 +16,9 @@ import { pushBookingToOutlook } from '../../src/app/appointments/push-booking-to
 import { claimBookings } from '../../src/adapters/db/bookings-outbox.ts';
 import { bookingMarker, DEFAULT_EVENT_BODY, DEFAULT_EVENT_SUBJECT } from '../../src/domain/appointments/event.ts';
 import type { CalendarGateway } from '../../src/app/ports/graph.ts';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { demoApp } from '../../src/adapters/graph/demo-tenant.ts';
 
 let w: PushWorld;
 const admin = { username: 'admin' };
@@ -154,6 +157,38 @@ describe('pushing bookings to Outlook calendars', () => {
     expect(eventsOf(sam, b.ref)).toHaveLength(1);
     // Its lease runs out; another worker takes over.
     await settle();
+    expect(eventsOf(sam, b.ref)).toHaveLength(1);
+    expect((await getBooking(w.t.ctx, { ref: b.ref })).outlook).toMatchObject({ state: 'synced', eventId: eventsOf(sam, b.ref)[0].id });
+  });
+
+  it('converges with no duplicate when a worker process is killed while Graph makes the event', async () => {
+    const b = await bookAppointment(w.t.ctx, officer, { diaryCode: 'RENTS', start: london(soon(5), '10:00'), who: 'Tenant H2' });
+    // The create reaches the emulator, which holds it for 3 s and then makes the event; the worker
+    // process is killed (SIGKILL) in between, so it never hears the answer nor writes anything.
+    const slow = await w.admin('POST', '/faults', { kind: 'latency', latencyMs: 3000, routePattern: '^POST /v1\\.0/users/[^/]+/events$', count: 1 });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'push-worker-child.ts')], {
+      env: {
+        ...process.env,
+        PUSH_CHILD: JSON.stringify({
+          databaseUrl: w.t.databaseUrl,
+          licencePublicKeys: w.t.ctx.licencePublicKeys,
+          graph: { tenantId: w.emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: w.emulator.origin, graphBaseUrl: w.emulator.graphBaseUrl, caPem: w.emulator.caCertPem },
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    for (let i = 0; i < 300; i++) {
+      const faults = await w.admin('GET', '/faults');
+      if (faults.body.value.find((f: { id: string; fired: number }) => f.id === slow.body.id)?.fired >= 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect((await getBooking(w.t.ctx, { ref: b.ref })).outlook).toMatchObject({ eventId: null, state: 'pending' });
+    for (let i = 0; i < 100 && eventsOf(sam, b.ref).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(eventsOf(sam, b.ref)).toHaveLength(1); // Graph made it; nobody recorded it
+    await settle(); // the lease runs out; another worker takes the booking over
     expect(eventsOf(sam, b.ref)).toHaveLength(1);
     expect((await getBooking(w.t.ctx, { ref: b.ref })).outlook).toMatchObject({ state: 'synced', eventId: eventsOf(sam, b.ref)[0].id });
   });
