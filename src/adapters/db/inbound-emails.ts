@@ -112,6 +112,13 @@ export async function graphIdExists(db: Db, inbox: string, graphId: string): Pro
   return Boolean(await db.selectFrom('inbound_emails').select('id').where('inbox', '=', inbox).where('graph_id', '=', graphId).executeTakeFirst());
 }
 
+/** Which of these Graph ids the inbox already has (one query per delta page). */
+export async function storedGraphIds(db: Db, inbox: string, graphIds: string[]): Promise<Set<string>> {
+  if (!graphIds.length) return new Set();
+  const rows = await db.selectFrom('inbound_emails').select('graph_id').where('inbox', '=', inbox).where('graph_id', 'in', graphIds).execute();
+  return new Set(rows.map((r) => r.graph_id));
+}
+
 /** The task a reply belongs to: the newest not-complete task of an email it references, else of its conversation. */
 export async function findThreadTask(db: Db, inbox: string, refs: string[], conversationId: string | null, subject = ''): Promise<{ taskId: number; status: string } | undefined> {
   if (refs.length) {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../adapters/db/database.ts';
-import { graphIdExists } from '../../adapters/db/inbound-emails.ts';
+import { storedGraphIds } from '../../adapters/db/inbound-emails.ts';
 import { resolveParked, upsertParked } from '../../adapters/db/inbound-parked.ts';
 import { ensureInboxState, finishBackfill, finishRun, inboxLockKey, markFullResync, saveCursor, startRun, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { isGraphFailure, type GraphFailure } from '../ports/graph-errors.ts';
@@ -40,6 +40,25 @@ export interface SyncOptions {
 }
 
 const RAW_SOURCE_MAX = 25 * 1024 * 1024;
+const MAILBOX_CONCURRENCY = 4;
+
+/** Runs `fn` over `items`, at most `limit` at once; the first error stops new starts and is thrown. */
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const lane = async () => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failed !== undefined) throw failed;
+}
 
 /** Graph failures that mean "try the whole run again later", not "this message is bad". */
 const retryLater = (e: unknown): e is GraphFailure => isGraphFailure(e) && (e.retryable || e.kind === 'auth_failed' || e.kind === 'permission_missing' || e.kind === 'cursor_expired');
@@ -94,20 +113,19 @@ async function runDelta(
   for await (const page of g.messageDelta(inbox.mailbox, 'inbox', cursor, { pageSize: opts.pageSize })) {
     const prepared: Array<{ p: PreparedEmail; message: InboxMessage }> = [];
     const parked: Array<{ message: InboxMessage; reason: string; raw: Buffer | null }> = [];
-    let seen = 0;
+    const fresh: InboxMessage[] = [];
     for (const change of page.changes) {
       if (change.kind !== 'upsert') continue; // moved or deleted in Outlook after import: nothing to do
       const m = change.message;
       if (m.isDraft) continue;
-      if (m.receivedAt < cutoff) {
-        result.tooOld++;
-        continue;
-      }
-      seen++;
-      if (await graphIdExists(db, inbox.code, m.id)) {
-        result.alreadyStored++;
-        continue;
-      }
+      if (m.receivedAt < cutoff) result.tooOld++;
+      else fresh.push(m);
+    }
+    const known = await storedGraphIds(db, inbox.code, fresh.map((m) => m.id));
+    const todo = fresh.filter((m) => !known.has(m.id));
+    result.alreadyStored += fresh.length - todo.length;
+    // Up to 4 at a time: Graph's per-mailbox concurrency limit (the adapter enforces it too).
+    await eachLimit(todo, MAILBOX_CONCURRENCY, async (m) => {
       try {
         const full = await g.getMessage(inbox.mailbox, m.id, { includeHeaders: true });
         const atts: FetchedAttachment[] = full.hasAttachments || m.hasAttachments
@@ -119,7 +137,11 @@ async function runDelta(
         // Not a passing problem: this message cannot be read or stored. Park it with its source.
         parked.push({ message: m, reason: describe(err), raw: await rawSource(g, inbox.mailbox, m.id) });
       }
-    }
+    });
+    // Store in the order Graph gave them, whatever order the fetches finished in.
+    const order = new Map(todo.map((m, i) => [m.id, i]));
+    prepared.sort((a, b) => order.get(a.message.id)! - order.get(b.message.id)!);
+    const seen = fresh.length;
     const stored: InboxMessage[] = [];
     await db.transaction().execute(async (trx) => {
       for (const { p, message } of prepared) {
@@ -148,14 +170,14 @@ async function afterImport(ctx: AppContext, g: MailboxGateway, inbox: { code: st
     const name = state.moveFolder || 'Imported to housing365';
     folder = (await g.findFolder(inbox.mailbox, name).catch(() => undefined))?.id ?? (await g.createFolder(inbox.mailbox, name).catch(() => undefined))?.id;
   }
-  for (const m of stored) {
+  await eachLimit(stored, MAILBOX_CONCURRENCY, async (m) => {
     try {
       if (folder) await g.moveMessage(inbox.mailbox, m.id, folder);
       else if (!m.isRead) await g.markRead(inbox.mailbox, m.id, true);
     } catch (err) {
       ctx.logger.warn({ inbox: inbox.code, graphId: m.id, err: describe(err) }, 'after-import action failed (the email is stored)');
     }
-  }
+  });
 }
 
 async function rawSource(g: MailboxGateway, mailbox: string, id: string): Promise<Buffer | null> {
