@@ -47,7 +47,8 @@ describe('housing365 calendars', () => {
   it('stops, starts and requests a run', async () => {
     expect((await cli('calendars', 'stop')).stdout).toContain('Calendar polling stopped');
     expect((await calendarPollStatus(t.ctx)).stopped).toBe(true);
-    expect((await cli('calendars', 'start')).code).toBe(0);
+    // The same through `poll … --calendars` (guide §2.4.3 next to the inbox poll of §2.2.6).
+    expect((await cli('poll', 'start', '--calendars')).stdout).toContain('Calendar polling started');
     expect((await calendarPollStatus(t.ctx)).stopped).toBe(false);
     expect((await cli('calendars', 'run', CAL)).stdout).toContain('1 calendar(s) will be synced');
     expect((await calendarPollStatus(t.ctx)).calendars[0].state?.runRequestedAt).toBeInstanceOf(Date);

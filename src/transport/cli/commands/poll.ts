@@ -4,6 +4,7 @@ import {
 } from '../../../app/inbound/poll-inboxes.ts';
 import { selectInboxStates } from '../../../adapters/db/inbound-sync.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
+import { calendarsCommand } from './calendars.ts';
 
 // "Start inbound poll" (guide §2.2.6), for the DBA: start / stop / status / run-now, per inbox or all.
 // The running housing365 (start / worker) does the reading; these commands steer it through the
@@ -13,7 +14,8 @@ const usage =
   'housing365 poll start|stop|status|run-now [--inbox ASB] [--json]\n' +
   '       housing365 poll backfill --inbox ASB --days N [--wait]\n' +
   '       housing365 poll after-import --inbox ASB mark-read|leave|move [--folder NAME]\n' +
-  '       housing365 poll parked [--json] | dismiss ID';
+  '       housing365 poll parked [--json] | dismiss ID\n' +
+  '       housing365 poll start|stop|status|run-now --calendars [CALENDAR]   (Outlook calendars, guide 2.4.3)';
 
 const ago = (d: Date | null | undefined) => (d ? `${Math.round((Date.now() - d.getTime()) / 60_000)} min ago` : 'never');
 
@@ -22,6 +24,8 @@ export const pollCommand: Command = {
   summary: 'Start, stop, check and run the inbound email poll (guide 2.2.6)',
   usage,
   async run(argv) {
+    // `poll … --calendars`: the same verbs for Outlook calendars (guide §2.4.3), see `housing365 calendars`.
+    if (argv.includes('--calendars')) return calendarsCommand.run(argv.filter((a) => a !== '--calendars').map((a) => (a === 'run-now' ? 'run' : a)));
     const { values, positionals } = parse(argv, { inbox: { type: 'string' }, json: { type: 'boolean' }, days: { type: 'string' }, wait: { type: 'boolean' }, folder: { type: 'string' } }, usage);
     const [sub, arg, ...rest] = positionals;
     if (values.help || !sub) return void console.log(`usage: ${usage}`);
