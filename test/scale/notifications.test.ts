@@ -15,6 +15,8 @@ import { subscriptionJobs } from '../../src/transport/jobs/subscriptions.ts';
 import { addMailboxStats } from '../../src/adapters/db/subscriptions-stats.ts';
 import { createUser } from '../../src/app/users.ts';
 import { WebClient } from '../http/web-client.ts';
+import { resync, type ResyncProgress } from '../../src/app/notifications/resync.ts';
+import { progressLine } from '../../src/transport/cli/commands/resync.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
@@ -157,5 +159,19 @@ describe('change notifications', () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/housing365_webhook_notifications_total\{[^}]*outcome="accepted"[^}]*\} \d+/);
     expect(text).toContain('housing365_webhook_duration_seconds_bucket');
+  });
+
+  it('resyncs an inbox from scratch without importing anything twice, reporting progress', async () => {
+    for (const n of [1, 2, 3]) await w.admin('POST', `/users/${demoMailboxes.asb}/messages`, { subject: `Resync ${n}`, body: { contentType: 'text', content: 'hi' }, from: { emailAddress: { address: 'tenant@example.org' } } });
+    await until(async () => (await w.t.ctx.db.selectFrom('inbound_emails').select('id').where('subject', 'like', 'Resync %').execute()).length === 3);
+    const seen: ResyncProgress[] = [];
+    const r = await resync(w.t.ctx, { inbox: 'asb' }, (p) => seen.push(p), 20);
+    expect(r.ok).toBe(true);
+    expect(r.summary).toMatch(/^ASB: 0 imported, \d+ already stored/);
+    expect(Number(/(\d+) already stored/.exec(r.summary)![1])).toBeGreaterThanOrEqual(3);
+    expect(seen.at(-1)!.requests).toBeGreaterThan(0);
+    expect(seen.at(-1)!.items).toBe(0);
+    expect((await w.t.ctx.db.selectFrom('inbound_emails').select('id').where('subject', 'like', 'Resync %').execute()).length).toBe(3);
+    expect(progressLine({ requests: 4, items: 25, elapsedMs: 1500 }, 0)).toBe('⠋ [██████████░░░░░░░░░░] 25 item(s), 4 Graph request(s), 1.5 s');
   });
 });

@@ -7,6 +7,7 @@ import { teamsCommand, usersCommand } from './commands/users.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { migrateCommand, startCommand } from './commands/start.ts';
 import { serveCommand, workerCommand } from './commands/serve.ts';
+import { resyncCommand } from './commands/resync.ts';
 import { signinCommand } from './commands/signin.ts';
 import { bookingsCommand } from './commands/bookings.ts';
 import { diariesCommand } from './commands/diaries.ts';
@@ -17,7 +18,7 @@ import { templatesCommand } from './commands/templates.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
+const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, resyncCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');
