@@ -80,3 +80,11 @@ export async function linkReasonToProductArea(db: Db, reasonCode: string, produc
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+/**
+ * Serialises changes that touch the "Outlook reasons are linked to all product areas" rule with
+ * setParameter, which takes the same lock (src/app/parameters.ts) before checking it.
+ */
+export async function lockParameterRules(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(365001)`.execute(db);
+}

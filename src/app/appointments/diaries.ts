@@ -111,9 +111,10 @@ export async function updateDiary(ctx: AppContext, actor: Actor, codeOrId: strin
   const merged = { ...before, ...Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) } as z.output<typeof DiaryInput>;
   const data = await checked(ctx, { ...merged, code: before.code });
   const result = await ctx.db.transaction().execute(async (trx) => {
-    await selectDiary(trx, { id: before.id }, { forUpdate: true });
+    // Compare with the row as locked, not as read above: two admins re-pointing at once both queue.
+    const locked = (await selectDiary(trx, { id: before.id }, { forUpdate: true }))!;
     const diary = await updateDiaryRow(trx, before.id, data);
-    const changed = outlookTarget(before)?.toLowerCase() !== outlookTarget(diary)?.toLowerCase();
+    const changed = outlookTarget(locked)?.toLowerCase() !== outlookTarget(diary)?.toLowerCase();
     const queued = changed ? await enqueueDiaryResync(trx, diary.id, ctx.now()) : 0;
     return { diary, queued };
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { insertProductArea, selectProductArea, selectProductAreas, updateProductAreaRow, type ProductArea } from '../../adapters/db/product-areas.ts';
-import { linkReasonToProductArea, reasonsNamedByParameters, selectReason } from '../../adapters/db/reasons.ts';
+import { linkReasonToProductArea, lockParameterRules, reasonsNamedByParameters, selectReason } from '../../adapters/db/reasons.ts';
 import { parseOrThrow } from '../users.ts';
 import type { Actor, AppContext } from '../context.ts';
 
@@ -21,6 +21,7 @@ export async function addProductArea(ctx: AppContext, actor: Actor, input: Produ
     throw new AppError('conflict', `Product area ${data.code} already exists`, [{ field: 'code', message: `${data.code} is taken` }]);
   }
   return ctx.db.transaction().execute(async (trx) => {
+    await lockParameterRules(trx);
     const pa = await insertProductArea(trx, data);
     // The reasons named by APPT_OUTLOOK365_CANCEL_RSN / _MOVE_RSN must be linked to ALL product areas
     // (guide §2.4): a new area is linked to them at once, so the rule cannot silently break.

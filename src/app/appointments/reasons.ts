@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { activeProductAreaCodes, selectProductAreas } from '../../adapters/db/product-areas.ts';
-import { insertReason, reasonsNamedByParameters, selectReason, selectReasons, setReasonProductAreas, updateReasonRow, type AppointmentReason } from '../../adapters/db/reasons.ts';
+import { insertReason, lockParameterRules, reasonsNamedByParameters, selectReason, selectReasons, setReasonProductAreas, updateReasonRow, type AppointmentReason } from '../../adapters/db/reasons.ts';
 import { outlookReasonProblem } from '../../domain/appointments/rules.ts';
 import { parseOrThrow } from '../users.ts';
 import type { Db } from '../../adapters/db/database.ts';
@@ -60,6 +60,7 @@ export async function updateReason(ctx: AppContext, actor: Actor, code: string, 
   const data = parseOrThrow(ReasonPatch, patch);
   const key = code.trim().toUpperCase();
   return ctx.db.transaction().execute(async (trx) => {
+    await lockParameterRules(trx);
     const before = await selectReason(trx, key);
     if (!before) throw new AppError('not_found', `There is no appointment reason ${code}`);
     if (data.productAreas) await checkProductAreas(trx, data.productAreas);
