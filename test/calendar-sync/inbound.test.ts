@@ -12,6 +12,7 @@ import { calendarPollStatus, stopCalendarPolling, startCalendarPolling } from '.
 import { syncCalendar } from '../../src/app/calendar-sync/sync-calendar.ts';
 import { inboundCalendarSettings } from '../../src/app/calendar-sync/settings.ts';
 import { drainOutbox } from '../../src/app/email/send-outbox.ts';
+import { markerPropertyId } from '../../src/adapters/graph/mappers.ts';
 import type { CalendarGateway, InboxMessage } from '../../src/app/ports/graph.ts';
 
 let w: InboundWorld;
@@ -118,6 +119,22 @@ describe('reading Outlook changes back into bookings', () => {
     // The push puts the event on the slot's start.
     await w.push();
     expect(new Date(w.eventOf(alex, b.ref)!.startMs).toISOString()).toBe(london(day(9), '13:00').toISOString());
+  });
+
+  it('ignores events that are not ours: another event, or our id carrying another booking’s marker', async () => {
+    const b = await book('RENTS', day(8), '16:00');
+    await w.push();
+    await w.poll({ calendar: sam });
+    // An event the owner made themselves, moved about: never acted on.
+    const own = await w.owner('POST', `/users/${sam}/events`, { subject: 'Dentist', start: { dateTime: `${day(8)}T16:00:00`, timeZone: 'GMT Standard Time' }, end: { dateTime: `${day(8)}T17:00:00`, timeZone: 'GMT Standard Time' } });
+    await w.owner('POST', `/users/${sam}/events/${own.id}/move`, { shiftMinutes: 60 });
+    // Our event whose extended property no longer names this booking: the cross-check refuses to act.
+    const ev = w.eventOf(sam, b.ref)!;
+    await w.owner('PATCH', `/users/${sam}/events/${ev.id}`, { singleValueExtendedProperties: [{ id: markerPropertyId, value: 'booking:999999' }] });
+    await w.owner('POST', `/users/${sam}/events/${ev.id}/move`, { startDateTime: london(day(9), '16:00').toISOString() });
+    const r = await w.poll({ calendar: sam });
+    expect(movesAndCancels(r)).toBe(0);
+    expect((await getBooking(w.t.ctx, { ref: b.ref })).startsAt.toISOString()).toBe(london(day(8), '16:00').toISOString());
   });
 
   describe('a move the diary rules refuse', () => {
