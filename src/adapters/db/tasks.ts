@@ -158,7 +158,7 @@ export async function selectTaskPage(db: Db, viewer: Viewer, f: TaskFilter, opts
 }
 
 /** How many tasks match, counted up to `cap` (an exact count of 100,000 rows is not worth the wait). */
-export async function countTasks(db: Db, viewer: Viewer, f: TaskFilter, cap = 10_000): Promise<{ count: number; capped: boolean }> {
+export async function countTasks(db: Db, viewer: Viewer, f: TaskFilter, cap = 1_000): Promise<{ count: number; capped: boolean }> {
   const inner = applyFilter(baseQuery(db), viewer, f).clearSelect().select('t.id').limit(cap + 1);
   const r = await db.selectFrom(inner.as('x')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return { count: Math.min(r.n, cap), capped: r.n > cap };
