@@ -1,0 +1,94 @@
+// Short forms of the fault suites R2 and R3 (bench/README.md), inside `npm test`, on inbound email:
+// R2 — Graph answering 10 % 429, 5 % 503, 2 % connection resets and 1 % hangs: every email is
+//      imported and raised as a task exactly once;
+// R3 — the delta cursor expiring in the middle of a run (410 SyncStateNotFound): a full resync
+//      reconciled by id, with no duplicates.
+// Counts are small (200 + 150 emails); no timing is asserted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { demoMailboxes, startInboundWorld, type InboundWorld } from '../inbound/world.ts';
+import { createGraphGateway } from '../../src/adapters/graph/index.ts';
+import { demoApp } from '../../src/adapters/graph/demo-tenant.ts';
+import { syncInbox, type InboxRunResult } from '../../src/app/inbound/sync-inbox.ts';
+import { configuredInboxes } from '../../src/app/inbound/poll-inboxes.ts';
+
+let w: InboundWorld;
+let graph: ReturnType<typeof createGraphGateway>;
+
+beforeAll(async () => {
+  w = await startInboundWorld();
+  await w.sync('ASB');
+  // A client tuned for a hostile Graph: short time-out (hangs), quick backoff, more retries.
+  graph = createGraphGateway({
+    tenantId: w.emulator.tenantId,
+    clientId: demoApp.clientId,
+    clientSecret: demoApp.clientSecret,
+    authorityHost: w.emulator.origin,
+    graphBaseUrl: w.emulator.graphBaseUrl,
+    caPem: w.emulator.caCertPem,
+    transport: { timeoutMs: 1500, baseBackoffMs: 10, maxBackoffMs: 100, maxRetries: 8 },
+  });
+}, 120_000);
+afterAll(async () => {
+  await graph?.close();
+  await w?.stop();
+});
+
+async function syncAsb(pageSize = 25): Promise<InboxRunResult> {
+  const inbox = (await configuredInboxes(w.t.ctx)).inboxes.find((i) => i.code === 'ASB')!;
+  return syncInbox(w.t.ctx, inbox, { gateway: graph.mail, requestCount: () => graph.stats.requests, pageSize });
+}
+
+async function stored(prefix: string): Promise<{ rows: number; distinct: number }> {
+  const r = await sql<{ rows: number; distinct: number }>`
+    SELECT count(*)::int AS rows, count(DISTINCT internet_message_id)::int AS distinct FROM inbound_emails WHERE subject LIKE ${`${prefix} %`}`.execute(w.t.ctx.db);
+  return r.rows[0];
+}
+
+async function deliver(count: number, subjectPrefix: string): Promise<void> {
+  const res = await w.admin('POST', `/users/${demoMailboxes.asb}/messages/bulk`, { count, subjectPrefix, startDateTime: new Date(Date.now() + 1000).toISOString() });
+  expect(res.status).toBe(201);
+}
+
+describe('R2: inbound email under Graph faults', () => {
+  it('imports 200 emails exactly once and raises exactly one task each', async () => {
+    await deliver(200, 'Fault');
+    const graphRoutes = '^(GET|POST|PATCH|DELETE) /v1\\.0/';
+    for (const f of [
+      { kind: '429', rate: 0.1, retryAfter: 0 },
+      { kind: '503', rate: 0.05 },
+      { kind: 'reset', rate: 0.02 },
+      { kind: 'hang', rate: 0.01 },
+    ]) expect((await w.admin('POST', '/faults', { routePattern: graphRoutes, ...f })).status).toBe(201);
+    const results: InboxRunResult[] = [];
+    for (let i = 0; i < 40 && (await stored('Fault')).rows < 200; i++) results.push(await syncAsb());
+    const listed = (await w.admin('GET', '/faults')).body as { value?: { fired: number }[] } | { fired: number }[];
+    const fired = (Array.isArray(listed) ? listed : listed.value ?? []).reduce((n, f) => n + f.fired, 0);
+    await w.admin('DELETE', '/faults');
+    // Whatever the faults interrupted, a later run finishes it.
+    results.push(await syncAsb());
+    expect(fired).toBeGreaterThan(0);
+    expect(await stored('Fault')).toEqual({ rows: 200, distinct: 200 });
+    const raised = await w.raiseEvents();
+    expect(raised).toMatchObject({ ok: true, tasks: 200 });
+    expect(await w.raiseEvents()).toMatchObject({ events: 0 });
+  });
+});
+
+describe('R3: delta cursor expiry in the middle of a run', () => {
+  it('resyncs in full, reconciled by id: no email twice', async () => {
+    await deliver(150, 'Expiry');
+    await w.admin('POST', '/faults', { routePattern: 'delta', kind: 'latency', latencyMs: 40 });
+    const run = syncAsb(10);
+    // Once the first pages are committed, Graph forgets the sync state.
+    const end = Date.now() + 30_000;
+    while ((await stored('Expiry')).rows === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect((await w.admin('POST', '/delta/expire', { user: demoMailboxes.asb })).status).toBeLessThan(300);
+    const first = await run;
+    await w.admin('DELETE', '/faults');
+    const second = await syncAsb();
+    expect(first.fullResync || second.fullResync).toBe(true);
+    expect(await stored('Expiry')).toEqual({ rows: 150, distinct: 150 });
+    expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: 150 });
+  });
+});
