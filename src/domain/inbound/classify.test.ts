@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { autoReplyReason, cleanText, htmlToText, messageIds, threadingIds } from './classify.ts';
+
+describe('inbound email classification', () => {
+  it('recognises auto-replies by Auto-Submitted, X-Auto-Response-Suppress and Precedence', () => {
+    expect(autoReplyReason([{ name: 'Auto-Submitted', value: 'auto-replied' }])).toBe('Auto-Submitted: auto-replied');
+    expect(autoReplyReason([{ name: 'auto-submitted', value: 'no' }])).toBeNull();
+    expect(autoReplyReason([{ name: 'X-Auto-Response-Suppress', value: 'All' }])).toMatch(/X-Auto-Response-Suppress/);
+    expect(autoReplyReason([{ name: 'Precedence', value: 'bulk' }])).toBe('Precedence: bulk');
+    expect(autoReplyReason([{ name: 'Precedence', value: 'first-class' }])).toBeNull();
+  });
+
+  it('reads In-Reply-To and References, bounded', () => {
+    expect(threadingIds([{ name: 'In-Reply-To', value: '<a@b>' }, { name: 'References', value: '<x@y>\r\n <a@b>' }])).toEqual({ inReplyTo: '<a@b>', references: ['<x@y>', '<a@b>'] });
+    expect(messageIds(Array.from({ length: 3000 }, (_, i) => `<m${i}@x>`).join(' '))).toHaveLength(50);
+  });
+
+  it('makes hostile text storable and HTML readable as text', () => {
+    expect(cleanText('a\u0000b')).toBe('a\uFFFDb');
+    expect(htmlToText('<style>p{}</style><p>Hello&nbsp;<b>there</b></p><script>x()</script><p>A &amp; B &#x1F600;</p>')).toBe('Hello there\nA & B 😀');
+  });
+});
