@@ -121,11 +121,14 @@ export async function recordRunOutcome(
     .execute();
 }
 
-/** Records why calendars were not polled (flow off, stopped) without taking their lease. */
+/** Records why calendars were not polled (flow off, stopped) without taking their lease: one statement. */
 export async function recordNotRun(db: Db, calendars: string[], result: string, at: Date): Promise<void> {
-  for (const c of calendars) {
-    await db.insertInto('calendar_sync_state').values({ calendar: c.toLowerCase(), last_result: result }).onConflict((oc) => oc.column('calendar').doUpdateSet({ last_result: result, updated_at: at })).execute();
-  }
+  if (calendars.length === 0) return;
+  await db
+    .insertInto('calendar_sync_state')
+    .values(calendars.map((c) => ({ calendar: c.toLowerCase(), last_result: result, updated_at: at })))
+    .onConflict((oc) => oc.column('calendar').doUpdateSet({ last_result: result, updated_at: at }))
+    .execute();
 }
 
 // ── log ──
