@@ -22,10 +22,12 @@ export function createDb(connectionString: string, opts: { poolSize?: number; ap
   return { db, pool };
 }
 
+// Migrations are numbered by feature and may land out of number order; each is applied once, in
+// number order among those not yet applied (allowUnorderedMigrations), so an older database catches up.
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Db): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock' });
+  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock', allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -36,7 +38,7 @@ export async function migrateToLatest(db: Db): Promise<{ applied: string[] }> {
 
 /** Names of migrations shipped but not applied; empty when the schema is current (used by /readyz). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock' });
+  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock', allowUnorderedMigrations: true });
   const all = await migrator.getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
