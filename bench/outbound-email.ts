@@ -3,7 +3,7 @@
  * outbox, then sent from EMO_EMAILADDR through the Graph emulator with 50 ms of latency injected on
  * every Graph request.
  *
- *   npx tsx bench/outbound-email.ts [--emails 1000] [--latency 50] [--concurrency 4] [--per-minute 100000]
+ *   npx tsx bench/outbound-email.ts [--emails 1000] [--latency 50] [--concurrency 8] [--per-minute 100000]
  *
  * Exchange allows 30 messages a minute per mailbox; the worker respects that by default. To measure
  * the machinery rather than that limit, the bench lifts it (--per-minute). PostgreSQL: DATABASE_URL
@@ -35,7 +35,7 @@ const arg = (name: string, dflt: number) => {
 };
 const emails = arg('emails', 1000);
 const latency = arg('latency', 50);
-const concurrency = arg('concurrency', 4);
+const concurrency = arg('concurrency', 8);
 const perMinute = arg('per-minute', 100_000);
 
 const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));

@@ -39,7 +39,14 @@ export const DIRECTION_ROLES: Record<'emailOut' | 'emailIn' | 'apptOut' | 'apptI
   apptIn: ['Calendars.ReadWrite'],
 };
 
-export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolean } = {}): Promise<DoctorReport> {
+/** Pages must not hang on an unreachable tenant: Graph checks give up after `ms`. */
+function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
+  if (!ms) return p;
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolean; graphTimeoutMs?: number } = {}): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (c: DoctorCheck) => checks.push(c);
   const [status, values] = await Promise.all([getIntegrationStatus(ctx), parameterValues(ctx)]);
@@ -82,7 +89,7 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
   }
   let roles: string[] = [];
   try {
-    const t = await graph.checkToken();
+    const t = await within(graph.checkToken(), opts.graphTimeoutMs);
     roles = t.roles;
     add({ area: 'connection', name: 'token', status: 'pass', detail: `app token from ${graph.endpoints.authority}${t.expiresAt ? `, valid until ${t.expiresAt.toISOString()}` : ''}` });
   } catch (e) {
@@ -97,7 +104,7 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
 
   if (from) {
     try {
-      const user = await graph.directory.findUser(from);
+      const user = await within(graph.directory.findUser(from), opts.graphTimeoutMs);
       add(user ? { area: 'mailbox', name: `EMO_EMAILADDR ${from}`, status: 'pass', detail: `mailbox of ${user.displayName ?? user.userPrincipalName}` } : { area: 'mailbox', name: `EMO_EMAILADDR ${from}`, status: 'fail', detail: 'no such user or mailbox in the tenant' });
     } catch (e) {
       add({ area: 'mailbox', name: `EMO_EMAILADDR ${from}`, status: 'warn', detail: `could not look the user up (${why(e)}); needs User.Read.All` });

@@ -9,9 +9,9 @@
  *   - the draft we recorded as complete → send that draft;
  *   - an unrecorded draft (the earlier attempt died while adding attachments) → delete it, start again;
  *   - nothing → create the draft.
- * Graph's /send on a draft that has already gone answers 404 (it is no longer a draft), never a
- * second copy. What remains is Exchange's own window between accepting /send and moving the item
- * to Sent Items, which we do not close (see docs/outbound-email.md).
+ * A /send of an item that has already gone is refused (with immutable ids it is the same item, now
+ * in Sent Items and no longer a draft), never a second copy. What remains is Exchange's own window
+ * between accepting /send and moving the item to Sent Items (see docs/outbound-email.md).
  */
 import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, releaseHeld, selectAttachmentContents, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
 import { LEASE_MS, SEND_RATE_PER_MINUTE, verdictFor } from '../../domain/email/outbox.ts';
@@ -27,7 +27,8 @@ export interface DrainOptions {
   perMinute?: number;
   /** Emails claimed per round. */
   batchSize?: number;
-  /** Sends in flight at once (the Graph client also keeps ≤ 4 requests per mailbox in flight). */
+  /** Emails in progress at once (default 8). Graph itself still sees ≤ 4 requests per mailbox in flight: the
+   *  extra sends overlap their database work with others' Graph requests. */
   concurrency?: number;
   leaseMs?: number;
   /** Stop after this many rounds (a drain is one job run; the next job continues). */
@@ -64,7 +65,7 @@ export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Pro
   for (let round = 0; round < (opts.maxRounds ?? 50); round++) {
     const claimed = await claimDueEmails(ctx.db, { mailbox, limit: batchSize, perMinute, leaseMs: opts.leaseMs ?? LEASE_MS });
     if (!claimed.length) break;
-    await forEachLimit(claimed, opts.concurrency ?? 4, async (e) => {
+    await forEachLimit(claimed, opts.concurrency ?? 8, async (e) => {
       const outcome = await sendOne(ctx, mailbox, e, opts.leaseMs ?? LEASE_MS);
       result[outcome]++;
     });

@@ -168,7 +168,7 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
 
 export function registerHomePage(app: FastifyInstance, ctx: AppContext): void {
   app.get('/', { preHandler: requirePageUser() }, async (request, reply) => {
-    const [status, licence, views, doctor] = await Promise.all([getIntegrationStatus(ctx), getLicenceState(ctx), listParameters(ctx), runDoctor(ctx, { probeMailboxes: false })]);
+    const [status, licence, views, doctor] = await Promise.all([getIntegrationStatus(ctx), getLicenceState(ctx), listParameters(ctx), runDoctor(ctx, { probeMailboxes: false, graphTimeoutMs: 5000 })]);
     return sendPage(reply, <HomePage page={pageInfo(ctx, request, 'Home', 'home')} status={status} licence={licence} views={views} doctor={doctor} />);
   });
 }
