@@ -12,6 +12,10 @@ import { demoApp } from '../../src/adapters/graph/demo-tenant.ts';
 import { syncInbox, type InboxRunResult } from '../../src/app/inbound/sync-inbox.ts';
 import { configuredInboxes } from '../../src/app/inbound/poll-inboxes.ts';
 
+// `npm run soak` (SOAK=1) runs the full size of bench/README.md: 2,000 emails each.
+const N = process.env.SOAK ? 2000 : 200;
+const M = process.env.SOAK ? 2000 : 150;
+const LONG = process.env.SOAK ? 2 * 60 * 60_000 : 180_000;
 let w: InboundWorld;
 let graph: ReturnType<typeof createGraphGateway>;
 
@@ -51,8 +55,8 @@ async function deliver(count: number, subjectPrefix: string): Promise<void> {
 }
 
 describe('R2: inbound email under Graph faults', () => {
-  it('imports 200 emails exactly once and raises exactly one task each', async () => {
-    await deliver(200, 'Fault');
+  it('imports every email exactly once and raises exactly one task each', async () => {
+    await deliver(N, 'Fault');
     const graphRoutes = '^(GET|POST|PATCH|DELETE) /v1\\.0/';
     for (const f of [
       { kind: '429', rate: 0.1, retryAfter: 0 },
@@ -61,23 +65,23 @@ describe('R2: inbound email under Graph faults', () => {
       { kind: 'hang', rate: 0.01 },
     ]) expect((await w.admin('POST', '/faults', { routePattern: graphRoutes, ...f })).status).toBe(201);
     const results: InboxRunResult[] = [];
-    for (let i = 0; i < 40 && (await stored('Fault')).rows < 200; i++) results.push(await syncAsb());
+    for (let i = 0; i < 40 && (await stored('Fault')).rows < N; i++) results.push(await syncAsb());
     const listed = (await w.admin('GET', '/faults')).body as { value?: { fired: number }[] } | { fired: number }[];
     const fired = (Array.isArray(listed) ? listed : listed.value ?? []).reduce((n, f) => n + f.fired, 0);
     await w.admin('DELETE', '/faults');
     // Whatever the faults interrupted, a later run finishes it.
     results.push(await syncAsb());
     expect(fired).toBeGreaterThan(0);
-    expect(await stored('Fault')).toEqual({ rows: 200, distinct: 200 });
+    expect(await stored('Fault')).toEqual({ rows: N, distinct: N });
     const raised = await w.raiseEvents();
-    expect(raised).toMatchObject({ ok: true, tasks: 200 });
+    expect(raised).toMatchObject({ ok: true, tasks: N });
     expect(await w.raiseEvents()).toMatchObject({ events: 0 });
-  });
+  }, LONG);
 });
 
 describe('R3: delta cursor expiry in the middle of a run', () => {
   it('resyncs in full, reconciled by id: no email twice', async () => {
-    await deliver(150, 'Expiry');
+    await deliver(M, 'Expiry');
     await w.admin('POST', '/faults', { routePattern: 'delta', kind: 'latency', latencyMs: 40 });
     const run = syncAsb(10);
     // Once the first pages are committed, Graph forgets the sync state.
@@ -88,7 +92,7 @@ describe('R3: delta cursor expiry in the middle of a run', () => {
     await w.admin('DELETE', '/faults');
     const second = await syncAsb();
     expect(first.fullResync || second.fullResync).toBe(true);
-    expect(await stored('Expiry')).toEqual({ rows: 150, distinct: 150 });
-    expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: 150 });
-  });
+    expect(await stored('Expiry')).toEqual({ rows: M, distinct: M });
+    expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: M });
+  }, LONG);
 });

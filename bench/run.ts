@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: the P suites one after another, each printing its figures and exiting non-zero when
+ * it misses its bound or a correctness check (bench/README.md). `npm run soak` runs the R fault suites
+ * at full size (SOAK=1: 5,000 emails for R1, 2,000 for R2/R3) through vitest.
+ *
+ *   npx tsx bench/run.ts [P1 P2 …]
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+
+const suites: Record<string, { file: string; args?: string[]; what: string }> = {
+  P1: { file: 'bench/p1-graph-requests.ts', what: 'Graph requests per ingested email and per idle poll of 50 inboxes vs a naive poller' },
+  P2: { file: 'bench/inbound-email.ts', what: '10,000 emails → tasks against the raw INSERT rate' },
+  P4: { file: 'bench/calendar-poll.ts', what: 'one poll cycle over 1,000 calendars, 50 ms latency' },
+  P6: { file: 'bench/calendar-push.ts', what: '1,000 booking changes pushed, 50 ms latency' },
+  P7: { file: 'bench/inbound-task-list.ts', what: 'task list page with 100,000 tasks: server time' },
+};
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2).map((s) => s.toUpperCase()) : Object.keys(suites);
+console.log(`housing365 bench · ${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · ${process.platform} ${process.arch} · Node ${process.version}`);
+const failed: string[] = [];
+for (const id of wanted) {
+  const s = suites[id];
+  if (!s) {
+    console.error(`unknown suite ${id} (have ${Object.keys(suites).join(', ')}; P3 and P5 are not written yet — bench/README.md)`);
+    failed.push(id);
+    continue;
+  }
+  console.log(`\n── ${id}: ${s.what} (${s.file})`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', s.file, ...(s.args ?? [])], { stdio: 'inherit' });
+  if (r.status !== 0) failed.push(id);
+}
+console.log(failed.length ? `\nFAILED: ${failed.join(', ')}` : '\nall suites within their bounds');
+process.exit(failed.length ? 1 : 0);
