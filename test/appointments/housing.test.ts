@@ -11,6 +11,7 @@ import { cancelBooking, completeBooking } from '../../src/app/appointments/cance
 import { diaryWeek, freeSlots, getBookingDetail } from '../../src/app/appointments/bookings.ts';
 import { BookingRuleError } from '../../src/app/appointments/rule-error.ts';
 import { AppError } from '../../src/errors.ts';
+import { searchAudit } from '../../src/app/audit.ts';
 
 let t: TestContext;
 const admin = { username: 'admin' };
@@ -141,6 +142,9 @@ describe('booking, moving and cancelling under the diary rules', () => {
     expect((await freeSlots(t.ctx, 'RENTS1')).some((s) => s.startsAt.getTime() === at(day(4), '09:00').getTime())).toBe(true);
     const { history } = await getBookingDetail(t.ctx, b.ref);
     expect(history.at(-1)).toMatchObject({ action: 'MOVED', reasonCode: 'TENREQ', fromStatus: 'BOOKED', toStatus: 'MOVED' });
+    // The same change in the audit trail, with who made it and before → after.
+    const [audit] = await searchAudit(t.ctx, { entityType: 'booking', entityId: String(b.ref) });
+    expect(audit).toMatchObject({ actor: officer.username, action: 'booking.moved', before: { status: 'BOOKED' }, after: { status: 'MOVED', reason: 'TENREQ' } });
   });
 
   it('moves to the slot containing an odd time when asked to', async () => {

@@ -1,6 +1,7 @@
+import { recordBookingChange } from './history.ts';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { insertBooking, insertHistory } from '../../adapters/db/bookings.ts';
+import { insertBooking } from '../../adapters/db/bookings.ts';
 import { selectDiary } from '../../adapters/db/diaries.ts';
 import { selectReason } from '../../adapters/db/reasons.ts';
 import { selectSlot, selectSlotAt, takeUnit } from '../../adapters/db/slots.ts';
@@ -62,7 +63,7 @@ export async function bookAppointment(ctx: AppContext, actor: Actor, input: Book
       createdBy: actor.username,
       outlookState: 'none',
     });
-    await insertHistory(trx, id, {
+    await recordBookingChange(trx, id, {
       actor: actor.username,
       source: 'housing',
       action: 'BOOKED',

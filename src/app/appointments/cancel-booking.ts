@@ -1,5 +1,6 @@
+import { recordBookingChange } from './history.ts';
 import { AppError } from '../../errors.ts';
-import { insertHistory, selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
+import { selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
 import { selectDiary } from '../../adapters/db/diaries.ts';
 import { selectReason } from '../../adapters/db/reasons.ts';
 import { releaseUnit } from '../../adapters/db/slots.ts';
@@ -38,7 +39,7 @@ export async function cancelBooking(
     throwIfFailed(checkCancel({ booking: bookingFacts(booking), diary: diaryFacts(diary), reasonCode: code, reason }));
     await releaseUnit(trx, booking.slotId);
     await updateBookingRow(trx, booking.id, { status: 'CAN', reasonCode: code });
-    await insertHistory(trx, booking.id, {
+    await recordBookingChange(trx, booking.id, {
       actor: actor.username,
       source,
       action: 'CANCELLED',
@@ -64,7 +65,7 @@ export async function completeBooking(ctx: AppContext, actor: Actor, ref: number
     if (!booking) throw new AppError('not_found', `There is no appointment with reference ${ref}`);
     throwIfFailed(checkTransition(bookingFacts(booking), 'complete'));
     await updateBookingRow(trx, booking.id, { status: 'COMPLETED' });
-    await insertHistory(trx, booking.id, {
+    await recordBookingChange(trx, booking.id, {
       actor: actor.username,
       source: 'housing',
       action: 'COMPLETED',

@@ -2,6 +2,7 @@
 // patterns and closed days, and slot generation over a horizon.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { recordAudit } from '../audit.ts';
 import { AppError } from '../../errors.ts';
 import {
   deleteException,
@@ -94,6 +95,7 @@ export async function createDiary(ctx: AppContext, actor: Actor, input: DiaryInp
   }
   const diary = await insertDiary(ctx.db, data);
   ctx.logger.info({ diary: diary.code, calendar: diary.calendarAddress, by: actor.username }, 'appointment diary created');
+  await recordAudit(ctx.db, actor, { action: 'diary.create', entityType: 'diary', entityId: diary.code, summary: `Appointment diary ${diary.code} created (${diary.externalCalendar === 'OUTLOOK365' ? `Outlook 365: ${diary.calendarAddress}` : 'no external calendar'})`, after: diary });
   return diary;
 }
 
@@ -116,6 +118,7 @@ export async function updateDiary(ctx: AppContext, actor: Actor, codeOrId: strin
     const diary = await updateDiaryRow(trx, before.id, data);
     const changed = outlookTarget(locked)?.toLowerCase() !== outlookTarget(diary)?.toLowerCase();
     const queued = changed ? await enqueueDiaryResync(trx, diary.id, ctx.now()) : 0;
+    await recordAudit(trx, actor, { action: 'diary.update', entityType: 'diary', entityId: diary.code, summary: `Appointment diary ${diary.code} changed${changed ? `; Outlook calendar now ${outlookTarget(diary) ?? 'none'} (${queued} bookings queued)` : ''}`, before: locked, after: diary });
     return { diary, queued };
   });
   ctx.logger.info({ diary: before.code, calendar: result.diary.calendarAddress, queued: result.queued, by: actor.username }, 'appointment diary changed');

@@ -1,6 +1,7 @@
+import { recordBookingChange } from './history.ts';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { insertHistory, selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
+import { selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
 import { selectDiary } from '../../adapters/db/diaries.ts';
 import { checkTransition } from '../../domain/appointments/rules.ts';
 import { parseOrThrow } from '../users.ts';
@@ -27,7 +28,7 @@ export async function editBooking(ctx: AppContext, actor: Actor, ref: number, pa
     const empty = (v: string | null | undefined) => (v === undefined ? undefined : v || null);
     await updateBookingRow(trx, booking.id, { who: data.who, location: empty(data.location), notes: empty(data.notes) });
     const changed = Object.keys(data).filter((k) => (data as Record<string, unknown>)[k] !== undefined);
-    await insertHistory(trx, booking.id, {
+    await recordBookingChange(trx, booking.id, {
       actor: actor.username,
       source: 'housing',
       action: 'EDITED',

@@ -1,5 +1,6 @@
+import { recordBookingChange } from './history.ts';
 import { AppError } from '../../errors.ts';
-import { insertHistory, selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
+import { selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
 import { selectDiary } from '../../adapters/db/diaries.ts';
 import { selectReason } from '../../adapters/db/reasons.ts';
 import { releaseUnit, selectSlot, selectSlotAt, selectSlotContaining, takeUnit } from '../../adapters/db/slots.ts';
@@ -67,7 +68,7 @@ export async function moveBooking(
     }
     await releaseUnit(trx, booking.slotId);
     await updateBookingRow(trx, booking.id, { slotId: slot!.id, status: 'MOVED', reasonCode: code });
-    await insertHistory(trx, booking.id, {
+    await recordBookingChange(trx, booking.id, {
       actor: actor.username,
       source,
       action: 'MOVED',
