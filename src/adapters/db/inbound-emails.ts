@@ -232,3 +232,15 @@ export async function countEmails(db: Db, where: { inbox?: string } = {}): Promi
   if (where.inbox) q = q.where('inbox', '=', where.inbox);
   return (await q.executeTakeFirstOrThrow()).n;
 }
+
+/** Row-locks emails (an event-query run raising their tasks) and returns what it needs. */
+export async function lockEmails(db: Db, ids: number[]): Promise<Map<number, { id: number; subject: string; inbox: string; taskId: number | null }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('inbound_emails').select(['id', 'subject', 'inbox', 'task_id']).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, subject: r.subject, inbox: r.inbox, taskId: r.task_id }]));
+}
+
+export async function linkEmailsToTasks(db: Db, pairs: Array<{ emailId: number; taskId: number }>): Promise<void> {
+  if (!pairs.length) return;
+  await sql`UPDATE inbound_emails e SET task_id = v.t FROM unnest(${pairs.map((p) => p.emailId)}::bigint[], ${pairs.map((p) => p.taskId)}::bigint[]) AS v(e, t) WHERE e.id = v.e`.execute(db);
+}

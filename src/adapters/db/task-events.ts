@@ -133,3 +133,28 @@ export async function countEvents(db: Db, where: { fetCode?: string; indexCode?:
   if (where.indexCode) q = q.where('index_code', '=', where.indexCode);
   return (await q.executeTakeFirstOrThrow()).n;
 }
+
+// ── Set-based writes for a whole event-query run (one statement per kind, not per row) ──
+// Ids come back in input order: the rows are inserted ORDER BY their ordinal, so the sequence hands
+// out ascending ids in that order; sorting the returned ids restores it.
+
+export async function insertEventsBulk(
+  db: Db,
+  rows: Array<{ fetCode: string; indexCode: string | null; indexValue: string; eventDate: Date; action: string }>,
+  query: { id: number; fetCode: string },
+): Promise<number[]> {
+  if (!rows.length) return [];
+  const r = await sql<{ id: number }>`
+    INSERT INTO tm_events (fet_code, index_code, index_value, event_date, action, query_id, query_fet_code)
+    SELECT u.fet, u.icode, u.ival, u.edate, u.act, ${query.id}, ${query.fetCode}
+      FROM unnest(${rows.map((x) => x.fetCode)}::text[], ${rows.map((x) => x.indexCode)}::text[], ${rows.map((x) => x.indexValue)}::text[],
+                  ${rows.map((x) => x.eventDate.toISOString())}::timestamptz[], ${rows.map((x) => x.action)}::text[]) WITH ORDINALITY AS u(fet, icode, ival, edate, act, ord)
+     ORDER BY u.ord
+    RETURNING id`.execute(db);
+  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+export async function linkEventsToTasks(db: Db, pairs: Array<{ eventId: number; taskId: number }>): Promise<void> {
+  if (!pairs.length) return;
+  await sql`UPDATE tm_events e SET task_id = v.t FROM unnest(${pairs.map((p) => p.eventId)}::bigint[], ${pairs.map((p) => p.taskId)}::bigint[]) AS v(e, t) WHERE e.id = v.e`.execute(db);
+}

@@ -245,3 +245,25 @@ export async function selectGroupTeamIds(db: Db, jobGroupId: number | null): Pro
   if (jobGroupId === null) return [];
   return (await db.selectFrom('tm_job_group_teams').select('team_id').where('job_group_id', '=', jobGroupId).execute()).map((r) => r.team_id);
 }
+
+/** Many new tasks and their "created" history entries in two statements; ids in input order. */
+export async function insertTasksBulk(
+  db: Db,
+  rows: Array<{ jobTypeId: number; title: string; teamId: number | null; assigneeUserId: number | null; eventId: number | null; emailId: number | null; inbox: string | null; detail: string }>,
+  actor: string,
+  at: Date,
+): Promise<number[]> {
+  if (!rows.length) return [];
+  const r = await sql<{ id: number }>`
+    INSERT INTO tm_tasks (job_type_id, title, team_id, assignee_user_id, event_id, email_id, inbox, created_at, updated_at)
+    SELECT u.jt, u.title, u.team, u.usr, u.ev, u.em, u.inbox, ${at}, ${at}
+      FROM unnest(${rows.map((x) => x.jobTypeId)}::int[], ${rows.map((x) => x.title)}::text[], ${rows.map((x) => x.teamId)}::int[], ${rows.map((x) => x.assigneeUserId)}::int[],
+                  ${rows.map((x) => x.eventId)}::bigint[], ${rows.map((x) => x.emailId)}::bigint[], ${rows.map((x) => x.inbox)}::text[]) WITH ORDINALITY AS u(jt, title, team, usr, ev, em, inbox, ord)
+     ORDER BY u.ord
+    RETURNING id`.execute(db);
+  const ids = r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  await sql`
+    INSERT INTO tm_task_history (task_id, actor, action, to_status, detail, at)
+    SELECT u.t, ${actor}, 'created', 'open', u.d, ${at} FROM unnest(${ids}::bigint[], ${rows.map((x) => x.detail)}::text[]) AS u(t, d)`.execute(db);
+  return ids;
+}

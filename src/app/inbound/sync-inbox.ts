@@ -109,7 +109,9 @@ async function runDelta(
 ): Promise<void> {
   const g = opts.gateway;
   const backfillFrom = state.backfillDays ? new Date(ctx.now().getTime() - state.backfillDays * 86_400_000) : null;
-  const cutoff = backfillFrom && backfillFrom < state.enabledAt ? backfillFrom : state.enabledAt;
+  const from = backfillFrom && backfillFrom < state.enabledAt ? backfillFrom : state.enabledAt;
+  // Graph's receivedDateTime has whole seconds: mail of the very second the inbox was enabled counts.
+  const cutoff = new Date(Math.floor(from.getTime() / 1000) * 1000);
   for await (const page of g.messageDelta(inbox.mailbox, 'inbox', cursor, { pageSize: opts.pageSize })) {
     const prepared: Array<{ p: PreparedEmail; message: InboxMessage }> = [];
     const parked: Array<{ message: InboxMessage; reason: string; raw: Buffer | null }> = [];

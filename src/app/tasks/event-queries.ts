@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
 import {
-  insertEvent, insertEventQuery, recordEventQueryRun, runReadOnlySelect, selectDueEventQueryIds, selectEventQueries, setEventTask, updateEventQueryRow,
+  insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, runReadOnlySelect, selectDueEventQueryIds, selectEventQueries, updateEventQueryRow,
   type EventQuery,
 } from '../../adapters/db/task-events.ts';
+import { lockEmails, linkEmailsToTasks } from '../../adapters/db/inbound-emails.ts';
+import { insertTasksBulk } from '../../adapters/db/tasks.ts';
 import { selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
 import { parseOrThrow } from '../users.ts';
-import { raiseTask } from './raise-task.ts';
+import { taskTitle } from './raise-task.ts';
 import type { Actor, AppContext } from '../context.ts';
 
 export type { EventQuery };
@@ -148,31 +150,42 @@ async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: R
   const at = ctx.now();
   try {
     return await db.transaction().execute(async (trx) => {
-      let tasks = 0;
+      // Set-based: a handful of statements per run, whatever its size (bench/README.md).
+      const eventIds = await insertEventsBulk(trx, events.map((e) => ({ ...e, eventDate: e.eventDate ?? at })), query);
+      const emails = await lockEmails(trx, [...new Set(events.filter((e) => e.indexCode === 'EML').map((e) => Number(e.indexValue)))]);
+      const newTasks: Parameters<typeof insertTasksBulk>[1] = [];
+      const links: Array<{ eventId: number; taskId?: number; newTask?: number }> = [];
+      const emailTask = new Map<number, { taskId?: number; newTask?: number }>();
       for (const [i, e] of events.entries()) {
         const type = types.find((t) => t.code === e.fetCode)!;
-        const eventId = await insertEvent(trx, { fetCode: e.fetCode, indexCode: e.indexCode, indexValue: e.indexValue, eventDate: e.eventDate ?? at, action: e.action, queryId: query.id, queryFetCode: query.fetCode });
         if (type.jobTypeId === null) continue;
         const jobType = jobTypes.find((j) => j.id === type.jobTypeId)!;
         const detail = `Raised by event query "${query.name}" (event ${e.fetCode}${e.indexCode ? ` ${e.indexCode}` : ''} ${e.indexValue})`;
+        const base = { jobTypeId: jobType.id, teamId: jobType.defaultTeamId, assigneeUserId: jobType.defaultUserId, eventId: eventIds[i], detail };
         if (e.indexCode === 'EML') {
-          const email = await trx.selectFrom('inbound_emails').select(['id', 'subject', 'inbox', 'task_id']).where('id', '=', Number(e.indexValue)).forUpdate().executeTakeFirst();
+          const email = emails.get(Number(e.indexValue));
           if (!email) throw new RunRejected(`Row ${i + 1}: there is no email with EXCE_REFNO ${e.indexValue}`);
-          if (email.task_id !== null) {
-            // Already has its task (a reply joined an open one, or an earlier event made it): one task per email.
-            await setEventTask(trx, eventId, email.task_id);
+          // One task per email: one it already has (a reply joined an open one, or an earlier event
+          // made it), or the one this run makes for it.
+          const known = emailTask.get(email.id) ?? (email.taskId !== null ? { taskId: email.taskId } : undefined);
+          if (known) {
+            links.push({ eventId: eventIds[i], ...known });
             continue;
           }
-          const taskId = await raiseTask(trx, { jobType, title: email.subject, actor: actor.username, detail, at, eventId, emailId: email.id, inbox: email.inbox });
-          await trx.updateTable('inbound_emails').set({ task_id: taskId }).where('id', '=', email.id).execute();
-          await setEventTask(trx, eventId, taskId);
+          const ref = { newTask: newTasks.length };
+          newTasks.push({ ...base, title: taskTitle(email.subject), emailId: email.id, inbox: email.inbox });
+          emailTask.set(email.id, ref);
+          links.push({ eventId: eventIds[i], ...ref });
         } else {
-          const taskId = await raiseTask(trx, { jobType, title: `${type.description}: ${e.indexValue}`, actor: actor.username, detail, at, eventId });
-          await setEventTask(trx, eventId, taskId);
+          links.push({ eventId: eventIds[i], newTask: newTasks.length });
+          newTasks.push({ ...base, title: taskTitle(`${type.description}: ${e.indexValue}`), emailId: null, inbox: null });
         }
-        tasks++;
       }
-      return { events: events.length, tasks };
+      const taskIds = await insertTasksBulk(trx, newTasks, actor.username, at);
+      const taskOf = (l: { taskId?: number; newTask?: number }) => l.taskId ?? taskIds[l.newTask!];
+      await linkEventsToTasks(trx, links.map((l) => ({ eventId: l.eventId, taskId: taskOf(l) })));
+      await linkEmailsToTasks(trx, newTasks.flatMap((t, k) => (t.emailId !== null ? [{ emailId: t.emailId, taskId: taskIds[k] }] : [])));
+      return { events: events.length, tasks: newTasks.length };
     });
   } catch (err) {
     if (err instanceof RunRejected) throw err;
