@@ -131,6 +131,22 @@ describe('failures', () => {
     expect(await arrived(w.h, complaints, 'Accepted then dropped')).toBe(1);
   });
 
+  it('a send that times out while Graph is still carrying it out is not sent twice', async () => {
+    const ctx = { ...w.t.ctx, graph: w.h.gateway({ transport: { timeoutMs: 400 } }) };
+    await w.h.admin('POST', '/faults', { routePattern: '^POST /v1\\.0/users/[^/]+/messages/[^/]+/send$', kind: 'latency', latencyMs: 1500, count: 1 });
+    const { id } = await sendEmail(ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Timed out but sent', text: 'x' });
+    expect((await drainOutbox(ctx)).failed).toBe(1);
+    expect((await getOutboxEmail(ctx, id)).lastError).toMatch(/timed out/);
+    // Graph finishes the send after our time-out.
+    for (let i = 0; i < 100 && (await arrived(w.h, complaints, 'Timed out but sent')) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await w.t.ctx.db.updateTable('email_outbox').set({ next_attempt_at: new Date(0) }).where('id', '=', id).execute();
+    await drainOutbox(ctx);
+    const done = await getOutboxEmail(ctx, id);
+    expect(done.status).toBe('sent');
+    expect(done.events.at(-1)!.detail).toMatch(/already sent by an earlier attempt/);
+    expect(await arrived(w.h, complaints, 'Timed out but sent')).toBe(1);
+  });
+
   it('a create-draft whose answer is lost leaves one draft, which is then sent once', async () => {
     await w.h.admin('POST', '/faults', { routePattern: '^POST /v1\\.0/users/[^/]+/messages$', kind: 'accept-then-drop', count: 1 });
     const { id } = await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Draft answer lost', text: 'x' });
