@@ -1,0 +1,130 @@
+/**
+ * P3 — Outlook change → housing365 updated, with change notifications: the time from a message arriving
+ * in an inbox (emulator admin API) to the email stored in housing365, driven only by the notification
+ * (webhook → pg-boss job → message delta run); no poll tick runs. p50 / p95 over N messages sent one at
+ * a time.
+ *
+ *   npx tsx bench/p3-notification-latency.ts [--messages 50]
+ *
+ * Bound (bench/README.md, P3): p95 ≤ 5 s, every message stored once. Exits non-zero otherwise.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { sql } from 'kysely';
+import { fetch } from 'undici';
+import { startEmulator } from '../emulator/src/index.ts';
+import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
+import { demoApp, demoMailboxes, demoSeed, demoDomain } from '../src/adapters/graph/demo-tenant.ts';
+import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
+import { openEmbedded } from '../src/adapters/db/embedded.ts';
+import { parseConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import type { AppContext } from '../src/app/context.ts';
+import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
+import { installLicence } from '../src/app/licence.ts';
+import { setParameter } from '../src/app/parameters.ts';
+import { addFrv } from '../src/app/frvs.ts';
+import { configuredInboxes } from '../src/app/inbound/poll-inboxes.ts';
+import { syncInbox } from '../src/app/inbound/sync-inbox.ts';
+import { maintainSubscriptions } from '../src/app/notifications/subscriptions.ts';
+import { buildServer } from '../src/transport/http/server.ts';
+import { inboxPollJobs } from '../src/transport/jobs/inbox-poll.ts';
+import { subscriptionJobs } from '../src/transport/jobs/subscriptions.ts';
+
+const BOUND_P95_MS = 5000;
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const count = Number(arg('messages', '50'));
+
+const work = mkdtempSync(join(tmpdir(), 'h365-p3-'));
+const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
+const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+const dbName = `h365_p3_${Date.now()}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+await admin.end();
+const url = new URL(serverUrl);
+url.pathname = `/${dbName}`;
+const { db } = createDb(url.toString(), { poolSize: 8 });
+await migrateToLatest(db);
+
+const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
+const gateway = createGraphGateway({ tenantId: emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, caPem: emulator.caCertPem });
+const dispatcher = createDispatcher(emulator.caCertPem);
+const emu = (method: string, path: string, body?: unknown) =>
+  fetch(`${emulator.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher }).then(async (r) => {
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  });
+
+const pair = generateLicenceKeyPair();
+const ctx: AppContext = {
+  db,
+  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
+  logger: createLogger({ level: 'silent', pretty: false }),
+  licencePublicKeys: [pair.publicKeyPem],
+  now: () => new Date(),
+  graph: gateway,
+};
+const actor = { username: 'bench' };
+await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
+for (const [k, v] of [['INBOX_SERVER', demoDomain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '60']]) await setParameter(ctx, actor, k, v);
+await addFrv(ctx, actor, { domain: 'EXCHANGE_INBOX', code: 'ASB', description: 'ASB' });
+const inbox = (await configuredInboxes(ctx)).inboxes[0];
+await syncInbox(ctx, inbox, { gateway: gateway.mail });
+
+const boss = new PgBoss({ connectionString: url.toString(), schema: 'pgboss', max: 4, schedule: false });
+boss.on('error', () => {});
+await boss.start();
+ctx.boss = boss;
+const app = await buildServer(ctx);
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+ctx.config.publicBaseUrl = `http://127.0.0.1:${new URL(address).port}`;
+const round = await maintainSubscriptions(ctx);
+if (round.created !== 1) throw new Error(`subscription not created: ${JSON.stringify(round)}`);
+await inboxPollJobs.register(boss, ctx);
+await subscriptionJobs.register(boss, ctx);
+
+const latencies: number[] = [];
+for (let i = 0; i < count; i++) {
+  const subject = `P3 message ${i}`;
+  const t0 = performance.now();
+  await emu('POST', `/users/${demoMailboxes.asb}/messages`, { subject, body: { contentType: 'text', content: 'hello' }, from: { emailAddress: { address: 'tenant@example.org' } } });
+  for (;;) {
+    const row = await db.selectFrom('inbound_emails').select('id').where('subject', '=', subject).executeTakeFirst();
+    if (row) break;
+    if (performance.now() - t0 > 60_000) throw new Error(`${subject} not stored within 60 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  latencies.push(performance.now() - t0);
+}
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+const dupes = (await sql<{ n: number }>`SELECT count(*)::int - count(DISTINCT graph_id)::int AS n FROM inbound_emails`.execute(db)).rows[0].n;
+console.log(`\nP3 · ${count} messages, one at a time, notification-driven only · ${process.platform} ${process.arch}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| arrival → stored in housing365 | ms |');
+console.log('|---|---:|');
+console.log(`| p50 | ${pct(50).toFixed(0)} |`);
+console.log(`| p95 | ${pct(95).toFixed(0)} |`);
+console.log(`| max | ${latencies.at(-1)!.toFixed(0)} |`);
+const ok = pct(95) <= BOUND_P95_MS && dupes === 0 && latencies.length === count;
+console.log(`\nduplicates ${dupes}\nP3 ${ok ? 'PASS' : 'FAIL'}: p95 ${pct(95).toFixed(0)} ms ≤ ${BOUND_P95_MS} ms`);
+
+await app.close();
+await boss.stop({ graceful: false, close: true });
+await gateway.close();
+await dispatcher?.close();
+await emulator.stop();
+await db.destroy();
+const drop = new pg.Client({ connectionString: serverUrl });
+await drop.connect();
+await drop.query(`drop database if exists ${dbName} with (force)`);
+await drop.end();
+await embedded?.stop();
+rmSync(work, { recursive: true, force: true });
+process.exit(ok ? 0 : 1);
