@@ -27,6 +27,13 @@ export const MERGE_FIELDS: readonly MergeField[] = Object.freeze([
   { path: 'email.subject', description: 'Subject of the email being acknowledged', sample: 'Noise from flat 3' },
   { path: 'email.received_at', description: 'When it arrived, e.g. 2 December 2026 at 09:12', sample: '2 December 2026 at 09:12' },
   { path: 'email.reference', description: 'Our reference for it (the task number)', sample: 'TSK-20451' },
+  { path: 'email.from', description: 'Address the email being answered came from', sample: 'jane.smith@example.org' },
+  { path: 'email.received', description: 'When it arrived (ISO date and time)', sample: '2026-12-02T09:12:00.000Z' },
+  { path: 'task.id', description: 'Task Manager task number (replies)', sample: '20451' },
+  { path: 'task.title', description: 'Title of the task', sample: 'Noise from flat 3' },
+  { path: 'task.tag', description: 'The tag that threads replies, e.g. [Task 20451]', sample: '[Task 20451]' },
+  { path: 'officer.name', description: 'The officer replying', sample: 'Sam Patel' },
+  { path: 'subject', description: 'The reply subject Task Manager made (RE: … [Task n])', sample: 'RE: Noise from flat 3 [Task 20451]' },
   { path: 'organisation.name', description: 'Your organisation', sample: 'Housing Organisation' },
   { path: 'organisation.email', description: 'Reply address (EMO_EMAILADDR)', sample: 'noreply@housingorganisation.co.uk' },
   { path: 'organisation.phone', description: 'Contact telephone number', sample: '0300 123 4567' },
@@ -37,7 +44,8 @@ export function sampleData(): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const f of MERGE_FIELDS) {
     const [group, name] = f.path.split('.');
-    (out[group] ??= {})[name] = f.sample;
+    if (name === undefined) out[group] = f.sample as never;
+    else (out[group] ??= {})[name] = f.sample;
   }
   return out;
 }
@@ -47,6 +55,10 @@ export function withDocumentedDefaults(data: Record<string, unknown>): Record<st
   const out: Record<string, unknown> = {};
   for (const f of MERGE_FIELDS) {
     const [group, name] = f.path.split('.');
+    if (name === undefined) {
+      out[group] = '';
+      continue;
+    }
     const g = (out[group] ??= {}) as Record<string, unknown>;
     g[name] = '';
   }

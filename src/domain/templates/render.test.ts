@@ -47,3 +47,12 @@ describe('email templates', () => {
     await expect(r).rejects.toThrow();
   });
 });
+
+describe('Task Manager reply fields', () => {
+  it('accepts a reply template using the task fields and renders the data Task Manager passes', async () => {
+    const t = { subject: '{{ subject }}', html: '', text: 'Dear customer,\n{{ officer.name }} replied about {{ task.tag }} ({{ email.from }}).' };
+    expect(await validateTemplate(t)).toEqual([]);
+    const r = await renderTemplate(t, { task: { id: 7, title: 'Leak', tag: '[Task 7]' }, officer: { name: 'Alex Jones' }, email: { from: 'a@b.org', subject: 'Leak', received: 'x' }, subject: 'RE: Leak [Task 7]' });
+    expect(r).toEqual({ subject: 'RE: Leak [Task 7]', html: '', text: 'Dear customer,\nAlex Jones replied about [Task 7] (a@b.org).' });
+  });
+});
