@@ -187,6 +187,21 @@ describe('reading', () => {
   });
 });
 
+describe('$batch with throttled items', () => {
+  it('sends the items answered 429 again in a later batch, after their Retry-After', async () => {
+    const g = h.gateway();
+    await h.admin('POST', '/faults', { routePattern: `^GET /v1\\.0/users/${complaints.replace(/\./g, '\\.')}$`, kind: '429', count: 3, retryAfter: 1 });
+    const items = Array.from({ length: 10 }, (_, i) => ({ method: 'GET' as const, url: `/users/${i % 2 ? asb : complaints}` }));
+    const before = g.stats.requests;
+    const sleeps: number[] = [];
+    const out = await batch(g.transport, items, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(out.every((r) => r.ok)).toBe(true);
+    expect(out.map((r) => (r.ok ? r.body.userPrincipalName : ''))).toEqual(items.map((it) => it.url.slice('/users/'.length)));
+    expect(g.stats.requests - before).toBe(2); // the first batch, then one with the 3 throttled items
+    expect(sleeps).toEqual([1000]);
+  });
+});
+
 describe('permissions', () => {
   it('reports a missing application permission as GraphPermissionMissing', async () => {
     const seed = (await import('../../src/adapters/graph/demo-tenant.ts')).demoSeed();
