@@ -68,7 +68,8 @@ describe('sending', () => {
     expect(await g.mail.findByMarker(noreply, 'outbox-1')).toMatchObject({ id: draft.id, isDraft: true });
     await g.mail.sendDraft(noreply, draft.id);
     const found = await g.mail.findByMarker(noreply, 'outbox-1');
-    expect(found).toMatchObject({ isDraft: false });
+    // Same id after the move from Drafts to Sent Items: Prefer: IdType="ImmutableId" is on every call.
+    expect(found).toMatchObject({ id: draft.id, isDraft: false });
     expect(found!.internetMessageId).toMatch(/@/);
     const inbox = await h.messages(asb);
     expect(inbox.filter((m) => m.subject === 'Your appointment')).toHaveLength(1);
@@ -172,6 +173,9 @@ describe('reading', () => {
     const chunks: Buffer[] = [];
     for await (const c of await g.mail.openAttachment(asb, id, att.id)) chunks.push(Buffer.from(c));
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+    let mime = '';
+    for await (const c of await g.mail.getMessageMime(asb, id)) mime += Buffer.from(c).toString('utf8');
+    expect(mime).toMatch(/^Subject: with file/m);
 
     await expect(g.mail.getMessage(asb, 'AAMkAGno-such-message')).rejects.toBeInstanceOf(GraphNotFound);
     expect(await g.directory.findUser('nobody@housingorganisation.co.uk')).toBeUndefined();
