@@ -3,17 +3,19 @@
 // - reauthorizationRequired: POST …/reauthorize (a renewal if that fails), then a delta run, since
 //   Graph may have held notifications back meanwhile;
 // - missed: Graph dropped notifications: a delta run finds what they would have said;
-// - subscriptionRemoved: a new subscription (maintainSubscriptions), then a delta run.
+// - subscriptionRemoved: a new subscription, then a delta run.
+// New subscriptions are made by `resubscribe` — the subscriptions tick, which pg-boss runs one at a
+// time — so a lifecycle event and the tick never both create one for the same mailbox.
 import { saveActive, saveStatus, selectSubscription } from '../../adapters/db/subscriptions.ts';
 import type { AppContext } from '../context.ts';
 import type { LifecycleEvent } from './receive.ts';
-import { maintainSubscriptions, SUBSCRIPTION_LIFETIME_MS } from './subscriptions.ts';
+import { SUBSCRIPTION_LIFETIME_MS } from './subscriptions.ts';
 import type { SubscriptionGateway } from './ports.ts';
 
 export async function followLifecycleEvent(
   ctx: AppContext,
   input: { id: number; event: LifecycleEvent },
-  deps: { gateway?: SubscriptionGateway; runDelta(kind: 'inbox' | 'calendar', target: string): Promise<void> },
+  deps: { gateway?: SubscriptionGateway; runDelta(kind: 'inbox' | 'calendar', target: string): Promise<void>; resubscribe(): Promise<void> },
 ): Promise<string> {
   const gateway = deps.gateway ?? ctx.graph?.subscriptions;
   const sub = await selectSubscription(ctx.db, input.id);
@@ -27,10 +29,10 @@ export async function followLifecycleEvent(
     }
     if (!ok) {
       await saveStatus(ctx.db, sub.id, 'removed', 'reauthorization failed: subscription re-created');
-      await maintainSubscriptions(ctx, { gateway, only: sub.id });
+      await deps.resubscribe();
     }
   } else if (input.event === 'subscriptionRemoved') {
-    await maintainSubscriptions(ctx, { gateway, only: sub.id });
+    await deps.resubscribe();
   }
   await deps.runDelta(sub.kind, sub.target);
   return `${input.event} handled`;

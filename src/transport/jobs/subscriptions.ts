@@ -53,7 +53,9 @@ export function notificationTriggers(boss: PgBoss): NotificationTriggers {
 export const subscriptionJobs: JobModule = {
   name: 'subscriptions',
   async register(boss: PgBoss, ctx: AppContext) {
-    await boss.createQueue(SUBSCRIPTIONS_TICK, { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
+    // 'stately': one tick running and one waiting at most, across all workers — the only place that
+    // creates subscriptions, so two never race to create one for the same mailbox.
+    await boss.createQueue(SUBSCRIPTIONS_TICK, { name: SUBSCRIPTIONS_TICK, policy: 'stately', retryLimit: 0, expireInSeconds: 10 * 60 });
     await ensureNotificationQueues(boss);
     await boss.work(SUBSCRIPTIONS_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
       const r = await maintainSubscriptions(ctx);
@@ -61,7 +63,10 @@ export const subscriptionJobs: JobModule = {
     });
     await boss.work<{ id: number; event: LifecycleEvent }>(SUBSCRIPTION_LIFECYCLE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       if (!job?.data) return;
-      const outcome = await followLifecycleEvent(ctx, job.data, { runDelta: (kind, target) => runDelta(boss, kind, target) });
+      const outcome = await followLifecycleEvent(ctx, job.data, {
+        runDelta: (kind, target) => runDelta(boss, kind, target),
+        resubscribe: async () => void (await boss.send(SUBSCRIPTIONS_TICK, {})),
+      });
       ctx.logger.info({ subscription: job.data.id, event: job.data.event, outcome }, 'lifecycle notification followed up');
     });
     await boss.schedule(SUBSCRIPTIONS_TICK, '* * * * *', {}, { singletonKey: 'schedule' });
