@@ -38,6 +38,10 @@ describe('housing365 workflow and poll', () => {
     expect(text).toContain('summary = Inbound Emails for ASB Pending');
     expect((await cli('workflow', 'upload', 'EMAILASB.wft')).stdout).toContain('Workflow EMAILASB "Inbound Emails for ASB" created');
     expect((await cli('workflow', 'list')).stdout).toMatch(/EMAILASB\s+Inbound Emails for ASB\s+Inbound Emails for ASB Pending/);
+    const queries = await cli('tasks', 'queries');
+    expect(queries.stdout).toMatch(/Inbound emails\s+1 min\s+Y/);
+    const run = await cli('tasks', 'run-query', '1');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('0 rows, 0 events, 0 tasks') });
     const bad = await cli('workflow', 'generate', '--code', 'TOOLONGCODE', '--name', 'x');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/maximum of 8 characters/);

@@ -137,6 +137,16 @@ describe('Task Manager over HTTP', () => {
     expect(page).toContain('/tasks/list?workflow=EMAILCMP&scope=me&status=open');
   });
 
+  it('publishes the Task Manager operations in /openapi.json', async () => {
+    const c = await signedIn('ada');
+    const res = await c.get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    for (const p of ['/api/v1/tasks', '/api/v1/tasks/{id}', '/api/v1/tasks/{id}/status', '/api/v1/tasks/bulk', '/api/v1/tasks/{id}/reply', '/api/v1/task-manager/event-queries/{id}/run', '/api/v1/task-manager/workflows']) {
+      expect(Object.keys(doc.paths), p).toContain(p);
+    }
+  });
+
   it('reports a failing event query on its page and applies nothing', async () => {
     const c = await signedIn('ada');
     const setup = await c.get('/system-setup/task-manager');

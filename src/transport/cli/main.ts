@@ -1,6 +1,7 @@
 import { paramsCommand } from './commands/params.ts';
 import { pollCommand } from './commands/poll.ts';
 import { workflowCommand } from './commands/workflow.ts';
+import { tasksCommand } from './commands/tasks.ts';
 import { frvCommand } from './commands/frv.ts';
 import { licenceCommand } from './commands/licence.ts';
 import { teamsCommand, usersCommand } from './commands/users.ts';
@@ -18,7 +19,7 @@ import { templatesCommand } from './commands/templates.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { reportError, type Command } from './cli-kit.ts';
 
-const commands: Command[] = [pollCommand, workflowCommand, startCommand, serveCommand, workerCommand, resyncCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
+const commands: Command[] = [pollCommand, workflowCommand, tasksCommand, startCommand, serveCommand, workerCommand, resyncCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');
