@@ -12,7 +12,6 @@ const AREAS: Array<{ area: SetupArea; href: string; text: string; description: s
   { area: 'task-manager', href: '/system-setup/task-manager', text: 'Task Manager', description: 'Workflow categories (.wft files), job groups, job types, event types and event queries for inbound email (guide §2.2.4–2.2.5).' },
   { area: 'email-templates', href: '/system-setup/email-templates', text: 'Email templates', description: 'Outbound email templates in Liquid (appointment confirmation, moved, cancelled, acknowledgement …), with preview.' },
   { area: 'integration', href: '/system-setup/integration', text: 'Microsoft 365', description: 'Where Graph is (tenant or the demo emulator), and end-to-end checks of the connection, mailboxes and calendars.' },
-  { area: 'task-manager', href: '/system-setup/task-manager', text: 'Task Manager', description: 'Workflow categories (.wft files), job groups, job types, event types and event queries for inbound email (guide §2.2.4–2.2.5).' },
   { area: 'users', href: '/system-setup/users', text: 'Users and teams', description: 'Staff accounts, their roles, and the teams that tasks are given to.' },
   { area: 'sign-in', href: '/system-setup/sign-in', text: 'Staff sign-in', description: 'Sign in with Microsoft: Entra groups mapped to roles and teams; whether password sign-in stays on.' },
   { area: 'audit', href: '/system-setup/audit', text: 'Audit trail', description: 'Who changed what and when, and every sign-in; searchable and exportable as CSV.' },
