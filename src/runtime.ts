@@ -11,6 +11,7 @@ import { registerJobs } from './transport/jobs/registry.ts';
 import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts';
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 import { applyAppointmentDemoDefaults } from './app/appointments/demo-defaults.ts';
+import { applyTaskManagerDemoDefaults } from './app/tasks/demo-defaults.ts';
 import { createSlotDb } from './adapters/db/mailbox-slots.ts';
 import { MailboxSlots } from './adapters/graph/mailbox-slots.ts';
 import { recordGraphResponse, recordGraphRetry, registerDatabaseGauges, startMailboxStatsFlush } from './transport/http/metrics-realtime.ts';
@@ -103,7 +104,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     ctx.graph = graph.graph;
     ctx.integration = graph.integration;
     ctx.staffSignIn = graph.staffSignIn;
-    const demoDefaults = config.demoMode ? [...(await applyDemoDefaults(ctx)), ...(await applyAppointmentDemoDefaults(ctx))] : [];
+    const demoDefaults = config.demoMode ? [...(await applyDemoDefaults(ctx)), ...(await applyAppointmentDemoDefaults(ctx)), ...(await applyTaskManagerDemoDefaults(ctx))] : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
     // Only a web process makes the first admin: its one-time password is printed with the web address.
     const admin = roles.web ? await ensureFirstAdmin(ctx) : { created: false, password: undefined };
