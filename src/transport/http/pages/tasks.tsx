@@ -236,6 +236,7 @@ function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }:
             <TextInput id="follow-title" name="title" label="What needs doing" />
             <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Create follow-up task</button>
           </form>
+          <p class="govuk-body">Or <a class="govuk-link" href="/appointments/find">book an appointment</a> for the resident.</p>
         </div>
       </details>
 
