@@ -107,6 +107,15 @@ describe('pages', () => {
     expect(integration).toContain(h.emulator.graphBaseUrl);
     expect(integration).toContain('port 2525');
     expect(integration).toMatch(/can create and delete drafts/);
+    const csrf = await c.csrfFrom('/system-setup/integration');
+    const bad = await c.postForm('/system-setup/integration/test-email', { _csrf: csrf, to: 'nobody' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('Enter an email address');
+    const sent = await c.postForm('/system-setup/integration/test-email', { _csrf: csrf, to: demoMailboxes.complaints });
+    expect(sent.status).toBe(303);
+    const location = sent.headers.get('location')!;
+    expect(location).toMatch(/^\/outbox\/[0-9a-f-]{36}$/);
+    expect(await (await c.get(location)).text()).toContain('housing365 test email');
     const home = await (await c.get('/')).text();
     expect(home).toContain('Checks');
   });

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { runDoctor, type DoctorCheck, type DoctorReport } from '../../../app/email/doctor.ts';
-import { Tag } from './components.tsx';
+import { sendEmail } from '../../../app/email/enqueue.ts';
+import { AppError } from '../../../errors.ts';
+import { ErrorSummary, Tag, TextInput } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
-import { Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
+import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
 import { SetupNav } from './setup.tsx';
 
 const COLOUR = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'grey' } as const;
@@ -38,7 +40,7 @@ export function DoctorTable({ checks }: { checks: DoctorCheck[] }): JSX.Element 
   );
 }
 
-function IntegrationPage({ page, report, ctx }: { page: PageInfo; report: DoctorReport; ctx: AppContext }): JSX.Element {
+function IntegrationPage({ page, report, ctx, testTo, testError }: { page: PageInfo; report: DoctorReport; ctx: AppContext; testTo?: string; testError?: string }): JSX.Element {
   const e = ctx.integration;
   const rows: [string, string][] = e
     ? [
@@ -51,6 +53,7 @@ function IntegrationPage({ page, report, ctx }: { page: PageInfo; report: Doctor
   return (
     <Layout page={page}>
       <SetupNav current="integration" />
+      <ErrorSummary errors={testError ? { to: testError } : {}} />
       <h1 class="govuk-heading-l">Microsoft 365</h1>
       <dl class="govuk-summary-list">
         {rows.map(([k, v]) => (
@@ -65,6 +68,14 @@ function IntegrationPage({ page, report, ctx }: { page: PageInfo; report: Doctor
         {report.ok ? <Tag text="All checks pass" colour="green" /> : <Tag text="Something needs attention" colour="red" />} The same checks run from the command line with <code>housing365 doctor</code>. See docs/connect-microsoft-365.md to set up the Entra ID app.
       </p>
       <DoctorTable checks={report.checks} />
+      <h2 class="govuk-heading-m">Send a test email</h2>
+      <form method="post" action="/system-setup/integration/test-email" novalidate>
+        <CsrfField token={page.csrfToken} />
+        <TextInput id="to" name="to" label="To" hint="It goes through the outbox from EMO_EMAILADDR, like any other email; follow it on the Outbox page." type="email" value={testTo} error={testError} width="30" spellcheck={false} />
+        <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
+          Send a test email
+        </button>
+      </form>
     </Layout>
   );
 }
@@ -73,5 +84,22 @@ export function registerIntegrationPages(app: FastifyInstance, ctx: AppContext):
   app.get('/system-setup/integration', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
     const report = await runDoctor(ctx);
     return sendPage(reply, <IntegrationPage page={pageInfo(ctx, request, 'Microsoft 365', 'setup')} report={report} ctx={ctx} />);
+  });
+  app.post('/system-setup/integration/test-email', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
+    const raw = (request.body as Record<string, unknown> | undefined)?.to;
+    const to = typeof raw === 'string' ? raw.trim() : '';
+    try {
+      const { id } = await sendEmail(ctx, request.principal!, {
+        to: [to],
+        subject: 'housing365 test email',
+        text: `This is a test email from housing365, sent by ${request.principal!.displayName} through Outlook 365. No reply is needed.`,
+        source: 'ui',
+      });
+      return reply.redirect(`/outbox/${id}`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation') throw err;
+      const report = await runDoctor(ctx, { probeMailboxes: false, graphTimeoutMs: 5000 });
+      return sendPage(reply, <IntegrationPage page={pageInfo(ctx, request, 'Microsoft 365', 'setup', true)} report={report} ctx={ctx} testTo={to} testError="Enter an email address, like name@example.org" />, 422);
+    }
   });
 }
