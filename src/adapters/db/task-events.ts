@@ -100,6 +100,9 @@ export async function runReadOnlySelect(db: Db, text: string, opts: { timeoutMs:
   return db.transaction().execute(async (trx) => {
     await sql`SET TRANSACTION READ ONLY`.execute(trx);
     await sql`SELECT set_config('statement_timeout', ${String(opts.timeoutMs)}, true)`.execute(trx);
+    // Read only what the guide's views show (migration 0010), when the database let us make that role.
+    const { rows: can } = await sql<{ ok: boolean }>`SELECT coalesce(pg_has_role(current_user, oid, 'MEMBER'), false) AS ok FROM pg_roles WHERE rolname = 'housing365_event_query'`.execute(trx);
+    if (can[0]?.ok) await sql`SET LOCAL ROLE housing365_event_query`.execute(trx);
     const limit = opts.explainOnly ? 0 : opts.maxRows;
     const r = await sql<Record<string, unknown>>`SELECT * FROM (${sql.raw(text)}\n) AS q(${sql.raw(COLUMN_ALIASES.join(', '))}) LIMIT ${limit}`.execute(trx);
     const extra = new Set<string>();
