@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAudit } from '../../src/app/audit.ts';
 import { createTestContext, type TestContext } from '../helpers/db.ts';
 import { createJobGroup, createJobType, generateWorkflow, listWorkflows, saveEventType, uploadWorkflow } from '../../src/app/tasks/setup.ts';
 import { createEventQuery, listEventQueries, runEventQuery, updateEventQuery } from '../../src/app/tasks/event-queries.ts';
@@ -134,6 +135,8 @@ describe('tasks', () => {
       ['open', 'complete', 'complaints.officer'],
       ['complete', 'open', 'complaints.officer'],
     ]);
+    const audit = await searchAudit(t.ctx, { entityType: 'task', entityId: String(task.id) });
+    expect(audit.map((e) => e.after)).toEqual([{ status: 'open' }, { status: 'complete' }, { status: 'open' }, { status: 'pending' }]);
   });
 
   it('shows a task to its team, its assignee and admins only; restricted groups only to their teams', async () => {

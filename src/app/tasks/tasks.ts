@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit.ts';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
@@ -82,6 +83,7 @@ export async function setTaskStatus(ctx: AppContext, principal: Principal, id: n
     const at = ctx.now();
     await updateTaskRow(trx, id, { status, at });
     await insertHistory(trx, { taskId: id, actor: principal.username, action: `set to ${TASK_STATUS_LABELS[status].toLowerCase()}`, fromStatus: current.status, toStatus: status, detail: note?.slice(0, 2000) ?? null, at });
+    await recordAudit(trx, principal, { action: 'task.status', entityType: 'task', entityId: id, summary: `Task ${id} set to ${TASK_STATUS_LABELS[status].toLowerCase()}`, before: { status: current.status }, after: { status } });
   });
   ctx.logger.info({ taskId: id, status, by: principal.username }, 'task status changed');
   return getTask(ctx, principal, id);
@@ -122,6 +124,7 @@ export async function reassignTask(ctx: AppContext, principal: Principal, id: nu
     await updateTaskRow(trx, id, { teamId, assigneeUserId, at });
     const to = [teamCode && `team ${teamCode}`, username && `${username}`].filter(Boolean).join(', ');
     await insertHistory(trx, { taskId: id, actor: principal.username, action: 'reassigned', detail: `to ${to}${v.note ? ` – ${v.note}` : ''}`, at });
+    await recordAudit(trx, principal, { action: 'task.reassign', entityType: 'task', entityId: id, summary: `Task ${id} reassigned to ${to}`, before: { teamId: current.teamId, assigneeUserId: current.assigneeUserId }, after: { teamId, assigneeUserId } });
   });
   ctx.logger.info({ taskId: id, by: principal.username }, 'task reassigned');
   return getTask(ctx, principal, id);
