@@ -159,9 +159,13 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
       <p class="govuk-body">
         {isAdmin ? <><a class="govuk-link" href="/system-setup/integration">All Microsoft 365 checks</a>, including each mailbox and calendar (also </> : 'Each mailbox and calendar is checked by an administrator ('}<code>housing365 doctor</code>).
       </p>
-      <p class="govuk-body">
-        <a class="govuk-link" href="/integration/calendars">Inbound calendars</a>: each Outlook calendar's last sync, changes applied and refused, and calendar polling start / stop.
-      </p>
+      <h2 class="govuk-heading-m">Each flow in detail</h2>
+      <ul class="govuk-list govuk-list--bullet">
+        <li><a class="govuk-link" href="/outbox">Outbox</a>: outbound email, queued, held, sent, failed and dead, with replay.</li>
+        <li><a class="govuk-link" href="/integration/inboxes">Inbound email</a>: each inbox's poll, last run, items, errors and cursor age; start / stop / run now; emails that need attention.</li>
+        <li><a class="govuk-link" href="/integration/calendar-push">Outbound calendars</a>: bookings waiting to reach Outlook, failures and replay.</li>
+        <li><a class="govuk-link" href="/integration/calendars">Inbound calendars</a>: each Outlook calendar's last sync, changes applied and refused, and calendar polling start / stop.</li>
+      </ul>
     </Layout>
   );
 }
