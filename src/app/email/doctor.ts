@@ -4,6 +4,7 @@
  * calendar reachable with the rights its direction needs, EMO_EMAILADDR's domain, time-zone names.
  * Probes only read, or create and delete a draft; they never send mail or touch events.
  */
+import { outlookReasonProblems } from '../appointments/reasons.ts';
 import { sql } from 'kysely';
 import { postgresTimeZoneNames } from '../../adapters/db/parameters.ts';
 import { inboxAddress } from '../../domain/frv/frv.ts';
@@ -67,6 +68,9 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
   }
   for (const p of status.problems) add({ area: 'parameters', name: p.parameter, status: 'fail', detail: p.message });
   if (!status.problems.length) add({ area: 'parameters', name: 'parameters', status: 'pass', detail: 'no conflicts between parameters' });
+  // Guide §2.4: the Outlook cancel and move reasons must be linked to all product areas.
+  const reasonProblems = await outlookReasonProblems(ctx);
+  for (const p of reasonProblems) add({ area: 'parameters', name: p.parameter, status: 'fail', detail: p.message });
 
   // EMO_EMAILADDR: same domain as the organisation's (guide §2.1), and a mailbox in the tenant.
   const from = values.EMO_EMAILADDR?.trim();
