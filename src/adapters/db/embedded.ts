@@ -45,6 +45,16 @@ async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: s
   }
 }
 
+async function letOthersTraverse(from: string, log: (msg: string) => void): Promise<void> {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const { mode } = await fs.stat(dir);
+    if ((mode & 0o001) === 0) {
+      log(`adding o+x to ${dir} so the postgres user can reach it`);
+      await fs.chmod(dir, mode | 0o001);
+    }
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -128,14 +138,10 @@ export async function openEmbedded(dataDir: string, opts: { own: boolean; log?: 
   if (ids.uid !== undefined) {
     // The server runs as `postgres`: it must be able to reach the cluster through the data directory
     // and every folder above it (mktemp makes 0700 folders). Only the search (x) bit is added above.
+    // The same holds for the PostgreSQL binaries under node_modules (a project cloned into a 0700 folder).
     await fs.chmod(dataDir, 0o755);
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      const { mode } = await fs.stat(dir);
-      if ((mode & 0o001) === 0) {
-        log(`adding o+x to ${dir} so the postgres user can reach the data directory`);
-        await fs.chmod(dir, mode | 0o001);
-      }
-    }
+    await letOthersTraverse(path.dirname(dataDir), log);
+    await letOthersTraverse(path.dirname(bin.postgres), log);
   }
   const spawnOpts = { ...ids, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
 
