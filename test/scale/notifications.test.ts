@@ -153,6 +153,8 @@ describe('change notifications', () => {
     await addMailboxStats(w.t.ctx.db, [{ mailbox: demoMailboxes.asb, requests: 5, throttled: 1, failed: 0, lastThrottledAt: new Date() }]);
     html = await (await web.get('/system-setup/integration/sync')).text();
     expect(html).toMatch(/ASB[\s\S]*?throttled[\s\S]*?COMPLAINTS/);
+    // Reached from System Setup › Microsoft 365.
+    expect(await (await web.get('/system-setup/integration')).text()).toContain('href="/system-setup/integration/sync"');
   });
 
   it('publishes webhook and sync figures on /metrics', async () => {

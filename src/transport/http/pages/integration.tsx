@@ -55,6 +55,7 @@ function IntegrationPage({ page, report, ctx, testTo, testError }: { page: PageI
       <SetupNav current="integration" />
       <ErrorSummary errors={testError ? { to: testError } : {}} />
       <h1 class="govuk-heading-l">Microsoft 365</h1>
+      <p class="govuk-body"><a class="govuk-link" href="/system-setup/integration/sync">Sync health</a>: each inbox and calendar, change notifications, 429s, dead letters and parked emails.</p>
       <dl class="govuk-summary-list">
         {rows.map(([k, v]) => (
           <div class="govuk-summary-list__row">
