@@ -1,10 +1,8 @@
 import { createLogger } from '../../../logger.ts';
-import { startSystem } from '../../../runtime.ts';
+import { runUntilSignal } from './serve.ts';
 import { migrateToLatest } from '../../../adapters/db/database.ts';
 import { openDatabase } from '../../../runtime.ts';
 import { loadConfig, parse, type Command } from '../cli-kit.ts';
-
-const SHUTDOWN_LIMIT_MS = 10_000;
 
 export const startCommand: Command = {
   name: 'start',
@@ -13,29 +11,7 @@ export const startCommand: Command = {
   async run(argv) {
     const { values } = parse(argv, {}, this.usage);
     if (values.help) return void console.log(`usage: ${this.usage}`);
-    const config = loadConfig();
-    const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-    const system = await startSystem(config, logger);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`${signal} received: shutting down (at most ${SHUTDOWN_LIMIT_MS / 1000} s)`);
-        const timer = setTimeout(() => {
-          console.error('shutdown took too long; exiting');
-          process.exit(1);
-        }, SHUTDOWN_LIMIT_MS);
-        timer.unref();
-        system
-          .stop()
-          .then(() => console.log('housing365 stopped'))
-          .catch((err) => logger.error({ err }, 'shutdown failed'))
-          .finally(resolve);
-      };
-      process.once('SIGINT', () => onSignal('SIGINT'));
-      process.once('SIGTERM', () => onSignal('SIGTERM'));
-    });
+    await runUntilSignal({ web: true, jobs: true });
   },
 };
 
