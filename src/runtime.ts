@@ -1,3 +1,4 @@
+import { switchOnDemoFlows } from './app/demo-switches.ts';
 import type { FastifyInstance } from 'fastify';
 import PgBoss from 'pg-boss';
 import { createDb, migrateToLatest, type Db } from './adapters/db/database.ts';
@@ -104,7 +105,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     ctx.graph = graph.graph;
     ctx.integration = graph.integration;
     ctx.staffSignIn = graph.staffSignIn;
-    const demoDefaults = config.demoMode ? [...(await applyDemoDefaults(ctx)), ...(await applyAppointmentDemoDefaults(ctx)), ...(await applyTaskManagerDemoDefaults(ctx))] : [];
+    const demoDefaults = config.demoMode ? [...(await applyDemoDefaults(ctx)), ...(await applyAppointmentDemoDefaults(ctx)), ...(await applyTaskManagerDemoDefaults(ctx)), ...(await switchOnDemoFlows(ctx))] : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
     // Only a web process makes the first admin: its one-time password is printed with the web address.
     const admin = roles.web ? await ensureFirstAdmin(ctx) : { created: false, password: undefined };
