@@ -9,22 +9,8 @@
  * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory. The emulator
  * runs in this process. Prints a Markdown table. Exits non-zero if any email is missing or duplicated.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchWorld } from './lib/world.ts';
 import { sql } from 'kysely';
-import { fetch } from 'undici';
-import { startEmulator } from '../emulator/src/index.ts';
-import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoApp, demoSeed } from '../src/adapters/graph/demo-tenant.ts';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
-import { installLicence } from '../src/app/licence.ts';
 import { setParameter } from '../src/app/parameters.ts';
 import { addFrv } from '../src/app/frvs.ts';
 import { createTeam } from '../src/app/users.ts';
@@ -44,39 +30,9 @@ const latency = Number(arg('latency', '0'));
 const after = arg('after', 'mark_read') as 'mark_read' | 'leave';
 const domain = 'housingorganisation.co.uk';
 
-const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `h365_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: inboxCount + 6 });
-await migrateToLatest(db);
-
-const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-const gateway = createGraphGateway({ tenantId: emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, caPem: emulator.caCertPem });
-const dispatcher = createDispatcher(emulator.caCertPem);
-const emu = (method: string, path: string, body?: unknown) =>
-  fetch(`${emulator.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher }).then(async (r) => {
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  });
+const world = await openBenchWorld('inbound', { poolSize: inboxCount + 6 });
+const { db, ctx, actor, emu, gateway, emulator } = world;
 if (latency > 0) await emu('POST', '/faults', { kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' });
-
-const pair = generateLicenceKeyPair();
-const ctx: AppContext = {
-  db,
-  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
-  logger: createLogger({ level: 'silent', pretty: false }),
-  licencePublicKeys: [pair.publicKeyPem],
-  now: () => new Date(),
-  graph: gateway,
-};
-const actor = { username: 'bench' };
-await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
 for (const [k, v] of [['INBOX_SERVER', domain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '1']]) await setParameter(ctx, actor, k, v);
 const team = await createTeam(ctx, actor, { code: 'INBOUND', name: 'Inbound' });
 const codes = Array.from({ length: inboxCount }, (_, i) => `BENCH${i + 1}`);
@@ -144,14 +100,5 @@ console.log(`| **end to end** | ${imported} | ${(syncSeconds + taskSeconds).toFi
 console.log(`| raw INSERT of the same rows (50 per commit, ${inboxCount} connections) | ${rows.length} | ${rawSeconds.toFixed(1)} | ${(rows.length / rawSeconds).toFixed(0)} | – | – |`);
 console.log(`\nexpected ${expected} · stored ${imported} · tasks ${tasks} · duplicates ${dupes} · failed runs ${failed.length}${failed.length ? ` (${failed.map((f) => f.error).join('; ')})` : ''}`);
 
-await gateway.close();
-await dispatcher?.close();
-await emulator.stop();
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
+await world.close();
 process.exit(imported !== expected || tasks !== expected || dupes || failed.length ? 1 : 0);

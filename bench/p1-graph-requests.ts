@@ -8,22 +8,8 @@
  * ingested email. Exits non-zero when a bound is missed or an email is missing or duplicated.
  * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchWorld } from './lib/world.ts';
 import { sql } from 'kysely';
-import { fetch } from 'undici';
-import { startEmulator } from '../emulator/src/index.ts';
-import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoApp, demoSeed } from '../src/adapters/graph/demo-tenant.ts';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
-import { installLicence } from '../src/app/licence.ts';
 import { setParameter } from '../src/app/parameters.ts';
 import { addFrv } from '../src/app/frvs.ts';
 import { configuredInboxes } from '../src/app/inbound/poll-inboxes.ts';
@@ -39,38 +25,8 @@ const inboxCount = Number(arg('inboxes', '50'));
 const perInbox = Number(arg('emails-per-inbox', '4'));
 const domain = 'housingorganisation.co.uk';
 
-const work = mkdtempSync(join(tmpdir(), 'h365-p1-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `h365_p1_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: 12 });
-await migrateToLatest(db);
-
-const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-const gateway = createGraphGateway({ tenantId: emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, caPem: emulator.caCertPem });
-const dispatcher = createDispatcher(emulator.caCertPem);
-const emu = (method: string, path: string, body?: unknown) =>
-  fetch(`${emulator.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher }).then(async (r) => {
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  });
-
-const pair = generateLicenceKeyPair();
-const ctx: AppContext = {
-  db,
-  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
-  logger: createLogger({ level: 'silent', pretty: false }),
-  licencePublicKeys: [pair.publicKeyPem],
-  now: () => new Date(),
-  graph: gateway,
-};
-const actor = { username: 'bench' };
-await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
+const world = await openBenchWorld('p1', { poolSize: 12 });
+const { db, ctx, actor, emu, gateway } = world;
 for (const [k, v] of [['INBOX_SERVER', domain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '1']]) await setParameter(ctx, actor, k, v);
 const codes = Array.from({ length: inboxCount }, (_, i) => `P1BOX${i + 1}`);
 for (const code of codes) {
@@ -120,14 +76,5 @@ console.log(`\nimported ${busy.imported} of ${expected} · duplicates ${dupes} �
 const ok = busy.imported === expected && dupes === 0 && idle.failed + busy.failed === 0 && idlePer <= BOUND_IDLE && perEmail <= BOUND_PER_EMAIL;
 console.log(`P1 ${ok ? 'PASS' : 'FAIL'}: idle ${idlePer.toFixed(2)} ≤ ${BOUND_IDLE} requests/inbox, steady ${perEmail.toFixed(2)} ≤ ${BOUND_PER_EMAIL} requests/email`);
 
-await gateway.close();
-await dispatcher?.close();
-await emulator.stop();
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
+await world.close();
 process.exit(ok ? 0 : 1);

@@ -8,23 +8,10 @@
  *
  * Bound (bench/README.md, P3): p95 ≤ 5 s, every message stored once. Exits non-zero otherwise.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchWorld } from './lib/world.ts';
 import PgBoss from 'pg-boss';
 import { sql } from 'kysely';
-import { fetch } from 'undici';
-import { startEmulator } from '../emulator/src/index.ts';
-import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
 import { demoApp, demoMailboxes, demoSeed, demoDomain } from '../src/adapters/graph/demo-tenant.ts';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
-import { installLicence } from '../src/app/licence.ts';
 import { setParameter } from '../src/app/parameters.ts';
 import { addFrv } from '../src/app/frvs.ts';
 import { configuredInboxes } from '../src/app/inbound/poll-inboxes.ts';
@@ -41,44 +28,14 @@ const arg = (name: string, dflt: string) => {
 };
 const count = Number(arg('messages', '50'));
 
-const work = mkdtempSync(join(tmpdir(), 'h365-p3-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `h365_p3_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: 8 });
-await migrateToLatest(db);
-
-const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-const gateway = createGraphGateway({ tenantId: emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, caPem: emulator.caCertPem });
-const dispatcher = createDispatcher(emulator.caCertPem);
-const emu = (method: string, path: string, body?: unknown) =>
-  fetch(`${emulator.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher }).then(async (r) => {
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  });
-
-const pair = generateLicenceKeyPair();
-const ctx: AppContext = {
-  db,
-  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
-  logger: createLogger({ level: 'silent', pretty: false }),
-  licencePublicKeys: [pair.publicKeyPem],
-  now: () => new Date(),
-  graph: gateway,
-};
-const actor = { username: 'bench' };
-await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
+const world = await openBenchWorld('p3', { poolSize: 8 });
+const { db, ctx, actor, emu, gateway, emulator } = world;
 for (const [k, v] of [['INBOX_SERVER', demoDomain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '60']]) await setParameter(ctx, actor, k, v);
 await addFrv(ctx, actor, { domain: 'EXCHANGE_INBOX', code: 'ASB', description: 'ASB' });
 const inbox = (await configuredInboxes(ctx)).inboxes[0];
 await syncInbox(ctx, inbox, { gateway: gateway.mail });
 
-const boss = new PgBoss({ connectionString: url.toString(), schema: 'pgboss', max: 4, schedule: false });
+const boss = new PgBoss({ connectionString: world.databaseUrl, schema: 'pgboss', max: 4, schedule: false });
 boss.on('error', () => {});
 await boss.start();
 ctx.boss = boss;
@@ -117,14 +74,5 @@ console.log(`\nduplicates ${dupes}\nP3 ${ok ? 'PASS' : 'FAIL'}: p95 ${pct(95).to
 
 await app.close();
 await boss.stop({ graceful: false, close: true });
-await gateway.close();
-await dispatcher?.close();
-await emulator.stop();
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
+await world.close();
 process.exit(ok ? 0 : 1);
