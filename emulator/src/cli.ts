@@ -39,6 +39,10 @@ function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: num
 const args = parseArgs(process.argv.slice(2));
 if (!args.seed) usage('--seed is required');
 
+// Who launched us, read before the ready line goes out: the moment a caller sees that line it may
+// stop the launcher, and a parent read after that could already be the re-parenting init.
+const parent = process.ppid;
+
 try {
   const emu = await startEmulator({ seed: args.seed, port: args.port, smtpPort: args.smtpPort, stateDir: args.stateDir });
   process.stdout.write(JSON.stringify({ graphBaseUrl: emu.graphBaseUrl, authority: emu.authority, caCertPath: emu.caCertPath, smtp: emu.smtp }) + '\n');
@@ -65,7 +69,6 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   // `npx graph-emulator` puts npm and a shell between the caller and us; npm ends on SIGTERM
   // without passing it on. When our launcher goes away we are re-parented: stop then too.
-  const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) stop('launcher exited');
   }, 500).unref();
