@@ -49,7 +49,7 @@ export async function resync(
     run = async () => {
       const r = await syncInbox(ctx, inbox, { gateway: graph.mail, requestCount: () => graph.stats.requests });
       if (r.skipped) return { ok: false, summary: `${code}: another run holds the inbox; try again in a moment` };
-      return { ok: r.ok, summary: `${code}: ${r.imported} imported, ${r.alreadyStored} already stored, ${r.duplicates} duplicate(s), ${r.parked} parked${r.error ? `; error: ${r.error}` : ''}` };
+      return { ok: r.ok, summary: `${code}: ${r.imported} imported, ${r.alreadyStored} already stored, ${r.duplicates} duplicate(s), ${r.parked} parked${r.tooOld ? `, ${r.tooOld} received before the inbox was switched on (not imported)` : ''}${r.error ? `; error: ${r.error}` : ''}` };
     };
   } else {
     const calendar = target.calendar.toLowerCase();

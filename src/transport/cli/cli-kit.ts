@@ -33,14 +33,15 @@ export function loadConfig(): Config {
 export const cliLogger = (config: Config) => createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, destination: process.stderr as never });
 
 /** Runs `fn` with an application context on the configured database, then closes it. */
-export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+/** Runs `fn` with an application context on the configured (or embedded) database; `db.url` is its connection string. */
+export async function withContext<T>(fn: (ctx: AppContext, db: { url: string }) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, destination: process.stderr as never });
   const handle = await openDatabase(config, logger, { own: false, poolSize: 2, applicationName: 'housing365-cli' });
   try {
     await migrateToLatest(handle.db);
     const ctx = await buildContext(config, logger, handle.db);
-    return await fn(ctx);
+    return await fn(ctx, { url: handle.url });
   } finally {
     await handle.close();
   }

@@ -25,11 +25,11 @@ export const resyncCommand: Command = {
     const { values } = parse(argv, { inbox: { type: 'string' }, calendar: { type: 'string' } }, this.usage);
     if (values.help) return void console.log(`usage: ${this.usage}`);
     if (!values.inbox === !values.calendar) throw new UsageError(`give exactly one of --inbox or --calendar\nusage: ${this.usage}`);
-    return withContext(async (ctx) => {
-      // With DATABASE_URL the resync shares the workers' Graph slots; with the embedded database (one
-      // machine) the CLI's own in-process limiter applies.
-      const slotDb = ctx.config.databaseUrl ? createSlotDb(ctx.config.databaseUrl, 1) : undefined;
-      const slots = slotDb ? new MailboxSlots(slotDb.db) : undefined;
+    return withContext(async (ctx, database) => {
+      // The resync leases Graph's per-mailbox slots from the same table as every running worker (on
+      // DATABASE_URL's server or the embedded one alike), so together they never exceed 4 in flight.
+      const slotDb = createSlotDb(database.url, 1);
+      const slots = new MailboxSlots(slotDb.db);
       const graph = await connectGraph(ctx.config, ctx.logger, { limiter: slots });
       ctx.graph = graph.graph;
       ctx.integration = graph.integration;
@@ -46,8 +46,8 @@ export const resyncCommand: Command = {
         return r.ok ? 0 : 1;
       } finally {
         await graph.stop();
-        await slots?.close();
-        await slotDb?.close();
+        await slots.close();
+        await slotDb.close();
       }
     });
   },
