@@ -4,6 +4,7 @@
  * Items run one after another in request order (Graph promises no order for independent items);
  * each goes through the same pipeline as a direct call, throttling and fault injection included.
  */
+import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { AppIdentity } from './contracts.ts';
 import type { Core } from './core.ts';
@@ -115,6 +116,13 @@ async function runItem(core: Core, req: IncomingMessage, app: AppIdentity, it: B
   if (fault && (injectedStatus(fault) || fault.kind === 'latency')) out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true }, fault);
   else out = await dispatch(core, { method, path, urlPath: `/v1.0${path}`, query: u.searchParams, headers, rawBody, body, req, app, inBatch: true });
   core.requestLog.add({ at: core.clock.now().toISOString(), requestId: out.headers['request-id'] ?? '', method, path: `/v1.0${path}`, route: out.logRoute, status: out.status, mailbox: out.mailbox, clientId: app.clientId, ms: Math.round((performance.now() - started) * 100) / 100, fault: fault?.kind, batch: true });
+  if (out.body instanceof Readable) {
+    // a streamed `$value` inside a batch: the item carries it base64, so it is read whole here
+    const parts: Buffer[] = [];
+    for await (const c of out.body) parts.push(c as Buffer);
+    out.body = Buffer.concat(parts);
+    delete out.headers['content-length'];
+  }
   let itemBody: unknown = out.body;
   const ct = out.headers['content-type'] ?? '';
   if (Buffer.isBuffer(out.body)) itemBody = ct.includes('json') ? JSON.parse(out.body.toString('utf8')) : out.body.toString('base64');

@@ -157,11 +157,19 @@ export interface AttachmentState {
   lastModifiedDateTime: string;
   /** fileAttachment bytes, base64. */
   contentBytes?: string;
+  /** fileAttachment bytes kept on disk instead (large uploads): the file name, by SHA-256, in the
+   *  emulator's attachment content directory (mail/content.ts). `contentBytes` is then unset. */
+  contentFile?: string;
   /** itemAttachment: the attached message (as Graph JSON) and its MIME. */
   item?: Record<string, unknown>;
   itemMime?: string;
   /** referenceAttachment link. */
   sourceUrl?: string;
+}
+
+/** Reads file attachment bytes wherever they are kept (inline base64 or a file on disk). */
+export interface AttachmentContentReader {
+  base64(a: AttachmentState): string;
 }
 
 export interface OutboundRecord {
@@ -239,6 +247,8 @@ export interface RouteContext {
   markDirty(): void;
   /** Tells the router which Prefer tokens were honoured; sent back as `Preference-Applied`. */
   applyPreference(token: string): void;
+  /** File attachment bytes (for `contentBytes` when attachments are expanded). */
+  attachmentContent?: AttachmentContentReader;
 }
 
 export interface RouteResult {
@@ -299,6 +309,8 @@ export interface AdminRouteDef {
   pattern: string;
   /** Throw `GraphError` for errors; rendered the same way as Graph errors. */
   handler: (ctx: AdminRouteContext) => RouteResult | Promise<RouteResult>;
+  /** The body is not read first: the handler reads `ctx.req` itself (large uploads). */
+  streamBody?: boolean;
 }
 
 /** A message to deliver through `sendMailInternal` (Graph `message` resource shape, subset). */

@@ -18,6 +18,8 @@ import { RequestLog } from './requestLog.ts';
 import { createUser, readSeed, stateFromSeed, type Seed } from './state.ts';
 import { defaultThrottle, Throttle, type ThrottleOptions } from './throttle.ts';
 import { sendMailInternal } from './mail/send.ts';
+import { AttachmentContent } from './mail/content.ts';
+import { tmpdir } from 'node:os';
 
 export interface CoreOptions {
   seed: Seed;
@@ -27,6 +29,8 @@ export interface CoreOptions {
   signingKeyPem: string;
   origin: string;
   quiet?: boolean;
+  /** Where large attachment content is kept (default `<stateDir>/attachments`, else a temporary one). */
+  attachmentDir?: string;
 }
 
 export class Core {
@@ -45,6 +49,8 @@ export class Core {
   readonly tokenSecret: Buffer;
   /** Upload sessions (runtime only: real sessions also die with their server-side state). */
   readonly uploads = new Map<string, import('./mail/upload.ts').UploadSession>();
+  /** Large attachment bytes on disk (mail/content.ts). */
+  readonly content: AttachmentContent;
 
   private changeListeners = new Set<(c: ChangeEvent) => void>();
   private userCreatedListeners: ((u: UserState, s: EmulatorState) => void)[] = [];
@@ -58,6 +64,7 @@ export class Core {
     this.seed = options.seed;
     this.origin = options.origin;
     this.graphBaseUrl = `${options.origin}/v1.0`;
+    this.content = new AttachmentContent(options.attachmentDir ?? join(options.stateDir ?? join(tmpdir(), `graph-emulator-content-${process.pid}`), 'attachments'));
     const loaded = this.loadSnapshot();
     this.state = loaded ?? stateFromSeed(options.seed);
     this.clock = createClock(this.state.clockOffsetMs, (off) => {
@@ -126,6 +133,7 @@ export class Core {
     this.state = stateFromSeed(readSeed(seed), keepIds);
     this.state.clockOffsetMs = offset;
     this.throttle.reset();
+    for (const u of this.uploads.values()) u.file.abort();
     this.uploads.clear();
     this.announceState(true);
     this.markDirty();

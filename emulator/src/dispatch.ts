@@ -177,6 +177,7 @@ export async function dispatch(core: Core, input: DispatchInput, fault?: FaultRu
     graphBaseUrl: core.graphBaseUrl,
     emit: (c: ChangeEvent) => core.emit(c),
     markDirty: () => core.markDirty(),
+    attachmentContent: core.content,
     applyPreference: (t: string) => {
       if (!applied.includes(t)) applied.push(t);
     },

@@ -89,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `https://localhost:${port}`;
-  core = new Core({ seed, stateDir: options.stateDir, throttle: options.throttle, notificationsAllowHttp: options.notificationsAllowHttp, signingKeyPem, origin, quiet: options.quiet });
+  core = new Core({ seed, stateDir: options.stateDir, throttle: options.throttle, notificationsAllowHttp: options.notificationsAllowHttp, signingKeyPem, origin, quiet: options.quiet, attachmentDir: join(keyDir, 'attachments') });
 
   registerMailRoutes(core);
   registerAdminRoutes(core);

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import type { Core } from './core.ts';
 import { dispatch, errorOutput, jsonContentType, type DispatchOutput } from './dispatch.ts';
 import type { FaultRule } from './faults.ts';
@@ -47,6 +48,15 @@ function isLoopback(addr: string | undefined): boolean {
 }
 
 export function send(res: ServerResponse, out: DispatchOutput): void {
+  if (out.body instanceof Readable) {
+    // a streamed body (attachment `$value` from disk): the route gives content-length; backpressure by pipe
+    const stream = out.body;
+    res.writeHead(out.status, { ...out.headers });
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+    return;
+  }
   let payload: Buffer | undefined;
   if (out.body === undefined || out.body === null) payload = undefined;
   else if (Buffer.isBuffer(out.body)) payload = out.body;
@@ -96,9 +106,12 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
       send(res, { status: 403, headers: { 'content-type': 'application/json' }, body: { error: { code: 'Forbidden', message: 'The admin API only answers loopback clients.' } } });
       return;
     }
-    const body = await readBody(req, 64 * 1024 * 1024);
+    const sub = pathname.slice('/_emulator'.length) || '/';
+    const route = core.registry.admin.match(method, sub);
+    // streamed admin uploads read the request themselves
+    const body = route && route !== 'methodMismatch' && route.def.streamBody ? Buffer.alloc(0) : await readBody(req, 64 * 1024 * 1024);
     if (body === 'tooLarge') return send(res, { status: 413, headers: {}, body: undefined });
-    send(res, await handleAdmin(core, req, method, pathname.slice('/_emulator'.length) || '/', url.searchParams, body));
+    send(res, await handleAdmin(core, req, method, sub, url.searchParams, body));
     return;
   }
 
@@ -161,6 +174,7 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
 
   if (fault?.kind === 'accept-then-drop') {
     // The work is done (state changed); the client never hears about it.
+    if (out.body instanceof Readable) out.body.destroy();
     req.socket.destroy();
     return;
   }

@@ -4,17 +4,44 @@
  * Every route is listed in emulator/README.md.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AdminRouteContext, AdminRouteDef, MessageState, RouteResult, UserState } from '../contracts.ts';
+import type { AdminRouteContext, AdminRouteDef, AttachmentState, MessageState, RouteResult, UserState } from '../contracts.ts';
 import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { errorOutput, type DispatchOutput } from '../dispatch.ts';
 import { newGuid } from '../ids.ts';
 import { parseMime } from '../mail/mime.ts';
 import { renderMessage } from '../mail/render.ts';
-import { attachmentsFromJson, isoNow, recipientsFrom } from '../mail/send.ts';
+import { attachmentFromJson, attachmentsFromJson, isoNow, recipientsFrom } from '../mail/send.ts';
+import { ContentTooLarge } from '../mail/content.ts';
+import { maxAttachmentBytes } from '../mail/upload.ts';
+import { newImmutableId } from '../ids.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { addMessage, deleteMessage, findMessage, messageChanged, moveMessage } from '../mail/store.ts';
 import { findFolder, findUser, readSeed, type Seed } from '../state.ts';
 import { mergeExtendedProperties } from '../mail/routes.ts';
+
+/** Delivered attachments: Graph JSON, or a file attachment naming content uploaded to `POST /_emulator/attachments`. */
+function adminAttachments(core: Core, list: unknown, nowIso: string): AttachmentState[] {
+  if (!Array.isArray(list)) return attachmentsFromJson(list, nowIso);
+  return list.map((a) => {
+    if (typeof a?.contentFile !== 'string') return attachmentFromJson(a, nowIso);
+    if (!/^[0-9a-f]{64}$/.test(a.contentFile) || !existsSync(join(core.content.dir, a.contentFile))) throw new GraphError(400, 'BadRequest', `No uploaded content '${a.contentFile}' (POST /_emulator/attachments first).`);
+    const att: AttachmentState = {
+      id: newImmutableId('attachment'),
+      kind: 'file',
+      name: String(a.name ?? 'attachment'),
+      contentType: String(a.contentType ?? 'application/octet-stream'),
+      size: 0,
+      isInline: !!a.isInline,
+      contentId: typeof a.contentId === 'string' ? a.contentId : undefined,
+      lastModifiedDateTime: nowIso,
+      contentFile: a.contentFile,
+    };
+    att.size = core.content.size(att);
+    return att;
+  });
+}
 
 function must<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new GraphError(404, 'NotFound', `${what} not found.`);
@@ -92,13 +119,26 @@ export function registerAdminRoutes(core: Core): void {
         importance: b.importance,
         internetMessageHeaders: Array.isArray(b.internetMessageHeaders) ? b.internetMessageHeaders : undefined,
         singleValueExtendedProperties: Array.isArray(b.singleValueExtendedProperties) ? mergeExtendedProperties([], b.singleValueExtendedProperties) : undefined,
-        attachments: attachmentsFromJson(b.attachments, nowIso),
+        attachments: adminAttachments(core, b.attachments, nowIso),
       };
       data.sender = data.from;
     }
     const m = addMessage(user, folder, data, nowIso, ctx.emit, core.state.tenant.domain);
     return ok(view(m), 201);
   } });
+  // large attachment content: streamed to the content directory, then named by a delivered message's
+  // attachment (`contentFile`); `GET` tells how each attachment's bytes were served since
+  r({ method: 'POST', pattern: '/attachments', streamBody: true, handler: async (ctx) => {
+    try {
+      const stored = await core.content.write(ctx.req, maxAttachmentBytes);
+      return ok({ contentFile: stored.file, size: stored.size, sha256: stored.sha256 }, 201);
+    } catch (e) {
+      if (e instanceof ContentTooLarge) throw new GraphError(413, 'RequestEntityTooLarge', 'An attachment is at most 150 MB.');
+      throw e;
+    }
+  } });
+  r({ method: 'GET', pattern: '/attachments', handler: () => ok({ dir: core.content.dir, served: Object.fromEntries(core.content.served) }) });
+
   // load many messages at once (benchmarks, big-mailbox tests)
   r({ method: 'POST', pattern: '/users/:user/messages/bulk', handler: (ctx) => {
     const user = userOf(ctx);

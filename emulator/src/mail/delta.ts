@@ -132,7 +132,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
         if (rgeOp === 'gt' ? !(r > rgeMs) : !(r >= rgeMs)) continue;
       }
       if (value.length < pageSize) {
-        item = renderMessage(m, { immutable: ctx.preferImmutableIds, select, expandAttachments: expand.attachments, expandExtendedIds: expand.ext });
+        item = renderMessage(m, { immutable: ctx.preferImmutableIds, select, expandAttachments: expand.attachments, expandExtendedIds: expand.ext, content: ctx.attachmentContent });
         item['@odata.type'] = '#microsoft.graph.message';
       } else item = {};
     }

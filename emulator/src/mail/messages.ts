@@ -47,7 +47,7 @@ export function render(ctx: RouteContext, m: MessageState, select?: string[]): R
       if (!messagePropertyNames.has(s)) throw new GraphError(400, 'RequestBroker--ParseUri', `Could not find a property named '${s}' on type 'microsoft.graph.message'.`);
     }
   }
-  return renderMessage(m, { immutable: ctx.preferImmutableIds, select, bodyType: bodyTypePref(ctx), expandAttachments: ex.attachments, expandExtendedIds: ex.ext });
+  return renderMessage(m, { immutable: ctx.preferImmutableIds, select, bodyType: bodyTypePref(ctx), expandAttachments: ex.attachments, expandExtendedIds: ex.ext, content: ctx.attachmentContent });
 }
 
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import type { AttachmentState, MessageState, Recipient } from '../contracts.ts';
+import type { AttachmentContentReader, AttachmentState, MessageState, Recipient } from '../contracts.ts';
 import { newImmutableId } from '../ids.ts';
 
 export interface ParsedInbound {
@@ -107,7 +107,7 @@ function wrap76(b64: string): string {
 }
 
 /** RFC 5322 source of a stored message (what Graph serves at `/messages/{id}/$value`). */
-export function buildMime(m: Pick<MessageState, 'subject' | 'from' | 'toRecipients' | 'ccRecipients' | 'internetMessageId' | 'body' | 'attachments'> & { sentDateTime?: string; receivedDateTime?: string }): string {
+export function buildMime(m: Pick<MessageState, 'subject' | 'from' | 'toRecipients' | 'ccRecipients' | 'internetMessageId' | 'body' | 'attachments'> & { sentDateTime?: string; receivedDateTime?: string }, content?: AttachmentContentReader): string {
   if ((m as MessageState).mime) return (m as MessageState).mime!;
   const boundary = `_000_${randomBytes(12).toString('hex')}_`;
   const lines: string[] = [];
@@ -139,7 +139,7 @@ export function buildMime(m: Pick<MessageState, 'subject' | 'from' | 'toRecipien
         ...(a.contentId ? [`Content-ID: <${a.contentId}>`] : []),
         'Content-Transfer-Encoding: base64',
         '',
-        wrap76(a.contentBytes ?? ''),
+        wrap76(content ? content.base64(a) : (a.contentBytes ?? '')),
       ].join('\r\n'),
     );
   }

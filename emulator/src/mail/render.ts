@@ -1,7 +1,7 @@
 /**
  * Graph JSON for stored mail items (https://learn.microsoft.com/graph/api/resources/message).
  */
-import type { AttachmentState, MailFolderState, MessageState, UserState } from '../contracts.ts';
+import type { AttachmentContentReader, AttachmentState, MailFolderState, MessageState, UserState } from '../contracts.ts';
 
 export function messageId(msg: MessageState, immutable: boolean): string {
   return immutable ? msg.immutableId : msg.regularId;
@@ -50,6 +50,8 @@ export interface RenderOptions {
   expandAttachments?: boolean;
   /** ids of singleValueExtendedProperties asked for with $expand */
   expandExtendedIds?: string[] | 'all';
+  /** Reads file attachments kept on disk, for expanded `contentBytes`. */
+  content?: AttachmentContentReader;
 }
 
 function property(msg: MessageState, name: string, o: RenderOptions): unknown {
@@ -124,7 +126,7 @@ export function renderMessage(msg: MessageState, o: RenderOptions): Record<strin
     const v = property(msg, n, o);
     if (v !== undefined) out[n] = v;
   }
-  if (o.expandAttachments) out.attachments = msg.attachments.map((a) => renderAttachment(a, true));
+  if (o.expandAttachments) out.attachments = msg.attachments.map((a) => renderAttachment(a, true, o.content));
   if (o.expandExtendedIds) {
     const props = msg.singleValueExtendedProperties ?? [];
     const wanted = o.expandExtendedIds;
@@ -135,7 +137,8 @@ export function renderMessage(msg: MessageState, o: RenderOptions): Record<strin
   return out;
 }
 
-export function renderAttachment(a: AttachmentState, withContent = true): Record<string, unknown> {
+/** `content` reads bytes kept on disk (`contentFile`); without it such an attachment renders `contentBytes: ""`. */
+export function renderAttachment(a: AttachmentState, withContent = true, content?: AttachmentContentReader): Record<string, unknown> {
   const base: Record<string, unknown> = {
     '@odata.type': a.kind === 'file' ? '#microsoft.graph.fileAttachment' : a.kind === 'item' ? '#microsoft.graph.itemAttachment' : '#microsoft.graph.referenceAttachment',
     '@odata.mediaContentType': a.contentType,
@@ -149,7 +152,7 @@ export function renderAttachment(a: AttachmentState, withContent = true): Record
   if (a.kind === 'file') {
     base.contentId = a.contentId ?? null;
     base.contentLocation = null;
-    if (withContent) base.contentBytes = a.contentBytes ?? '';
+    if (withContent) base.contentBytes = a.contentFile ? (content?.base64(a) ?? '') : (a.contentBytes ?? '');
   }
   if (a.kind === 'reference') {
     base.sourceUrl = a.sourceUrl ?? null;

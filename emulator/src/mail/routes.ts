@@ -23,6 +23,10 @@ const readMail = ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.Rea
 const writeMail = ['Mail.ReadWrite'];
 const sendMail = ['Mail.Send'];
 
+function selectAttachment(v: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+  return select ? Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith('@odata') || k === 'id' || select.includes(k))) : v;
+}
+
 function attachmentOf(ctx: RouteContext, m: MessageState) {
   const a = m.attachments.find((x) => x.id === ctx.params.aid);
   if (!a) throw notFound();
@@ -102,7 +106,7 @@ export function registerMailRoutes(core: Core): void {
     } });
     r({ method: 'GET', pattern: `${prefix}/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
       const m = messageOf(ctx);
-      return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(buildMime(m), 'utf8') };
+      return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(buildMime(m, core.content), 'utf8') };
     } });
     r({ method: 'PATCH', pattern: prefix, roles: writeMail, handler: (ctx) => {
       const m = messageOf(ctx);
@@ -146,10 +150,8 @@ export function registerMailRoutes(core: Core): void {
     r({ method: 'GET', pattern: `${prefix}/attachments`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
       const m = messageOf(ctx);
       const select = parseSelect(ctx.query);
-      const value = m.attachments.map((a) => {
-        const v = renderAttachment(a, true);
-        return select ? Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith('@odata') || k === 'id' || select.includes(k))) : v;
-      });
+      // contentBytes only when asked for (no $select, or $select naming it): a file kept on disk is read only then
+      const value = m.attachments.map((a) => selectAttachment(renderAttachment(a, !select || select.includes('contentBytes'), core.content), select));
       return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments`, value } };
     } });
     r({ method: 'POST', pattern: `${prefix}/attachments`, roles: writeMail, handler: (ctx) => {
@@ -158,20 +160,23 @@ export function registerMailRoutes(core: Core): void {
       if (a.kind === 'file' && a.size > 3 * 1024 * 1024) throw new GraphError(413, 'RequestEntityTooLarge', 'The attachment is larger than 3 MB: use an upload session.');
       m.attachments.push(a);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
-      return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...renderAttachment(a, true) } };
+      return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...renderAttachment(a, true, core.content) } };
     } });
     r({ method: 'POST', pattern: `${prefix}/attachments/createUploadSession`, roles: writeMail, handler: (ctx) => createUploadSession(core, ctx, ctx.user!, messageOf(ctx).immutableId) });
     r({ method: 'POST', pattern: `${prefix}/attachments/microsoft.graph.createUploadSession`, roles: writeMail, handler: (ctx) => createUploadSession(core, ctx, ctx.user!, messageOf(ctx).immutableId) });
     r({ method: 'GET', pattern: `${prefix}/attachments/:aid`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
       const a = attachmentOf(ctx, messageOf(ctx));
-      const v = renderAttachment(a, true);
+      const select = parseSelect(ctx.query);
+      const v = selectAttachment(renderAttachment(a, !select || select.includes('contentBytes'), core.content), select);
       if (a.kind === 'item' && /(^|,)\s*microsoft\.graph\.itemattachment\/item/i.test(ctx.query.get('$expand') ?? '')) v.item = a.item ?? {};
       return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...v } };
     } });
-    r({ method: 'GET', pattern: `${prefix}/attachments/:aid/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
+    r({ method: 'GET', pattern: `${prefix}/attachments/:aid/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx): RouteResult => {
       const a = attachmentOf(ctx, messageOf(ctx));
       if (a.kind === 'reference') throw new GraphError(405, 'ErrorInvalidRequest', 'The $value of a referenceAttachment is not supported.');
       if (a.kind === 'item') return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(itemMime(a), 'utf8') };
+      // bytes kept on disk are streamed from the file, never read whole
+      if (a.contentFile) return { status: 200, headers: { 'content-type': a.contentType || 'application/octet-stream', 'content-length': String(a.size) }, body: core.content.open(a) };
       return { status: 200, headers: { 'content-type': a.contentType || 'application/octet-stream' }, body: Buffer.from(a.contentBytes ?? '', 'base64') };
     } });
     r({ method: 'DELETE', pattern: `${prefix}/attachments/:aid`, roles: writeMail, handler: (ctx) => {

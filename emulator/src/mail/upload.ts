@@ -1,7 +1,9 @@
 /**
  * Attachment upload sessions (https://learn.microsoft.com/graph/outlook-large-attachments):
  * a pre-authenticated uploadUrl taking sequential PUTs of ≤ 4 MB with Content-Range; the final
- * PUT answers 201 with a Location naming the new attachment.
+ * PUT answers 201 with a Location naming the new attachment. Each range is appended to a staging
+ * file as it arrives and the attachment keeps its content on disk (mail/content.ts), so a 150 MB
+ * upload never sits in memory.
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteContext, RouteResult, UserState } from '../contracts.ts';
@@ -22,7 +24,8 @@ export interface UploadSession {
   isInline: boolean;
   contentId?: string;
   received: number;
-  chunks: Buffer[];
+  /** The bytes so far, in a staging file. */
+  file: ReturnType<Core['content']['begin']>;
   expiresAtMs: number;
 }
 
@@ -49,7 +52,7 @@ export function createUploadSession(core: Core, ctx: RouteContext, user: UserSta
     isInline: !!item.isInline,
     contentId: item.contentId ? String(item.contentId) : undefined,
     received: 0,
-    chunks: [],
+    file: core.content.begin(),
     expiresAtMs: core.clock.nowMs() + sessionLifetimeMs,
   };
   core.uploads.set(s.id, s);
@@ -71,6 +74,7 @@ function session(core: Core, ctx: RouteContext): UploadSession {
   if (!s || ctx.query.get('authtoken') !== s.token) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
   if (s.expiresAtMs < core.clock.nowMs()) {
     core.uploads.delete(s.id);
+    s.file.abort();
     throw new GraphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
   }
   return s;
@@ -90,13 +94,14 @@ export function putChunk(core: Core, ctx: RouteContext): RouteResult {
     return { status: 416, body: { error: { code: 'InvalidRange', message: `The uploaded range does not start at the next expected byte (${s.received}).` }, nextExpectedRanges: [String(s.received)] } };
   }
   if (end >= s.size) throw new GraphError(400, 'ErrorInvalidRequest', 'The Content-Range goes past the end of the file.');
-  s.chunks.push(Buffer.from(body));
+  s.file.append(body);
   s.received = end + 1;
   s.expiresAtMs = core.clock.nowMs() + sessionLifetimeMs;
   if (s.received < s.size) {
     return { status: 200, body: { expirationDateTime: new Date(s.expiresAtMs).toISOString(), nextExpectedRanges: [String(s.received)] } };
   }
   core.uploads.delete(s.id);
+  const stored = s.file.finish();
   const user = core.state.users[s.userId];
   const msg = user && findMessage(user, s.messageImmutableId);
   if (!user || !msg) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -111,7 +116,7 @@ export function putChunk(core: Core, ctx: RouteContext): RouteResult {
     isInline: s.isInline,
     contentId: s.contentId,
     lastModifiedDateTime: nowIso,
-    contentBytes: Buffer.concat(s.chunks).toString('base64'),
+    contentFile: stored.file,
   });
   messageChanged(user, msg, nowIso, (c) => core.emit(c));
   const loc = `${core.graphBaseUrl}/users('${user.id}')/messages('${msg.immutableId}')/attachments('${id}')`;
@@ -121,5 +126,6 @@ export function putChunk(core: Core, ctx: RouteContext): RouteResult {
 export function cancelUpload(core: Core, ctx: RouteContext): RouteResult {
   const s = session(core, ctx);
   core.uploads.delete(s.id);
+  s.file.abort();
   return { status: 204 };
 }
