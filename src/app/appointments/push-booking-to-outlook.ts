@@ -121,9 +121,14 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
       }
     }
     const txn = cur.transactionId ?? bookingTransactionId(bookingId, want, cur.generation);
+    // An earlier attempt sent this create and never heard back: Graph may hold the event already.
+    const sentBefore = Boolean(cur.transactionId) && cur.calendar === want;
     // Saved before sending: if the answer is lost, the retry sends the same transactionId.
     if (!cur.transactionId || cur.calendar !== want) await save({ calendar: want, transactionId: txn });
-    const ev = await gateway.createEvent(want, { ...input, transactionId: txn });
+    let ev = await gateway.createEvent(want, { ...input, transactionId: txn });
+    // Graph answers a repeated transactionId with the event the first create made, as the booking was
+    // then; it may have moved or changed since (R2 in test/faults): write the booking as it is now.
+    if (sentBefore) ev = await gateway.updateEvent(want, ev.id, input);
     return { outcome: 'created', patch: { ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() } };
   }
   return { outcome, patch: { state: hasEvent ? 'synced' : 'none', error: null, syncedAt: ctx.now() } };
