@@ -3,8 +3,8 @@
  */
 import { newGuid } from './ids.ts';
 
-export type FaultKind = '429' | '500' | '503' | '504' | 'reset' | 'latency' | 'hang' | 'accept-then-drop';
-export const faultKinds: FaultKind[] = ['429', '500', '503', '504', 'reset', 'latency', 'hang', 'accept-then-drop'];
+export type FaultKind = '429' | '500' | '503' | '504' | 'reset' | 'latency' | 'hang' | 'accept-then-drop' | 'cut-body';
+export const faultKinds: FaultKind[] = ['429', '500', '503', '504', 'reset', 'latency', 'hang', 'accept-then-drop', 'cut-body'];
 
 export interface FaultRule {
   id: string;

@@ -47,7 +47,8 @@ function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr.startsWith('127.'));
 }
 
-export function send(res: ServerResponse, out: DispatchOutput): void {
+export function send(res: ServerResponse, out: DispatchOutput, cutHalfway = false): void {
+  if (cutHalfway) return sendCut(res, out);
   if (out.body instanceof Readable) {
     // a streamed body (attachment `$value` from disk): the route gives content-length; backpressure by pipe
     const stream = out.body;
@@ -66,6 +67,35 @@ export function send(res: ServerResponse, out: DispatchOutput): void {
   headers['content-length'] = payload?.length ?? 0;
   res.writeHead(out.status, headers);
   res.end(payload);
+}
+
+/** `cut-body` fault: the status, the headers (full Content-Length) and half the body, then the connection closes. */
+function sendCut(res: ServerResponse, out: DispatchOutput): void {
+  let source: Readable;
+  let total: number;
+  if (out.body instanceof Readable) {
+    source = out.body;
+    total = Number(out.headers['content-length'] ?? 0);
+  } else {
+    const payload = Buffer.isBuffer(out.body) ? out.body : Buffer.from(typeof out.body === 'string' ? out.body : JSON.stringify(out.body ?? ''), 'utf8');
+    source = Readable.from([payload]);
+    total = payload.length;
+  }
+  const half = Math.floor(total / 2);
+  res.writeHead(out.status, { ...out.headers, 'content-length': total });
+  let sent = 0;
+  source.on('data', (c: Buffer) => {
+    const take = c.subarray(0, Math.max(0, half - sent));
+    sent += take.length;
+    if (take.length) res.write(take);
+    if (sent >= half) {
+      source.destroy();
+      // let the half that was written reach the client, then drop the connection mid-body
+      res.socket?.end(() => res.socket?.destroy());
+      setTimeout(() => res.socket?.destroy(), 200).unref();
+    }
+  });
+  source.on('error', () => res.destroy());
 }
 
 export interface ServerHandle {
@@ -178,7 +208,7 @@ async function handle(core: Core, req: IncomingMessage, res: ServerResponse, hun
     req.socket.destroy();
     return;
   }
-  send(res, out);
+  send(res, out, fault?.kind === 'cut-body');
 }
 
 /** Applies socket-level fault kinds. 'done' = the request is finished (no answer to send). */

@@ -3,6 +3,8 @@
 // sent one, and the emulator never served the attachment as base64 contentBytes (it counts how each
 // attachment's bytes were served). The 150 MB run and its peak RSS are bench/p5-large-attachment.ts.
 import { createCipheriv, createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +83,27 @@ describe('a 20 MB attachment through the inbound sync', () => {
     expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: 1 });
     const row = await w.t.ctx.db.selectFrom('inbound_emails').select('task_id').where('id', '=', email.id).executeTakeFirstOrThrow();
     expect(row.task_id).not.toBeNull();
+  });
+
+  it('retries a download cut off part-way on the next run: nothing stored, nothing parked, no half file left', async () => {
+    const size = 20 * MiB;
+    const sent = sha256(pdf(size, 3));
+    const up = await fetch(`${w.emulator.adminUrl}/attachments`, { method: 'POST', body: Readable.from(pdf(size, 3)), duplex: 'half', dispatcher });
+    const content = (await up.json()) as { contentFile: string };
+    await w.admin('POST', `/users/${demoMailboxes.asb}/messages`, { subject: 'Cut off', attachments: [{ name: 'cut.pdf', contentType: 'application/pdf', contentFile: content.contentFile }] });
+    await w.admin('POST', '/faults', { routePattern: '^GET /v1\\.0/users/[^/]+/messages/[^/]+/attachments/[^/]+/\\$value$', kind: 'cut-body', count: 1 });
+
+    const failed = await w.sync('ASB');
+    expect(failed).toMatchObject({ ok: false, imported: 0, parked: 0 });
+    expect(failed.error).toMatch(/body cut off/);
+    expect(await w.t.ctx.db.selectFrom('inbound_emails').select('id').where('subject', '=', 'Cut off').execute()).toHaveLength(0);
+    expect(await w.t.ctx.db.selectFrom('inbound_parked').select('id').execute()).toHaveLength(0);
+    expect(readdirSync(path.join(w.t.ctx.config.dataDir, 'blobs', 'tmp'))).toEqual([]);
+
+    expect(await w.sync('ASB')).toMatchObject({ ok: true, imported: 1, parked: 0 });
+    const { att, fileSha } = await storedBlob('Cut off');
+    expect(att.blob_sha256).toBe(sent);
+    expect(fileSha).toBe(sent);
   });
 
   it('takes a 20 MB attachment that arrived through an upload session (kept on disk by the emulator) the same way', async () => {

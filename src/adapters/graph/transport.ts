@@ -11,9 +11,9 @@
  * - 401 once: the token may have expired between cache check and use; refresh and repeat.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { fetch, type Dispatcher, type Response } from 'undici';
-import type { GraphFailure } from '../../app/ports/graph-errors.ts';
+import { isGraphFailure, type GraphFailure } from '../../app/ports/graph-errors.ts';
 import { GraphThrottled, GraphTransient, networkFailure, parseRetryAfter, translateGraphError } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { MailboxLimiter } from './mailbox-slots.ts';
@@ -108,11 +108,23 @@ export class GraphTransport {
     return { status: res.status, headers: res.headers, body };
   }
 
-  /** Sends with retries; returns the body as a stream (attachments, MIME). The mailbox slot is held until it ends. */
+  /**
+   * Sends with retries; returns the body as a stream (attachments, MIME), read as it arrives — never
+   * buffered whole. The mailbox slot is held until it ends. A body cut off part-way (connection reset,
+   * time-out) fails the stream with a retryable GraphTransient, like a request that got no answer: the
+   * caller retries the whole read later instead of taking the bytes it got for a broken file.
+   */
   async stream(req: GraphRequest): Promise<Readable> {
     const res = await this.send({ ...req, timeoutMs: req.timeoutMs ?? 10 * 60_000 }, true);
     if (!res.body) return Readable.from([]);
-    return Readable.fromWeb(res.body as any);
+    const body = Readable.fromWeb(res.body as any);
+    const what = `${req.method} ${redact(/^https?:\/\//i.test(req.path) ? req.path : `${this.o.baseUrl}${req.path}`)}`;
+    const out = new PassThrough();
+    body.on('error', (err) => out.destroy(isGraphFailure(err) ? err : networkFailure(err, `${what} (body cut off)`)));
+    out.on('close', () => {
+      if (!body.destroyed) body.destroy();
+    });
+    return body.pipe(out);
   }
 
   private async send(req: GraphRequest, streaming = false): Promise<Response> {
