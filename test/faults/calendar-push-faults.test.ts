@@ -24,7 +24,7 @@ const DAYS = 14;
 const HOURS = 10; // slots 08:00–18:00
 const ADMIN = { username: 'admin' };
 const OFFICER = { username: 'officer1' };
-const WRITES = '^(POST|PATCH|DELETE) /v1\\.0/users/[^/]+/events(/[^/]+)?$';
+const WRITES = ['^(POST|PATCH|DELETE) /v1\\.0/users/[^/]+/events(/[^/]+)?$'];
 const DIARIES = [
   { code: 'FA', calendar: demoMailboxes.officers[0] },
   { code: 'FB', calendar: demoMailboxes.officers[1] },

@@ -27,18 +27,19 @@ export function hostileGateway(emulator: Emulator, opts: { maxRetries?: number }
 
 /**
  * Issue 8's mix on every Graph route — 10 % 429, 5 % 503, 2 % connection resets, 1 % hangs (the
- * emulator drops or holds the request before carrying it out) — and, on `writes` (the requests that
- * create or send), the hard cases where Graph DID carry the request out and the client never hears:
+ * emulator drops or holds the request before carrying it out) — and, on the `writes` (patterns for
+ * the requests that create, change or send), the hard cases where Graph DID carry the request out and
+ * the client never hears:
  *   - `accept-then-drop`: the work is done, then the connection is closed;
  *   - `slow-accept` (kind `latency` beyond the client's time-out): the client gives up, Graph finishes
  *     the request afterwards, possibly while the retry is under way.
- * Each hard case fires at 1 % and, so that a short run always meets them, on the first two writes
- * that no other fault took.
+ * Each hard case fires at 1 % and, so that a short run always meets them, on the first two requests
+ * of each write pattern that no other fault took. The mix is registered per write pattern and once
+ * for all other routes, so `firedFaults` tells what hit each.
  */
-export async function injectGraphFaults(admin: Admin, writes: string): Promise<void> {
+export async function injectGraphFaults(admin: Admin, writes: string[]): Promise<void> {
   const slow = { kind: 'latency', latencyMs: HOSTILE_TIMEOUT_MS * 2 };
-  // The same mix twice, on the writes and on every other Graph route, so `fired` tells what hit the writes.
-  const others = `^(?!(?:${writes}))(GET|POST|PATCH|DELETE) /v1\\.0/`;
+  const others = `^(?!(?:${writes.join('|')}))(GET|POST|PATCH|DELETE) /v1\\.0/`;
   const mix = (routePattern: string) => [
     { routePattern, kind: '429', rate: 0.1, retryAfter: 0 },
     { routePattern, kind: '503', rate: 0.05 },
@@ -46,13 +47,10 @@ export async function injectGraphFaults(admin: Admin, writes: string): Promise<v
     { routePattern, kind: 'hang', rate: 0.01 },
   ];
   const rules = [
-    { routePattern: writes, kind: 'accept-then-drop', rate: 0.01 },
-    { routePattern: writes, ...slow, rate: 0.01 },
-    ...mix(writes),
+    ...writes.flatMap((routePattern) => [{ routePattern, kind: 'accept-then-drop', rate: 0.01 }, { routePattern, ...slow, rate: 0.01 }, ...mix(routePattern)]),
     ...mix(others),
     // Placed last: they fire only when none of the above did.
-    { routePattern: writes, kind: 'accept-then-drop', count: 2 },
-    { routePattern: writes, ...slow, count: 2 },
+    ...writes.flatMap((routePattern) => [{ routePattern, kind: 'accept-then-drop', count: 2 }, { routePattern, ...slow, count: 2 }]),
   ];
   for (const r of rules) {
     const res = await admin('POST', '/faults', r);
@@ -64,19 +62,23 @@ export interface FiredFaults {
   total: number;
   /** By kind (`latency` on writes is reported as `slow-accept`). */
   byKind: Record<string, number>;
-  /** Faults that hit the write routes. */
+  /** By route pattern: each write pattern, and the rest. */
+  byRoute: Record<string, number>;
+  /** On all the write patterns. */
   onWrites: number;
 }
 
-export async function firedFaults(admin: Admin, writes: string): Promise<FiredFaults> {
+export async function firedFaults(admin: Admin, writes: string[]): Promise<FiredFaults> {
   const listed = (await admin('GET', '/faults')).body as { value?: FaultView[] } | FaultView[];
   const rules = Array.isArray(listed) ? listed : (listed.value ?? []);
-  const out: FiredFaults = { total: 0, byKind: {}, onWrites: 0 };
+  const out: FiredFaults = { total: 0, byKind: {}, byRoute: {}, onWrites: 0 };
   for (const r of rules) {
     const kind = r.kind === 'latency' ? 'slow-accept' : r.kind;
     out.total += r.fired;
     out.byKind[kind] = (out.byKind[kind] ?? 0) + r.fired;
-    if (r.routePattern === writes) out.onWrites += r.fired;
+    const route = writes.includes(r.routePattern) ? r.routePattern : 'other';
+    out.byRoute[route] = (out.byRoute[route] ?? 0) + r.fired;
+    if (route !== 'other') out.onWrites += r.fired;
   }
   return out;
 }

@@ -10,8 +10,10 @@
  *   - an unrecorded draft (the earlier attempt died while adding attachments) → delete it, start again;
  *   - nothing → create the draft.
  * A /send of an item that has already gone is refused (with immutable ids it is the same item, now
- * in Sent Items and no longer a draft), never a second copy. What remains is Exchange's own window
- * between accepting /send and moving the item to Sent Items (see docs/outbound-email.md).
+ * in Sent Items and no longer a draft), never a second copy; when such a refusal follows an earlier
+ * attempt (whose send Graph finished late), a second marker lookup finds the sent copy and records
+ * the email as sent. What remains is Exchange's own window between accepting /send and moving the
+ * item to Sent Items (see docs/outbound-email.md).
  */
 import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, releaseHeld, selectAttachmentContents, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
 import { LEASE_MS, SEND_RATE_PER_MINUTE, verdictFor } from '../../domain/email/outbox.ts';
@@ -128,7 +130,22 @@ async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { trie
       draftId = (await gw.createDraft(mailbox, mailOf(e, attachments), e.id)).id;
       await recordDraft(ctx.db, claim, draftId);
     }
-    await gw.sendDraft(mailbox, draftId);
+    try {
+      await gw.sendDraft(mailbox, draftId);
+    } catch (err) {
+      // Refused outright after an earlier attempt: that attempt's send may have gone through late —
+      // Graph carried it out after our time-out and after the marker lookup above — so the draft is
+      // no longer a draft. A sent copy means it went exactly once: record it, do not kill it.
+      if (e.triedBefore && isGraphFailure(err) && !err.retryable) {
+        const found = await gw.findByMarker(mailbox, e.id).catch(() => undefined);
+        if (found && !found.isDraft) {
+          await markSent(ctx.db, claim, { internetMessageId: found.internetMessageId, detail: 'already sent by an earlier attempt (Graph finished it late; found in Sent Items by its marker); not sent again' });
+          log.info('email found already sent after a refused send; not sending again');
+          return 'sent';
+        }
+      }
+      throw err;
+    }
     if (!(await markSent(ctx.db, claim, { detail: `sent from ${mailbox}` }))) log.warn('sent, but the claim had passed to another worker');
     return 'sent';
   } catch (err) {
