@@ -1,5 +1,6 @@
 // Calendar polling through pg-boss: the tick queues one sync per due calendar, the sync worker runs it,
-// CALI_POLL decides when a calendar is due again, and one calendar never has two runs at once.
+// CALI_POLL decides when a calendar is due again, one calendar never has two runs at once, a run that
+// hangs is given up at its deadline, and a job that finds its calendar busy comes back later.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PgBoss from 'pg-boss';
 import { startInboundWorld, day, demoMailboxes, ADMIN, type InboundWorld } from './world.ts';
@@ -10,6 +11,8 @@ import { syncCalendar } from '../../src/app/calendar-sync/sync-calendar.ts';
 import { inboundCalendarSettings } from '../../src/app/calendar-sync/settings.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { london } from './world.ts';
+import { sql } from 'kysely';
+import { CALENDAR_SYNC_QUEUE, queueSync } from '../../src/transport/jobs/sync-queues.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
@@ -81,5 +84,53 @@ describe('calendar polling jobs', () => {
     expect(runs.filter((r) => !r.skipped)).toHaveLength(1);
     expect(runs.filter((r) => r.skipped).map((r) => r.skipped)).toEqual(['another run of this calendar is in progress', 'another run of this calendar is in progress']);
     expect(runs.find((r) => !r.skipped)!.error).toBeUndefined();
+  });
+
+  it('gives up a run that hangs at its deadline, records why, and keeps the calendar for it until its lease lapses', async () => {
+    const settings = await inboundCalendarSettings(w.t.ctx);
+    const alex = demoMailboxes.officers[1];
+    // A Graph call that never answers.
+    const hung = {
+      ...w.gateway.calendar,
+      // eslint-disable-next-line require-yield
+      async *calendarViewDelta(): ReturnType<typeof w.gateway.calendar.calendarViewDelta> {
+        await new Promise(() => {});
+      },
+    };
+    const r = await syncCalendar(w.t.ctx, alex, { gateway: hung, settings, deadlineMs: 300, leaseMs: 2_000 });
+    expect(r.error).toMatch(/^timed out: the run did not finish within 0 s/);
+    const state = (await calendarPollStatus(w.t.ctx)).calendars.find((c) => c.calendar === alex)!.state!;
+    expect(state.lastError).toMatch(/timed out/);
+    // The hung run still holds the lease: no second run beside it …
+    expect((await syncCalendar(w.t.ctx, alex, { gateway: w.gateway.calendar, settings })).skipped).toBe('another run of this calendar is in progress');
+    // … until the lease lapses; then a run goes ahead.
+    await new Promise((res) => setTimeout(res, 2_200));
+    const next = await syncCalendar(w.t.ctx, alex, { gateway: w.gateway.calendar, settings });
+    expect(next.skipped).toBeUndefined();
+    expect(next.error).toBeUndefined();
+  });
+
+  it('a job that finds its calendar busy queues itself again for later', async () => {
+    const settings = await inboundCalendarSettings(w.t.ctx);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = {
+      ...w.gateway.calendar,
+      async *calendarViewDelta(...args: Parameters<typeof w.gateway.calendar.calendarViewDelta>) {
+        await held;
+        yield* w.gateway.calendar.calendarViewDelta(...args);
+      },
+    };
+    const running = syncCalendar(w.t.ctx, sam, { gateway: slow, settings });
+    await until(async () => (await calendarPollStatus(w.t.ctx)).calendars.find((c) => c.calendar === sam)?.state?.running);
+    expect(await queueSync(boss, 'calendar', sam)).toBeTruthy();
+    const again = await until(async () => {
+      const r = await sql<{ later: boolean }>`SELECT start_after > now() + interval '2 seconds' AS later FROM pgboss.job
+        WHERE name = ${CALENDAR_SYNC_QUEUE} AND singleton_key = ${sam} AND state = 'created'`.execute(w.t.ctx.db);
+      return r.rows.find((x) => x.later);
+    });
+    expect(again.later).toBe(true);
+    release();
+    expect((await running).error).toBeUndefined();
   });
 });

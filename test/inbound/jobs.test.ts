@@ -1,6 +1,7 @@
 // Inbound email through pg-boss: the tick queues one sync per due inbox, the worker reads it and the
 // event queries raise the tasks; EMI_POLL decides when an inbox is due again; the flow switched off
-// holds every inbox with the reason; one inbox never has two runs at once.
+// holds every inbox with the reason; one inbox never has two runs at once; a job left active by a
+// killed worker holds up no other inbox, and a run that finds its inbox busy comes back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PgBoss from 'pg-boss';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts';
@@ -9,6 +10,9 @@ import { inboundPollStatus, requestInboxRun } from '../../src/app/inbound/poll-i
 import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { SYSTEM_ACTOR } from '../../src/app/context.ts';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { INBOX_SYNC_QUEUE, queueSync } from '../../src/transport/jobs/sync-queues.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
@@ -73,5 +77,42 @@ describe('inbound email jobs', () => {
     const runs = await Promise.all([0, 1, 2].map(() => syncInbox(w.t.ctx, inbox, { gateway: slow })));
     expect(runs.filter((r) => r.skipped === 'busy')).toHaveLength(2);
     expect(runs.filter((r) => !r.skipped)).toHaveLength(1);
+  });
+
+  it('a sync job left active by a killed worker holds up no other inbox', async () => {
+    // What kill -9 mid-run leaves: the job active until its expiry (an hour), and another run of the
+    // same inbox waiting behind it. With the old 'stately' queue every fetch then failed on the unique
+    // index, for every inbox, until the expiry.
+    await sql`INSERT INTO pgboss.job (name, data, state, singleton_key, policy, started_on)
+              VALUES (${INBOX_SYNC_QUEUE}, ${JSON.stringify({ inbox: 'ASB' })}::jsonb, 'active', 'ASB', 'short', now())`.execute(w.t.ctx.db);
+    expect(await queueSync(boss, 'inbox', 'ASB')).toBeTruthy();
+    await w.mail({ from: 'r@example.org', to: demoMailboxes.complaints, subject: 'Past the stuck job', text: 'x' });
+    await requestInboxRun(w.t.ctx, SYSTEM_ACTOR, 'COMPLAINTS');
+    expect(await queueSync(boss, 'inbox', 'COMPLAINTS')).toBeTruthy();
+    const row = await until(() => w.t.ctx.db.selectFrom('inbound_emails').select('inbox').where('subject', '=', 'Past the stuck job').executeTakeFirst());
+    expect(row.inbox).toBe('COMPLAINTS');
+    await sql`DELETE FROM pgboss.job WHERE name = ${INBOX_SYNC_QUEUE} AND state = 'active' AND started_on IS NOT NULL AND data->>'inbox' = 'ASB'`.execute(w.t.ctx.db);
+  });
+
+  it('a run that finds its inbox busy queues itself again, and runs once the inbox is free', async () => {
+    const holder = new pg.Client({ connectionString: w.t.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext('inbox_sync'), hashtext($1))", ['COMPLAINTS']); // inboxLockKey's lock
+      await w.mail({ from: 'r@example.org', to: demoMailboxes.complaints, subject: 'Arrived during a run', text: 'x' });
+      expect(await queueSync(boss, 'inbox', 'COMPLAINTS')).toBeTruthy();
+      // The worker takes the job, finds the inbox busy and queues it again for later.
+      const again = await until(async () => {
+        const r = await sql<{ later: boolean }>`SELECT start_after > now() + interval '2 seconds' AS later FROM pgboss.job
+          WHERE name = ${INBOX_SYNC_QUEUE} AND singleton_key = 'COMPLAINTS' AND state = 'created'`.execute(w.t.ctx.db);
+        return r.rows.find((x) => x.later);
+      });
+      expect(again.later).toBe(true);
+      expect(await w.t.ctx.db.selectFrom('inbound_emails').select('id').where('subject', '=', 'Arrived during a run').executeTakeFirst()).toBeUndefined();
+    } finally {
+      await holder.end(); // the lock goes with the session, as a killed worker's does
+    }
+    const row = await until(() => w.t.ctx.db.selectFrom('inbound_emails').select('inbox').where('subject', '=', 'Arrived during a run').executeTakeFirst());
+    expect(row.inbox).toBe('COMPLAINTS');
   });
 });

@@ -17,6 +17,7 @@ import {
   selectBookingsByEventIds,
   selectLiveEventIds,
   selectMappedCalendars,
+  type CalendarSyncState,
   type SyncBooking,
 } from '../../adapters/db/calendar-sync.ts';
 import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/calendar-sync/window.ts';
@@ -49,9 +50,19 @@ export interface SyncOptions {
    * the window); roll-over is then off.
    */
   windowFor?: (now: Date, lastSlotEnd: Date | null) => SyncWindow;
+  /**
+   * How long a run may take (default 10 minutes, inside the 15-minute lease and pg-boss's 30-minute
+   * job expiry). After it the run ends with an error recorded on the calendar, so its job completes,
+   * even when a Graph or database call never answers; see syncCalendar.
+   */
+  deadlineMs?: number;
 }
 
 const LEASE_MS = 15 * 60_000;
+const DEADLINE_MS = 10 * 60_000;
+
+/** Thrown at the run's next step once its deadline has passed and the failure is recorded. */
+class RunAbandoned extends Error {}
 
 /** A booking touched by a page, with what the page said about its event. */
 interface Touched {
@@ -61,16 +72,58 @@ interface Touched {
   mustLookUp: boolean;
 }
 
+/**
+ * One run of the calendar, under its lease. A run that is still going at `deadlineMs` is given up:
+ * the failure is recorded on calendar_sync_state at once ("did not finish within …") and this returns
+ * with `error`, so the job that called it completes. The run itself may be stuck in a call that never
+ * answers, so it keeps the lease until it reaches its next step (where it stops and gives the lease
+ * back) or the lease lapses — no second run of the calendar starts beside it meanwhile.
+ */
 export async function syncCalendar(ctx: AppContext, calendarAddress: string, opts: SyncOptions): Promise<CalendarRunResult> {
   const calendar = calendarAddress.toLowerCase();
   const result: CalendarRunResult = { calendar, fullSync: false, pages: 0, changes: 0, outcomes: {} };
   const token = randomUUID();
   const state = await claimCalendarRun(ctx.db, calendar, token, ctx.now(), opts.leaseMs ?? LEASE_MS);
   if (!state) return { ...result, skipped: 'another run of this calendar is in progress' };
+  const deadlineMs = opts.deadlineMs ?? DEADLINE_MS;
+  const run = { abandoned: false };
+  const work = runClaimed(ctx, calendar, token, state, opts, result, run);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), deadlineMs);
+  });
+  const first = await Promise.race([work, deadline]);
+  clearTimeout(timer);
+  if (first !== 'deadline') return first;
+
+  run.abandoned = true;
+  const message = `timed out: the run did not finish within ${Math.round(deadlineMs / 1000)} s and was given up; the next poll resumes from the saved cursor`;
+  work.catch((err) => ctx.logger.warn({ calendar, err: (err as Error).message }, 'abandoned calendar run ended with an error'));
+  const snapshot: CalendarRunResult = { ...result, outcomes: { ...result.outcomes }, error: message };
+  const applied = (snapshot.outcomes.moved ?? 0) + (snapshot.outcomes.cancelled ?? 0);
+  const refused = (snapshot.outcomes.refused ?? 0) + (snapshot.outcomes.conflict ?? 0);
+  // No releaseToken: the abandoned run still holds the lease until it stops.
+  await recordRunOutcome(ctx.db, calendar, { at: ctx.now(), result: `failed: ${message}`, error: message, applied, refused, errors: (snapshot.outcomes.error ?? 0) + 1 });
+  ctx.logger.warn({ calendar, deadlineMs }, 'calendar sync abandoned at its deadline');
+  return snapshot;
+}
+
+async function runClaimed(
+  ctx: AppContext,
+  calendar: string,
+  token: string,
+  state: CalendarSyncState,
+  opts: SyncOptions,
+  result: CalendarRunResult,
+  run: { abandoned: boolean },
+): Promise<CalendarRunResult> {
   let released = false;
   const log = ctx.logger.child({ calendar });
+  const step = () => {
+    if (run.abandoned) throw new RunAbandoned('abandoned at its deadline');
+  };
   try {
-    const input: ApplyInput = { calendar, gateway: opts.gateway, settings: opts.settings };
+    const input = { calendar, gateway: opts.gateway, settings: opts.settings, step };
     const lastSlotEnd = (await selectMappedCalendars(ctx.db, calendar))[0]?.lastSlotEnd ?? null;
     let cursor = state.cursor;
     let window: SyncWindow | null = state.window;
@@ -92,6 +145,7 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
     for (let restarts = 0; ; restarts++) {
       try {
         for await (const page of opts.gateway.calendarViewDelta(calendar, window!, cursor ?? undefined, { pageSize: opts.pageSize })) {
+          step();
           result.pages++;
           result.changes += page.changes.length;
           if (seen) for (const c of page.changes) if (c.kind === 'upsert') seen.add(c.event.id);
@@ -110,6 +164,7 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
     // A full sync lists every event in the window; a booking whose event was not listed was deleted,
     // or moved out of the window, while no cursor was held. A GET tells which.
     if (seen && window) await reconcileUnseen(ctx, input, window, seen, result);
+    step();
     const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
     const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);
     const summary = `${result.fullSync ? 'full sync' : 'delta'}: ${result.changes} change(s) read, ${applied} applied, ${refused} refused`;
@@ -118,6 +173,8 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
     if (applied || refused) log.info({ outcomes: result.outcomes }, 'calendar changes applied');
     return result;
   } catch (err) {
+    // Given up at the deadline: the failure is recorded already; the finally gives the lease back.
+    if (run.abandoned) return result;
     const message = isGraphFailure(err) ? `${err.kind}${err.status ? ` ${err.status}` : ''}: ${err.message}` : (err as Error).message;
     result.error = message;
     const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
@@ -131,7 +188,7 @@ export async function syncCalendar(ctx: AppContext, calendarAddress: string, opt
   }
 }
 
-async function applyPage(ctx: AppContext, input: ApplyInput, changes: CalendarChange[], result: CalendarRunResult): Promise<void> {
+async function applyPage(ctx: AppContext, input: ApplyInput & { step(): void }, changes: CalendarChange[], result: CalendarRunResult): Promise<void> {
   const ids = new Set<string>();
   for (const c of changes) {
     if (c.kind === 'removed') ids.add(c.id);
@@ -156,8 +213,9 @@ async function applyPage(ctx: AppContext, input: ApplyInput, changes: CalendarCh
   for (const t of touched.values()) await applyOne(ctx, input, t, result);
 }
 
-async function applyOne(ctx: AppContext, input: ApplyInput, t: Touched, result: CalendarRunResult): Promise<void> {
+async function applyOne(ctx: AppContext, input: ApplyInput & { step(): void }, t: Touched, result: CalendarRunResult): Promise<void> {
   const { booking, change } = t;
+  input.step();
   try {
     const outcome =
       t.mustLookUp || change.kind === 'removed'
@@ -174,7 +232,7 @@ async function applyOne(ctx: AppContext, input: ApplyInput, t: Touched, result: 
   }
 }
 
-async function reconcileUnseen(ctx: AppContext, input: ApplyInput, window: SyncWindow, seen: Set<string>, result: CalendarRunResult): Promise<void> {
+async function reconcileUnseen(ctx: AppContext, input: ApplyInput & { step(): void }, window: SyncWindow, seen: Set<string>, result: CalendarRunResult): Promise<void> {
   const missing = (await selectLiveEventIds(ctx.db, input.calendar, window)).filter((id) => !seen.has(id));
   if (missing.length === 0) return;
   const bookings = await selectBookingsByEventIds(ctx.db, input.calendar, missing);

@@ -1,18 +1,19 @@
 // pg-boss wiring of inbound email (EMAILIN_OUTLOOK365, guide §2.2.6) and of Task Manager event
 // queries (§2.2.4). A tick every minute (cron's floor) works out which inboxes are due — EMI_POLL and
 // the EXCHANGE_INBOX values read afresh each tick, so a change applies without a restart — and queues
-// one sync job per due inbox. The sync queue is 'stately' with the inbox as singletonKey: at most one
-// job per inbox waiting and one running across every worker; the per-inbox advisory lock in
-// syncInbox is the backstop. After an import the event queries run at once, not at their next tick.
+// one sync job per due inbox. The sync queue (src/transport/jobs/sync-queues.ts) holds at most one
+// job per inbox waiting; the per-inbox advisory lock in syncInbox keeps runs one at a time, across
+// every worker, and a run that finds the inbox busy queues itself again. After an import the event queries run at once, not at their next tick.
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { planInboxPoll } from '../../app/inbound/poll-inboxes.ts';
 import { syncInbox } from '../../app/inbound/sync-inbox.ts';
 import { listEventQueries, runDueEventQueries, runEventQuery } from '../../app/tasks/event-queries.ts';
 import type { JobModule } from './registry.ts';
+import { ensureSyncQueue, INBOX_SYNC_QUEUE, queueSync, requeueBusy } from './sync-queues.ts';
 
 export const INBOX_POLL_TICK = 'inbox-poll-tick';
-export const INBOX_SYNC_QUEUE = 'inbox-sync';
+export { INBOX_SYNC_QUEUE };
 export const EVENT_QUERY_QUEUE = 'task-event-queries';
 
 export async function runInboxPollTick(ctx: AppContext, boss: PgBoss): Promise<{ held?: string; queued: number }> {
@@ -20,7 +21,7 @@ export async function runInboxPollTick(ctx: AppContext, boss: PgBoss): Promise<{
   if (plan.held) return { held: plan.held, queued: 0 };
   let queued = 0;
   for (const i of plan.due) {
-    if (await boss.send(INBOX_SYNC_QUEUE, { inbox: i.code }, { singletonKey: i.code, retryLimit: 0, expireInSeconds: 60 * 60 })) queued++;
+    if (await queueSync(boss, 'inbox', i.code)) queued++;
   }
   return { queued };
 }
@@ -32,6 +33,8 @@ async function runOne(ctx: AppContext, boss: PgBoss, code: string): Promise<void
   if (plan.held || !inbox || !ctx.graph) return;
   const graph = ctx.graph;
   const r = await syncInbox(ctx, inbox, { gateway: graph.mail, requestCount: () => graph.stats.requests });
+  // Another run holds the inbox: this job may stand for mail that run has already read past.
+  if (r.skipped) await requeueBusy(boss, 'inbox', code);
   if (r.imported > 0) await boss.send(EVENT_QUERY_QUEUE, { after: code }, { singletonKey: 'after-import', singletonSeconds: 2 });
 }
 
@@ -39,7 +42,7 @@ export const inboxPollJobs: JobModule = {
   name: 'inbox-poll',
   async register(boss: PgBoss, ctx: AppContext) {
     await boss.createQueue(INBOX_POLL_TICK, { name: INBOX_POLL_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 5 * 60 });
-    await boss.createQueue(INBOX_SYNC_QUEUE, { name: INBOX_SYNC_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 60 * 60 });
+    await ensureSyncQueue(boss, INBOX_SYNC_QUEUE);
     await boss.createQueue(EVENT_QUERY_QUEUE, { name: EVENT_QUERY_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
     await boss.work(INBOX_POLL_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
       const r = await runInboxPollTick(ctx, boss);

@@ -1,15 +1,14 @@
 // pg-boss wiring of change notifications (issue 8): a tick every minute keeps one Graph subscription per
 // inbox and calendar (create, renew, delete), lifecycle notifications are followed up here, and
-// notifications turn into runs on the inbox and calendar sync queues. Those queues are 'stately' with
-// the inbox / calendar as singletonKey, so however many notifications arrive, a mailbox has at most
-// one run waiting and one running, on any worker: a burst of 100 notifications is one delta run.
+// notifications turn into runs on the inbox and calendar sync queues (sync-queues.ts): however many
+// notifications arrive, a mailbox has at most one run waiting, and runs one at a time on any worker —
+// a burst of 100 notifications is one delta run.
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
 import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
 import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
-import { INBOX_SYNC_QUEUE } from './inbox-poll.ts';
-import { CALENDAR_SYNC_QUEUE } from './calendar-poll.ts';
+import { queueSync } from './sync-queues.ts';
 import type { JobModule } from './registry.ts';
 
 export const SUBSCRIPTIONS_TICK = 'subscriptions-tick';
@@ -17,8 +16,6 @@ export const SUBSCRIPTION_LIFECYCLE = 'subscription-lifecycle';
 
 /** Queue options must match the flows' own createQueue calls (a web-only process may be first). */
 const queues: [string, PgBoss.Queue][] = [
-  [INBOX_SYNC_QUEUE, { name: INBOX_SYNC_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 60 * 60 }],
-  [CALENDAR_SYNC_QUEUE, { name: CALENDAR_SYNC_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 30 * 60 }],
   [SUBSCRIPTION_LIFECYCLE, { name: SUBSCRIPTION_LIFECYCLE, policy: 'standard', retryLimit: 3, retryDelay: 30, expireInSeconds: 10 * 60 }],
 ];
 
@@ -34,8 +31,7 @@ export async function ensureNotificationQueues(boss: PgBoss): Promise<void> {
 
 export async function runDelta(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<void> {
   await ensureNotificationQueues(boss);
-  if (kind === 'inbox') await boss.send(INBOX_SYNC_QUEUE, { inbox: target }, { singletonKey: target, retryLimit: 0, expireInSeconds: 60 * 60 });
-  else await boss.send(CALENDAR_SYNC_QUEUE, { calendar: target }, { singletonKey: target, retryLimit: 0, expireInSeconds: 30 * 60 });
+  await queueSync(boss, kind, target);
 }
 
 /** The webhook's triggers: everything becomes a pg-boss job, so the HTTP process does no Graph work. */

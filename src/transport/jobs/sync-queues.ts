@@ -1,0 +1,63 @@
+// The two mailbox sync queues — one inbox's message delta, one calendar's event delta — shared by the
+// poll ticks, the webhook (change notifications) and lifecycle follow-ups, in every process.
+//
+// Policy 'short' with the mailbox as singletonKey: at most one run of a mailbox *waiting*, however many
+// ticks and notifications ask for it (a burst of 100 notifications is one delta run). That a mailbox
+// never has two runs at once is the run's own guard — the inbox's advisory lock, the calendar's lease
+// in calendar_sync_state — and a run that finds its mailbox busy queues itself again a little later
+// (`requeueBusy`), so a notification that arrived during a run is still followed by a run.
+//
+// The queues used to be 'stately' (one waiting and one active per mailbox). pg-boss 10 fetches in
+// creation order, and when the oldest waiting job's key already has an active job the fetch's UPDATE
+// violates the stately unique index: the fetch fails and returns nothing, on every worker, for every
+// mailbox, until that active job ends. A notification during a run is exactly that case, and a worker
+// killed mid-run left its job active until expiry — one kill -9 stopped all calendar syncing for half
+// an hour (found by bench/p4-workers.ts; test/scale/sync-queues.test.ts holds it).
+import type PgBoss from 'pg-boss';
+
+export const INBOX_SYNC_QUEUE = 'inbox-sync';
+export const CALENDAR_SYNC_QUEUE = 'calendar-sync';
+
+/** How long a run that found its mailbox busy waits before its job runs again. */
+export const BUSY_RETRY_SECONDS = 10;
+
+const options: Record<string, PgBoss.Queue> = {
+  [INBOX_SYNC_QUEUE]: { name: INBOX_SYNC_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 60 * 60 },
+  [CALENDAR_SYNC_QUEUE]: { name: CALENDAR_SYNC_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 30 * 60 },
+};
+
+const made = new WeakMap<PgBoss, Set<string>>();
+
+/**
+ * Creates the queue, or brings an existing one to the current options (createQueue leaves an existing
+ * queue as it is, so a database from before the policy change would keep 'stately'). Once per pg-boss
+ * instance and queue.
+ */
+export async function ensureSyncQueue(boss: PgBoss, name: typeof INBOX_SYNC_QUEUE | typeof CALENDAR_SYNC_QUEUE): Promise<void> {
+  const done = made.get(boss) ?? new Set<string>();
+  if (done.has(name)) return;
+  const o = options[name];
+  const existing = await boss.getQueue(name);
+  if (!existing) await boss.createQueue(name, o).catch(() => {}); // another process may create it first
+  if (!existing || existing.policy !== o.policy || existing.expireInSeconds !== o.expireInSeconds) await boss.updateQueue(name, o);
+  done.add(name);
+  made.set(boss, done);
+}
+
+/** Queues a run of one inbox (by code) or calendar (by address); null when one is already waiting. */
+export async function queueSync(boss: PgBoss, kind: 'inbox' | 'calendar', target: string, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
+  const name = kind === 'inbox' ? INBOX_SYNC_QUEUE : CALENDAR_SYNC_QUEUE;
+  await ensureSyncQueue(boss, name);
+  const data = kind === 'inbox' ? { inbox: target } : { calendar: target };
+  return boss.send(name, data, {
+    singletonKey: target,
+    retryLimit: 0,
+    expireInSeconds: options[name].expireInSeconds,
+    ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+  });
+}
+
+/** A run found its mailbox busy (another run holds it): ask again in BUSY_RETRY_SECONDS. */
+export function requeueBusy(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<string | null> {
+  return queueSync(boss, kind, target, { startAfterSeconds: BUSY_RETRY_SECONDS });
+}
