@@ -71,9 +71,14 @@ describe('R2: inbound email under Graph faults', () => {
     await w.admin('DELETE', '/faults');
     // Whatever the faults interrupted, a later run finishes it.
     results.push(await syncAsb());
-    expect(fired).toBeGreaterThan(0);
-    expect(await stored('Fault')).toEqual({ rows: N, distinct: N });
+    const got = await stored('Fault');
     const raised = await w.raiseEvents();
+    console.log(
+      `R2 inbound: ${N} emails, ${results.length} runs (${results.filter((r) => !r.ok).length} ended early by faults), faults fired ${fired}; ` +
+        `stored ${got.rows} (${got.rows - got.distinct} duplicates, ${N - got.distinct} missing), tasks ${raised.tasks}`,
+    );
+    expect(fired).toBeGreaterThan(0);
+    expect(got).toEqual({ rows: N, distinct: N });
     expect(raised).toMatchObject({ ok: true, tasks: N });
     expect(await w.raiseEvents()).toMatchObject({ events: 0 });
   }, LONG);
@@ -91,8 +96,11 @@ describe('R3: delta cursor expiry in the middle of a run', () => {
     const first = await run;
     await w.admin('DELETE', '/faults');
     const second = await syncAsb();
+    const got = await stored('Expiry');
+    const raised = await w.raiseEvents();
+    console.log(`R3 cursor expiry: ${M} emails, full resync ${first.fullResync || second.fullResync ? 'yes' : 'no'}; stored ${got.rows} (${got.rows - got.distinct} duplicates, ${M - got.distinct} missing), tasks ${raised.tasks}`);
     expect(first.fullResync || second.fullResync).toBe(true);
-    expect(await stored('Expiry')).toEqual({ rows: M, distinct: M });
-    expect(await w.raiseEvents()).toMatchObject({ ok: true, tasks: M });
+    expect(got).toEqual({ rows: M, distinct: M });
+    expect(raised).toMatchObject({ ok: true, tasks: M });
   }, LONG);
 });
