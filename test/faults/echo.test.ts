@@ -19,6 +19,7 @@ import { getBooking } from '../../src/app/appointments/bookings.ts';
 import { drainCalendarOutbox, type DrainResult } from '../../src/app/appointments/calendar-push.ts';
 import { pollCalendars, type PollRound } from '../../src/app/calendar-sync/poll-calendars.ts';
 import type { CalendarGateway } from '../../src/app/ports/graph.ts';
+import { HOSTILE_TIMEOUT_MS, hostileGateway } from './graph-faults.ts';
 
 const N = process.env.SOAK ? 1000 : 100;
 const LONG = process.env.SOAK ? 60 * 60_000 : 300_000;
@@ -267,4 +268,41 @@ describe('R4: the echo of our own pushes', () => {
     expect(stored).toEqual({ outlook_history: 0, sync_log: 0, handled: 0, emails: 0 });
     expect(notInStep).toBe(0);
   }, LONG);
+});
+
+describe('R4 under a slow Graph: our own move carried out after the client gave up on it', () => {
+  // KNOWN BUG, not fixed here (expected to fail until it is): housing moves a booking 09:00 → 11:00;
+  // the PATCH reaches Graph but its answer comes after the client's time-out, so the push is recorded
+  // as failed. Housing then moves it again, to 14:00, and that PATCH goes through and is recorded.
+  // Graph finishes the first PATCH afterwards: the event now says 11:00 under a changeKey we never
+  // saw, and 11:00 is neither the booking's start nor our last recorded write — so the poll reads our
+  // own stale write as the owner's move and moves the booking back to 11:00, with no email, and
+  // housing's 14:00 is lost. A fix needs the PATCH to be conditional (If-Match on the changeKey we
+  // recorded, so a late stale write is refused by Graph) or the sync to know the writes whose answers
+  // were lost; both reach beyond the calendar sync (the push and the decision rules).
+  it.fails('leaves the booking at housing\'s last time', async () => {
+    const ctx = w.t.ctx;
+    const sam = demoMailboxes.officers[0];
+    const slow = hostileGateway(w.emulator, { maxRetries: 0 });
+    try {
+      const b = await bookAppointment(ctx, OFFICER, { diaryCode: 'RENTS', start: london(day(3), '09:00'), who: 'Tenant late' });
+      await w.push();
+      await w.poll();
+      await w.owner('POST', '/faults', { routePattern: '^PATCH /v1\\.0/users/[^/]+/events/[^/]+$', kind: 'latency', latencyMs: HOSTILE_TIMEOUT_MS * 2, count: 1 });
+      await moveBooking(ctx, OFFICER, b.ref, { start: london(day(3), '11:00') }, 'OLMOVE', 'housing');
+      expect((await drainCalendarOutbox(ctx, { gateway: slow.calendar })).failed).toBe(1);
+      // The newer change is due at once (its outbox row is new), so it goes out before the slow PATCH lands.
+      await moveBooking(ctx, OFFICER, b.ref, { start: london(day(3), '14:00') }, 'OLMOVE', 'housing');
+      expect((await drainCalendarOutbox(ctx, { gateway: slow.calendar })).pushed.updated).toBe(1);
+      expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(3), '14:00').getTime());
+      await new Promise((r) => setTimeout(r, HOSTILE_TIMEOUT_MS * 2 + 1_000));
+      expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(3), '11:00').getTime()); // the stale PATCH landed
+      await w.poll();
+      // Housing's 14:00 should stand (and Outlook be put back to it); today the sync moves the booking to 11:00.
+      expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(3), '14:00').getTime());
+    } finally {
+      await w.admin('DELETE', '/faults');
+      await slow.close();
+    }
+  }, 60_000);
 });
