@@ -2,7 +2,7 @@
 // the flow may run and why not, start / stop / run-now, and one poll round over every calendar that
 // is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
 // all call these.
-import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncState, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import { getIntegrationStatus } from '../integration.ts';
@@ -107,8 +107,9 @@ export interface PollPlan {
  */
 export async function planPoll(ctx: AppContext, opts: PollOptions = {}): Promise<PollPlan> {
   const gateway = opts.gateway ?? ctx.graph?.calendar;
-  const mapped = await selectMappedCalendars(ctx.db);
-  const wanted = opts.calendar ? mapped.filter((m) => m.calendar === opts.calendar!.toLowerCase()) : mapped;
+  // One calendar (a sync job checking again before its run): only its rows are read, never every
+  // mapped calendar's and every state — per job that made a cycle over N calendars read N² rows.
+  const wanted = await selectMappedCalendars(ctx.db, opts.calendar);
   const why = await whyNotRunning(ctx, gateway);
   const { stopped } = await readPollStopped(ctx.db);
   if (stopped) why.push('calendar polling is stopped');
@@ -119,7 +120,11 @@ export async function planPoll(ctx: AppContext, opts: PollOptions = {}): Promise
     return { held, due: [] };
   }
   const settings = await inboundCalendarSettings(ctx);
-  const states = new Map((await selectSyncStates(ctx.db, ctx.now())).map((s) => [s.calendar, s]));
+  const states = new Map<string, CalendarSyncState>();
+  if (!opts.force) {
+    const read = opts.calendar ? [await selectSyncState(ctx.db, opts.calendar, ctx.now())].filter((s) => s !== undefined) : await selectSyncStates(ctx.db, ctx.now());
+    for (const s of read) states.set(s.calendar, s);
+  }
   const dueBefore = ctx.now().getTime() - settings.pollMinutes * 60_000 + 5_000; // 5 s slack for the scheduler's jitter
   const due = wanted.filter((m) => {
     if (opts.force || states.get(m.calendar)?.runRequestedAt) return true;
