@@ -271,38 +271,119 @@ describe('R4: the echo of our own pushes', () => {
 });
 
 describe('R4 under a slow Graph: our own move carried out after the client gave up on it', () => {
-  // KNOWN BUG, not fixed here (expected to fail until it is): housing moves a booking 09:00 → 11:00;
-  // the PATCH reaches Graph but its answer comes after the client's time-out, so the push is recorded
-  // as failed. Housing then moves it again, to 14:00, and that PATCH goes through and is recorded.
-  // Graph finishes the first PATCH afterwards: the event now says 11:00 under a changeKey we never
-  // saw, and 11:00 is neither the booking's start nor our last recorded write — so the poll reads our
-  // own stale write as the owner's move and moves the booking back to 11:00, with no email, and
-  // housing's 14:00 is lost. A fix needs the PATCH to be conditional (If-Match on the changeKey we
-  // recorded, so a late stale write is refused by Graph) or the sync to know the writes whose answers
-  // were lost; both reach beyond the calendar sync (the push and the decision rules).
-  it.fails('leaves the booking at housing\'s last time', async () => {
+  // Found by this suite (issue 8): housing moves a booking 09:00 → 11:00; the PATCH reaches Graph but
+  // its answer comes after the client's time-out, so the push is recorded as failed. Housing then moves
+  // it again, to 14:00, and that PATCH goes through and is recorded. Graph finishes the first PATCH
+  // afterwards: the event now says 11:00 under a changeKey we never saw, and 11:00 is neither the
+  // booking's start nor our last recorded write. The poll used to read it as the owner's move and move
+  // the booking back to 11:00 (housing's 14:00 lost, no email). Now the push remembers the times of a
+  // write whose outcome it does not know, and the sync knows the late write as ours: the booking stays
+  // at 14:00, a push puts Outlook back, and no email goes to the owner (docs/inbound-calendar.md).
+  const sam = demoMailboxes.officers[0];
+  const slowPatch = () => w.owner('POST', '/faults', { routePattern: '^PATCH /v1\\.0/users/[^/]+/events/[^/]+$', kind: 'latency', latencyMs: HOSTILE_TIMEOUT_MS * 2, count: 1 });
+  const landed = () => new Promise((r) => setTimeout(r, HOSTILE_TIMEOUT_MS * 2 + 1_000));
+  const outlookHistory = async (bookingId: number) =>
+    (await sql<{ action: string }>`select action from booking_history where booking_id = ${bookingId} and action like 'OUTLOOK%' order by id`.execute(w.t.ctx.db)).rows.map((r) => r.action);
+  const unconfirmed = async (bookingId: number) => (await sql<{ n: number }>`select count(*)::int as n from calendar_push_unconfirmed where booking_id = ${bookingId}`.execute(w.t.ctx.db)).rows[0].n;
+
+  /** Booked at 09:00 on `d`, pushed and polled; then moved to 11:00 with that PATCH landing after the client's time-out. */
+  async function slowMove(d: string, gateway: ReturnType<typeof hostileGateway>) {
     const ctx = w.t.ctx;
-    const sam = demoMailboxes.officers[0];
+    const b = await bookAppointment(ctx, OFFICER, { diaryCode: 'RENTS', start: london(d, '09:00'), who: 'Tenant late' });
+    await w.push();
+    await w.poll();
+    await slowPatch();
+    await moveBooking(ctx, OFFICER, b.ref, { start: london(d, '11:00') }, 'OLMOVE', 'housing');
+    return { b, drained: await drainCalendarOutbox(ctx, { gateway: gateway.calendar }) };
+  }
+
+  it('leaves the booking at housing\'s last time', async () => {
+    const ctx = w.t.ctx;
     const slow = hostileGateway(w.emulator, { maxRetries: 0 });
     try {
-      const b = await bookAppointment(ctx, OFFICER, { diaryCode: 'RENTS', start: london(day(3), '09:00'), who: 'Tenant late' });
-      await w.push();
-      await w.poll();
-      await w.owner('POST', '/faults', { routePattern: '^PATCH /v1\\.0/users/[^/]+/events/[^/]+$', kind: 'latency', latencyMs: HOSTILE_TIMEOUT_MS * 2, count: 1 });
-      await moveBooking(ctx, OFFICER, b.ref, { start: london(day(3), '11:00') }, 'OLMOVE', 'housing');
-      expect((await drainCalendarOutbox(ctx, { gateway: slow.calendar })).failed).toBe(1);
+      const { b, drained } = await slowMove(day(3), slow);
+      expect(drained.failed).toBe(1);
+      expect(await unconfirmed(b.id)).toBe(1);
       // The newer change is due at once (its outbox row is new), so it goes out before the slow PATCH lands.
       await moveBooking(ctx, OFFICER, b.ref, { start: london(day(3), '14:00') }, 'OLMOVE', 'housing');
       expect((await drainCalendarOutbox(ctx, { gateway: slow.calendar })).pushed.updated).toBe(1);
       expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(3), '14:00').getTime());
-      await new Promise((r) => setTimeout(r, HOSTILE_TIMEOUT_MS * 2 + 1_000));
+      await landed();
       expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(3), '11:00').getTime()); // the stale PATCH landed
-      await w.poll();
-      // Housing's 14:00 should stand (and Outlook be put back to it); today the sync moves the booking to 11:00.
+      const logBefore = await syncLogCount();
+      const emailsBefore = await emailCount();
+      const round = await w.poll();
+      // Housing's 14:00 stands: the late write is known as ours, answered once, with no email.
       expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(3), '14:00').getTime());
+      expect(round.results.reduce((n, x) => n + (x.outcomes.restored ?? 0), 0)).toBe(1);
+      expect(round.results.reduce((n, x) => n + (x.outcomes.moved ?? 0) + (x.outcomes.conflict ?? 0) + (x.outcomes.refused ?? 0), 0)).toBe(0);
+      expect(await syncLogCount()).toBe(logBefore + 1);
+      expect(await emailCount()).toBe(emailsBefore);
+      expect(await outlookHistory(b.id)).toEqual(['OUTLOOK_LATE_WRITE']);
+      expect(await unconfirmed(b.id)).toBe(0);
+      // The push it queued puts Outlook back to 14:00; reading that back changes nothing.
+      await w.push();
+      const ev = w.eventOf(sam, b.ref)!;
+      expect(ev.startMs).toBe(london(day(3), '14:00').getTime());
+      const after = await getBooking(ctx, { ref: b.ref });
+      expect({ state: after.outlook.state, changeKey: after.outlook.changeKey, start: after.outlook.start?.getTime() }).toEqual({ state: 'synced', changeKey: ev.changeKey, start: ev.startMs });
+      const again = await w.poll();
+      expect(again.results.flatMap((x) => Object.entries(x.outcomes).filter(([k, n]) => k !== 'none' && n))).toEqual([]);
+      expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(3), '14:00').getTime());
+      expect(await syncLogCount()).toBe(logBefore + 1);
     } finally {
       await w.admin('DELETE', '/faults');
       await slow.close();
     }
   }, 60_000);
+
+  it('takes a late write that agrees with the booking as in step, and records its changeKey', async () => {
+    const ctx = w.t.ctx;
+    const slow = hostileGateway(w.emulator, { maxRetries: 0 });
+    try {
+      const { b, drained } = await slowMove(day(4), slow);
+      expect(drained.failed).toBe(1);
+      await landed();
+      const ev = w.eventOf(sam, b.ref)!;
+      expect(ev.startMs).toBe(london(day(4), '11:00').getTime()); // landed, and the booking is at 11:00 too
+      const logBefore = await syncLogCount();
+      const round = await w.poll();
+      expect(round.results.flatMap((x) => Object.entries(x.outcomes).filter(([k, n]) => k !== 'none' && n))).toEqual([]);
+      const after = await getBooking(ctx, { ref: b.ref });
+      expect({ start: after.startsAt.getTime(), changeKey: after.outlook.changeKey }).toEqual({ start: london(day(4), '11:00').getTime(), changeKey: ev.changeKey });
+      expect(await unconfirmed(b.id)).toBe(0);
+      expect(await outlookHistory(b.id)).toEqual([]);
+      expect(await syncLogCount()).toBe(logBefore);
+    } finally {
+      await w.admin('DELETE', '/faults');
+      await slow.close();
+    }
+  }, 60_000);
+
+  // KNOWN GAP, not fixed here (expected to fail until it is): with the client's own retries (the
+  // default: PATCH counts as idempotent, so the transport sends it again after a time-out), the retry
+  // succeeds and the push never learns that the first PATCH is still on its way; it records nothing,
+  // and the first PATCH landing late reads as the owner's move again. Closing it needs the push's
+  // writes to reach it unanswered instead of being retried blindly by the transport (a port option,
+  // outside the calendar sync), or the transport to tell the push that it retried.
+  it.fails('leaves the booking at housing\'s last time when the client retried the slow PATCH itself', async () => {
+    const ctx = w.t.ctx;
+    const retrying = hostileGateway(w.emulator);
+    try {
+      const { b, drained } = await slowMove(day(5), retrying);
+      expect(drained.pushed.updated).toBe(1); // the transport's retry went through
+      await moveBooking(ctx, OFFICER, b.ref, { start: london(day(5), '14:00') }, 'OLMOVE', 'housing');
+      expect((await drainCalendarOutbox(ctx, { gateway: retrying.calendar })).pushed.updated).toBe(1);
+      await landed();
+      expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(5), '11:00').getTime()); // the first PATCH landed
+      await w.poll();
+      expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(5), '14:00').getTime());
+    } finally {
+      await w.admin('DELETE', '/faults');
+      await retrying.close();
+    }
+  }, 60_000);
 });
+
+const syncLogCount = async () => (await sql<{ n: number }>`select count(*)::int as n from calendar_sync_log`.execute(w.t.ctx.db)).rows[0].n;
+const emailCount = async () => (await sql<{ n: number }>`select count(*)::int as n from email_outbox`.execute(w.t.ctx.db)).rows[0].n;

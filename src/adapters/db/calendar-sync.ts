@@ -169,6 +169,15 @@ export interface SyncBooking {
   writtenEnd: Date | null;
   outlookState: string;
   handledChangeKey: string | null;
+  /** Pushed writes whose outcome is unknown (recordUnconfirmedWrite), oldest first. */
+  unconfirmed: UnconfirmedWrite[];
+}
+
+/** The times a create or PATCH of ours would have put on the event, had Graph carried it out; `at` = when sent. */
+export interface UnconfirmedWrite {
+  start: Date;
+  end: Date;
+  at: Date;
 }
 
 function syncBookingQuery(db: Db) {
@@ -194,6 +203,9 @@ function syncBookingQuery(db: Db) {
       'b.outlook_end',
       'b.outlook_state',
       'h.change_key as handled_change_key',
+      sql<Array<{ start: string; end: string; at: string }> | null>`(
+        select json_agg(json_build_object('start', u.starts_at, 'end', u.ends_at, 'at', u.at) order by u.id)
+        from calendar_push_unconfirmed u where u.booking_id = b.id)`.as('unconfirmed'),
     ]);
 }
 
@@ -216,6 +228,7 @@ const toSyncBooking = (r: SyncRow): SyncBooking => ({
   writtenEnd: r.outlook_end,
   outlookState: r.outlook_state,
   handledChangeKey: r.handled_change_key,
+  unconfirmed: (r.unconfirmed ?? []).map((u) => ({ start: new Date(u.start), end: new Date(u.end), at: new Date(u.at) })),
 });
 
 /** The bookings whose stored Outlook event is one of `eventIds` in `calendar`. */
@@ -267,6 +280,34 @@ export async function recordOwnWrite(db: Db, bookingId: number, version: number,
     .where('version', '=', version)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ── pushed writes whose outcome is unknown (R4 under a slow Graph; docs/inbound-calendar.md) ──
+
+/**
+ * Records a create / PATCH of booking `bookingId`'s event that may or may not have been carried out,
+ * and in the same statement drops the booking's entries older than `keepMs` and all but the newest
+ * `max` - 1 others, so the list stays small whatever happens.
+ */
+export async function recordUnconfirmedWrite(db: Db, bookingId: number, w: { start: Date; end: Date }, now: Date, bound: { keepMs: number; max: number }): Promise<void> {
+  await sql`
+    with added as (
+      insert into calendar_push_unconfirmed (booking_id, starts_at, ends_at, at)
+      values (${bookingId}, ${w.start}, ${w.end}, ${now}) returning id
+    )
+    delete from calendar_push_unconfirmed u
+    where u.booking_id = ${bookingId}
+      and (u.at < ${new Date(now.getTime() - bound.keepMs)}
+           or u.id not in (select id from calendar_push_unconfirmed where booking_id = ${bookingId} order by id desc limit ${bound.max - 1}))`.execute(db);
+}
+
+/** Drops the oldest entry with these times: that write has landed and been answered. */
+export async function consumeUnconfirmedWrite(db: Db, bookingId: number, w: { start: Date; end: Date }): Promise<void> {
+  await sql`
+    delete from calendar_push_unconfirmed where id = (
+      select id from calendar_push_unconfirmed
+      where booking_id = ${bookingId} and starts_at = ${w.start} and ends_at = ${w.end}
+      order by id limit 1)`.execute(db);
 }
 
 /** Distinct calendar addresses of Outlook-mapped diaries, lower-cased, with the end of their last slot. */

@@ -267,6 +267,14 @@ export interface CalendarSyncLogRow {
   detail: string;
 }
 
+export interface CalendarPushUnconfirmedRow {
+  id: Generated<number>;
+  booking_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  at: Timestamp;
+}
+
 export interface CalendarSyncHandledRow {
   booking_id: number;
   change_key: string;
@@ -536,6 +544,7 @@ export interface Database {
   calendar_sync_state: CalendarSyncStateRow;
   calendar_sync_log: CalendarSyncLogRow;
   calendar_sync_handled: CalendarSyncHandledRow;
+  calendar_push_unconfirmed: CalendarPushUnconfirmedRow;
   entra_group_mappings: EntraGroupMappingRow;
   oidc_pending: OidcPendingRow;
   audit_events: AuditEventRow;

@@ -3,9 +3,13 @@
 // the booking as it is now and makes Outlook match it. That is what makes the ordering rules hold —
 // changes to one booking apply in order because only the last state matters, and a cancel that
 // overtakes an unfinished create leaves no event (the create's transactionId lets us find and delete
-// an event whose create answer was lost).
+// an event whose create answer was lost). A create or PATCH whose outcome is unknown (no answer, 5xx)
+// is remembered with the times it carried, so the calendar sync knows it as ours if Graph carries it
+// out late, after a newer write (docs/inbound-calendar.md, "Our own late writes").
 import type { CalendarEvent, CalendarEventInput, CalendarGateway } from '../ports/graph.ts';
-import { GraphNotFound } from '../ports/graph-errors.ts';
+import { GraphNotFound, isGraphFailure } from '../ports/graph-errors.ts';
+import { recordUnconfirmedWrite } from '../../adapters/db/calendar-sync.ts';
+import { UNCONFIRMED_WRITES } from '../../domain/calendar-sync/decide.ts';
 import { insertHistory, selectBooking, updateOutlookSync, type Booking, type OutlookSyncPatch } from '../../adapters/db/bookings.ts';
 import { selectDiary, type Diary } from '../../adapters/db/diaries.ts';
 import { selectReason } from '../../adapters/db/reasons.ts';
@@ -61,6 +65,16 @@ async function removeEvent(gateway: CalendarGateway, calendar: string, booking: 
   }
 }
 
+/**
+ * Whether Graph may have carried out a write that failed: no answer at all (time-out, reset: status 0)
+ * or any 5xx (a server error says nothing certain about what was done). A 4xx or a 429 is a definite
+ * "not done"; so is a token failure (nothing was sent). Unknown errors count as unknown outcomes.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (!isGraphFailure(err)) return true;
+  return (err.kind === 'transient' || err.kind === 'throttled') && (err.status === 0 || err.status >= 500);
+}
+
 const written = (ev: CalendarEvent): OutlookSyncPatch => ({ eventId: ev.id, changeKey: ev.changeKey, start: ev.startsAt, end: ev.endsAt });
 
 /**
@@ -77,6 +91,15 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
     if (!(await updateOutlookSync(ctx.db, bookingId, p, claim))) throw new LostClaim();
   };
   let outcome: PushOutcome = 'unchanged';
+  /** Sends a write of the booking's times; when its outcome is unknown, records those times before failing. */
+  const send = async (write: () => Promise<CalendarEvent>): Promise<CalendarEvent> => {
+    try {
+      return await write();
+    } catch (e) {
+      if (outcomeUnknown(e)) await recordUnconfirmedWrite(ctx.db, bookingId, { start: booking.startsAt, end: booking.endsAt }, ctx.now(), UNCONFIRMED_WRITES);
+      throw e;
+    }
+  };
 
   // 1. An event (or a create that may have reached Graph) in a calendar where it should no longer be.
   const hasEvent = Boolean(o.calendar && (o.eventId || o.transactionId));
@@ -109,7 +132,7 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
     const cur = booking.outlook;
     if (cur.eventId) {
       try {
-        const ev = await gateway.updateEvent(want, cur.eventId, input);
+        const ev = await send(() => gateway.updateEvent(want, cur.eventId!, input));
         return { outcome: 'updated', patch: { ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() } };
       } catch (e) {
         if (!(e instanceof GraphNotFound)) throw e;
@@ -125,10 +148,13 @@ export async function pushBookingToOutlook(ctx: AppContext, gateway: CalendarGat
     const sentBefore = Boolean(cur.transactionId) && cur.calendar === want;
     // Saved before sending: if the answer is lost, the retry sends the same transactionId.
     if (!cur.transactionId || cur.calendar !== want) await save({ calendar: want, transactionId: txn });
-    let ev = await gateway.createEvent(want, { ...input, transactionId: txn });
+    let ev = await send(() => gateway.createEvent(want, { ...input, transactionId: txn }));
     // Graph answers a repeated transactionId with the event the first create made, as the booking was
     // then; it may have moved or changed since (R2 in test/faults): write the booking as it is now.
-    if (sentBefore) ev = await gateway.updateEvent(want, ev.id, input);
+    if (sentBefore) {
+      const id = ev.id;
+      ev = await send(() => gateway.updateEvent(want, id, input));
+    }
     return { outcome: 'created', patch: { ...written(ev), state: 'synced', error: null, syncedAt: ctx.now() } };
   }
   return { outcome, patch: { state: hasEvent ? 'synced' : 'none', error: null, syncedAt: ctx.now() } };

@@ -1,12 +1,15 @@
 // Carries out what decideOutlookChange said about one booking: cancel or move it through the same use
 // cases a person uses ("Cancel Appointment", "Move Appointment", source 'outlook'), or — when the
-// diary's rules refuse — put the event back and email the calendar owner (guide §2.4.2).
+// diary's rules refuse — put the event back and email the calendar owner (guide §2.4.2). A stale write
+// of our own that Graph carried out late is put right by a push, with no email (decide.ts rule 9).
 import { AppError } from '../../errors.ts';
 import { insertHistory } from '../../adapters/db/bookings.ts';
-import { insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
+import { insertOutbox } from '../../adapters/db/bookings-outbox.ts';
+import { consumeUnconfirmedWrite, insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
 import { bookingMarker, toWallClock } from '../../domain/appointments/event.ts';
 import { formatSlotTime } from '../../domain/appointments/rules.ts';
-import { decideOutlookChange, type Decision, type EventState, type Observation } from '../../domain/calendar-sync/decide.ts';
+import { decideOutlookChange, UNCONFIRMED_WRITES, type Decision, type EventState, type Observation } from '../../domain/calendar-sync/decide.ts';
+import { wakeCalendarPush } from '../appointments/calendar-outbox.ts';
 import { cancelBooking } from '../appointments/cancel-booking.ts';
 import { moveBooking } from '../appointments/move-booking.ts';
 import { BookingRuleError } from '../appointments/rule-error.ts';
@@ -34,7 +37,7 @@ export const toEventState = (e: CalendarEvent): EventState => ({
   marker: e.marker,
 });
 
-const facts = (b: SyncBooking) => ({
+const facts = (b: SyncBooking, now: Date) => ({
   ref: b.ref,
   status: b.status,
   startsAt: b.startsAt,
@@ -42,6 +45,7 @@ const facts = (b: SyncBooking) => ({
   writtenChangeKey: b.changeKey,
   writtenStart: b.writtenStart,
   handledChangeKey: b.handledChangeKey,
+  unconfirmed: b.unconfirmed.filter((u) => now.getTime() - u.at.getTime() < UNCONFIRMED_WRITES.keepMs),
 });
 
 /** Reads the event by id (GET answers with our marker expanded): the authoritative state. */
@@ -60,8 +64,18 @@ export async function applyOutlookChange(ctx: AppContext, input: ApplyInput, boo
   let obs = seen;
   let isConfirmed = confirmed;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const decision = decideOutlookChange(facts(b), obs, bookingMarker(b.ref));
-    if (decision.action === 'none') return 'none';
+    const decision = decideOutlookChange(facts(b, ctx.now()), obs, bookingMarker(b.ref));
+    if (decision.action === 'none') {
+      if (decision.why === 'own-late-write' && obs.kind === 'present') {
+        // Our unanswered write landed, agreeing with the booking: its changeKey is ours now.
+        const ev = obs.event;
+        await ctx.db.transaction().execute(async (trx) => {
+          await recordOwnWrite(trx, b.id, b.version, { changeKey: ev.changeKey, start: ev.startsAt, end: ev.endsAt });
+          await consumeUnconfirmedWrite(trx, b.id, { start: ev.startsAt, end: ev.endsAt });
+        });
+      }
+      return 'none';
+    }
     if (!isConfirmed) {
       obs = await lookUpEvent(input.gateway, input.calendar, b.eventId);
       isConfirmed = true;
@@ -147,6 +161,25 @@ async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs:
       await refuse(ctx, input, b, ev, d.rule === 'all_day' ? 'All-day change in Outlook refused' : 'Recurring series in Outlook refused', message, d.rule === 'all_day');
       await log('refused', message);
       return 'refused';
+    }
+
+    case 'late-echo': {
+      // A PATCH (or create) of ours that timed out was carried out by Graph after a newer write of
+      // ours: the event shows housing's older time. Not the owner's move: the booking stays, and a
+      // push (state-based) writes the booking as it is now over the event. No email — the owner did
+      // nothing. The changeKey is answered, so a replayed page or a resync does not do it again.
+      const note = `Outlook showed ${when(d.at)}, written by an earlier push of ours whose answer was lost and carried out late; the booking stays at ${when(b.startsAt)} and Outlook is put back`;
+      await ctx.db.transaction().execute(async (trx) => {
+        await history(trx, b, 'system', 'OUTLOOK_LATE_WRITE', note);
+        await insertOutbox(trx, b.id, 'resync');
+        if (ev) {
+          await markHandled(trx, b.id, ev.changeKey, ctx.now());
+          await consumeUnconfirmedWrite(trx, b.id, { start: ev.startsAt, end: ev.endsAt });
+        }
+      });
+      await wakeCalendarPush(ctx);
+      await log('restored', `late write of ours to ${when(d.at)}; push queued to put back ${when(b.startsAt)}`);
+      return 'restored';
     }
 
     case 'conflict': {

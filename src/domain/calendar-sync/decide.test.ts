@@ -87,6 +87,29 @@ describe('deciding what the calendar owner did', () => {
     expect(decideOutlookChange(booking(), present({ changeKey: 'x', startsAt: at('14:00'), marker: 'booking:1' }), MARK)).toEqual({ action: 'none', why: 'not-ours' });
   });
 
+  it('knows a late write of ours (sent, no answer, carried out after a newer one) and keeps the booking', () => {
+    // Housing moved 10:00 → 11:00 (that PATCH timed out), then → 14:00 (pushed, recorded); Graph then
+    // carried out the 11:00 PATCH: 11:00 under a changeKey we never saw.
+    const b = booking({ startsAt: at('14:00'), endsAt: at('15:00'), writtenChangeKey: 'ck-14', writtenStart: at('14:00'), unconfirmed: [{ start: at('11:00'), end: at('12:00') }] });
+    expect(decideOutlookChange(b, present({ changeKey: 'ck-late', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'late-echo', at: at('11:00') });
+    // Not a conflict either while housing's newer move still waits to be pushed.
+    const pending = { ...b, writtenChangeKey: 'ck-10', writtenStart: at('10:00') };
+    expect(decideOutlookChange(pending, present({ changeKey: 'ck-late', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'late-echo', at: at('11:00') });
+    // Answered once: the same changeKey read again is nothing.
+    expect(decideOutlookChange({ ...b, handledChangeKey: 'ck-late' }, present({ changeKey: 'ck-late', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'none', why: 'already-handled' });
+    // Other times (or another end) are the owner's: moved as before.
+    expect(decideOutlookChange(b, present({ changeKey: 'ck-user', startsAt: at('16:00'), endsAt: at('17:00') }), MARK)).toEqual({ action: 'move', to: at('16:00') });
+    expect(decideOutlookChange(b, present({ changeKey: 'ck-user', startsAt: at('11:00'), endsAt: at('11:30') }), MARK)).toEqual({ action: 'move', to: at('11:00') });
+    // Without the record of the unanswered write it reads as the owner's move (the bug R4 found).
+    expect(decideOutlookChange({ ...b, unconfirmed: [] }, present({ changeKey: 'ck-late', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'move', to: at('11:00') });
+  });
+
+  it('takes a late write of ours that agrees with the booking as in step', () => {
+    const b = booking({ startsAt: at('11:00'), endsAt: at('12:00'), writtenChangeKey: 'ck-11', writtenStart: at('11:00'), unconfirmed: [{ start: at('11:00'), end: at('12:00') }] });
+    expect(decideOutlookChange(b, present({ changeKey: 'ck-late', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'none', why: 'own-late-write' });
+    expect(decideOutlookChange(b, present({ changeKey: 'ck-11', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'none', why: 'in-step' });
+  });
+
   it('never changes a cancelled or completed booking', () => {
     expect(decideOutlookChange(booking({ status: 'CAN' }), { kind: 'gone' }, MARK)).toEqual({ action: 'none', why: 'booking-final' });
     expect(decideOutlookChange(booking({ status: 'COMPLETED' }), present({ changeKey: 'x', startsAt: at('14:00') }), MARK)).toEqual({ action: 'none', why: 'booking-final' });

@@ -15,12 +15,16 @@
 //  5. Made into a recurring series (or an occurrence of one) → refused: one booking is one visit.
 //  6. Made all-day → refused: an all-day event names no slot.
 //  7. Starts when the booking starts → nothing (our own echo, or an edit of subject, body, location,
-//     attendees, show-as or the end time, which never change a booking).
+//     attendees, show-as or the end time, which never change a booking). When its times are those of
+//     a push whose outcome we never learnt, it is that write landing: recorded as ours ('own-late-write').
 //  8. Starts when we last wrote it to start → nothing: our own write, read back before or while the
 //     booking's newer state is pushed.
-//  9. Starts somewhere else, but housing moved the booking since we last wrote the event →
+//  9. Starts and ends exactly where a push of ours whose outcome we never learnt (time-out, reset, 5xx)
+//     would have put it → our own stale write, carried out by Graph after a newer one overtook it:
+//     'late-echo' — the booking stays, Outlook is put back to it by a push, no email.
+// 10. Starts somewhere else, but housing moved the booking since we last wrote the event →
 //     conflict: housing wins and Outlook is put back (both written in the booking's history).
-// 10. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
+// 11. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
 //     the diary's rules (the app layer refuses, restores and emails when the rules say no).
 
 export interface BookingState {
@@ -33,7 +37,20 @@ export interface BookingState {
   writtenStart: Date | null;
   /** The changeKey of the last Outlook change the sync already answered (refused / reported). */
   handledChangeKey: string | null;
+  /**
+   * The times of our creates / PATCHes whose outcome is unknown (sent, no answer), still within
+   * UNCONFIRMED_WRITES.keepMs: Graph may carry one out late, after a newer write of ours.
+   */
+  unconfirmed?: ReadonlyArray<{ start: Date; end: Date }>;
 }
+
+/**
+ * How long, and how many per booking, the push remembers its writes with an unknown outcome. A day
+ * covers a late write read back by a sync that was stopped or failing for hours; the price is that
+ * an owner who drags the event, within that day, to exactly a time such a write carried is put back
+ * to housing's time (history and sync log say so) rather than followed.
+ */
+export const UNCONFIRMED_WRITES = { keepMs: 24 * 60 * 60_000, max: 8 } as const;
 
 export interface EventState {
   id: string;
@@ -54,7 +71,9 @@ export type Observation =
   | { kind: 'gone' };
 
 export type Decision =
-  | { action: 'none'; why: 'not-ours' | 'booking-final' | 'already-handled' | 'in-step' | 'other-edit' | 'own-write' }
+  | { action: 'none'; why: 'not-ours' | 'booking-final' | 'already-handled' | 'in-step' | 'other-edit' | 'own-write' | 'own-late-write' }
+  /** Our own write whose answer was lost, carried out after a newer one: put Outlook back, keep the booking. */
+  | { action: 'late-echo'; at: Date }
   | { action: 'cancel'; why: 'deleted' | 'cancelled-by-organiser' }
   | { action: 'move'; to: Date }
   | { action: 'refuse'; rule: 'recurring' | 'all_day' }
@@ -71,12 +90,18 @@ export function decideOutlookChange(booking: BookingState, seen: Observation, ex
   if (booking.handledChangeKey !== null && ev.changeKey === booking.handledChangeKey) return { action: 'none', why: 'already-handled' };
   if (ev.type === 'seriesMaster' || ev.type === 'occurrence' || ev.type === 'exception') return { action: 'refuse', rule: 'recurring' };
   if (ev.isAllDay) return { action: 'refuse', rule: 'all_day' };
+  const ours = booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey;
+  // Times an unanswered write of ours would have left (start and end: a push always writes both).
+  const unconfirmed = !ours && (booking.unconfirmed ?? []).some((u) => same(u.start, ev.startsAt) && same(u.end, ev.endsAt));
   if (same(ev.startsAt, booking.startsAt)) {
-    const ours = booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey;
+    // A late write that agrees with the booking does no harm: in step, its changeKey recorded as ours.
+    if (unconfirmed && same(ev.endsAt, booking.endsAt)) return { action: 'none', why: 'own-late-write' };
     return { action: 'none', why: ours ? 'in-step' : 'other-edit' };
   }
-  if (booking.writtenChangeKey !== null && ev.changeKey === booking.writtenChangeKey) return { action: 'none', why: 'own-write' };
+  if (ours) return { action: 'none', why: 'own-write' };
   if (same(ev.startsAt, booking.writtenStart)) return { action: 'none', why: 'own-write' };
+  // Checked before the conflict and move rules: a stale write of ours is neither.
+  if (unconfirmed) return { action: 'late-echo', at: ev.startsAt };
   // Housing moved the booking since our last write to the event (its push not done yet). A pending
   // push that does not change the time (notes, location) is no conflict: the owner's move applies.
   const housingMoved = booking.writtenStart !== null && !same(booking.writtenStart, booking.startsAt);

@@ -10,6 +10,7 @@ import * as m0003 from './0003_task_manager.ts';
 import * as m0005 from './0005_inbound_email.ts';
 import * as m0004 from './0004_appointments.ts';
 import * as m0010 from './0010_event_query_role.ts';
+import * as m0011 from './0011_calendar_push_unconfirmed.ts';
 
 // Forward-only, numbered. Add new migrations here in order; never edit one that has shipped.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_realtime': m0009,
   '0009_realtime_stats': m0009s,
   '0010_event_query_role': m0010,
+  '0011_calendar_push_unconfirmed': m0011,
 };
