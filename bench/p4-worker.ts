@@ -1,5 +1,6 @@
 // One `housing365 worker` stand-in for P4: the calendar-sync jobs only, with the shared Graph slots,
-// against the parent's database and emulator. Prints "ready", then works until killed.
+// against the parent's database and emulator. Prints "ready", then works until killed, printing its
+// Graph request count every 200 ms.
 import PgBoss from 'pg-boss';
 import { createDb } from '../src/adapters/db/database.ts';
 import { createSlotDb } from '../src/adapters/db/mailbox-slots.ts';
@@ -12,7 +13,7 @@ import type { AppContext } from '../src/app/context.ts';
 import { calendarPollJobs } from '../src/transport/jobs/calendar-poll.ts';
 
 const env = process.env;
-const { db } = createDb(env.DATABASE_URL!, { poolSize: 6 });
+const { db } = createDb(env.DATABASE_URL!, { poolSize: 10 }); // the worker's default (HOUSING365_DB_POOL_SIZE)
 const slotDb = createSlotDb(env.DATABASE_URL!);
 const graph = createGraphGateway({
   tenantId: env.EMU_TENANT!,
@@ -38,3 +39,7 @@ ctx.boss = boss;
 await calendarPollJobs.register(boss, ctx);
 await graph.checkToken();
 process.stdout.write('ready\n');
+// The Graph requests this process has made, for the parent's share-per-worker figure.
+setInterval(() => process.stdout.write(`requests ${graph.stats.requests}\n`), 200).unref();
+// SIGTERM (P4_PROF runs): exit at once, so `--cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
