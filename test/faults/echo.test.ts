@@ -360,24 +360,27 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
     }
   }, 60_000);
 
-  // KNOWN GAP, not fixed here (expected to fail until it is): with the client's own retries (the
-  // default: PATCH counts as idempotent, so the transport sends it again after a time-out), the retry
-  // succeeds and the push never learns that the first PATCH is still on its way; it records nothing,
-  // and the first PATCH landing late reads as the owner's move again. Closing it needs the push's
-  // writes to reach it unanswered instead of being retried blindly by the transport (a port option,
-  // outside the calendar sync), or the transport to tell the push that it retried.
-  it.fails('leaves the booking at housing\'s last time when the client retried the slow PATCH itself', async () => {
+  // With the client's default retries (the production settings): the transport does not resend a
+  // PATCH that timed out — a resend that succeeded used to hide the first attempt from the push, and
+  // the first one landing late read as the owner's move again. The failure reaches the push, which
+  // records the write as unconfirmed and leaves its retry to the outbox.
+  it('leaves the booking at housing\'s last time with the client\'s default retries', async () => {
     const ctx = w.t.ctx;
     const retrying = hostileGateway(w.emulator);
     try {
       const { b, drained } = await slowMove(day(5), retrying);
-      expect(drained.pushed.updated).toBe(1); // the transport's retry went through
+      expect(drained.failed).toBe(1); // not resent by the transport
+      expect(drained.pushed.updated ?? 0).toBe(0);
+      expect(await unconfirmed(b.id)).toBe(1);
       await moveBooking(ctx, OFFICER, b.ref, { start: london(day(5), '14:00') }, 'OLMOVE', 'housing');
       expect((await drainCalendarOutbox(ctx, { gateway: retrying.calendar })).pushed.updated).toBe(1);
       await landed();
       expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(5), '11:00').getTime()); // the first PATCH landed
-      await w.poll();
+      const round = await w.poll();
+      expect(round.results.reduce((n, x) => n + (x.outcomes.restored ?? 0), 0)).toBe(1);
       expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(5), '14:00').getTime());
+      await w.push();
+      expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(5), '14:00').getTime());
     } finally {
       await w.admin('DELETE', '/faults');
       await retrying.close();

@@ -34,6 +34,12 @@ export function createCalendarGateway(t: GraphTransport): CalendarGateway {
         body: toGraphEvent(rest),
         prefer: [utc],
         headers: opts.ifMatch ? { 'if-match': opts.ifMatch } : undefined,
+        // Not retried in place after a time-out or a 5xx: one PATCH is idempotent alone, but an attempt
+        // whose answer was lost may still land after a newer PATCH of the same event and undo it. The
+        // failure goes to the caller, which records the write as unconfirmed (the calendar sync then
+        // knows it for ours if it lands late) and retries it through the outbox. 429s are still waited
+        // out here (Graph did not take the request).
+        idempotent: false,
       });
       return toCalendarEvent(res.body);
     },
