@@ -16,7 +16,7 @@ import pg from 'pg';
 import { DateTime } from 'luxon';
 import { startEmulator } from '../emulator/src/index.ts';
 import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoApp, demoSeed, demoMailboxes } from '../src/adapters/graph/demo-tenant.ts';
+import { demoSeed, demoMailboxes, demoGraphSettings } from '../src/adapters/graph/demo-tenant.ts';
 import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
 import { openEmbedded } from '../src/adapters/db/embedded.ts';
 import { parseConfig } from '../src/config.ts';
@@ -59,14 +59,7 @@ const { db } = createDb(url.toString(), { poolSize: 20 });
 await migrateToLatest(db);
 
 const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-const gateway = createGraphGateway({
-  tenantId: emulator.tenantId,
-  clientId: demoApp.clientId,
-  clientSecret: demoApp.clientSecret,
-  authorityHost: emulator.origin,
-  graphBaseUrl: emulator.graphBaseUrl,
-  caPem: emulator.caCertPem,
-});
+const gateway = createGraphGateway(demoGraphSettings(emulator));
 const dispatcher = createDispatcher(emulator.caCertPem);
 await fetch(`${emulator.adminUrl}/faults`, {
   method: 'POST',

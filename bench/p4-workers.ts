@@ -36,7 +36,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { startEmulator } from '../emulator/src/index.ts';
 import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoApp, demoSeed, demoDomain, demoMailboxes } from '../src/adapters/graph/demo-tenant.ts';
+import { demoSeed, demoDomain, demoMailboxes, demoGraphSettings } from '../src/adapters/graph/demo-tenant.ts';
 import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
 import { openEmbedded } from '../src/adapters/db/embedded.ts';
 import { parseConfig } from '../src/config.ts';
@@ -91,14 +91,7 @@ await migrateToLatest(db);
 const owners = Array.from({ length: nCalendars }, (_, i) => `officer${String(i + 1).padStart(4, '0')}@${demoDomain}`);
 const seed = demoSeed();
 const emulator = await startEmulator({ seed: { ...seed, users: [...seed.users, ...owners.map((u) => ({ userPrincipalName: u, displayName: u.split('@')[0] }))] }, smtpPort: false, quiet: true });
-const gateway = createGraphGateway({
-  tenantId: emulator.tenantId,
-  clientId: demoApp.clientId,
-  clientSecret: demoApp.clientSecret,
-  authorityHost: emulator.origin,
-  graphBaseUrl: emulator.graphBaseUrl,
-  caPem: emulator.caCertPem,
-});
+const gateway = createGraphGateway(demoGraphSettings(emulator));
 const dispatcher = createDispatcher(emulator.caCertPem);
 const adminApi = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(`${emulator.adminUrl}${path}`, {

@@ -3,7 +3,7 @@
 import { fetch } from 'undici';
 import { startEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { createDispatcher, createGraphGateway } from '../../src/adapters/graph/index.ts';
-import { demoApp, demoSeed } from '../../src/adapters/graph/demo-tenant.ts';
+import { demoSeed, demoGraphSettings } from '../../src/adapters/graph/demo-tenant.ts';
 import { installLicence } from '../../src/app/licence.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { createTestContext, testLicence, type TestContext } from '../helpers/db.ts';
@@ -37,15 +37,7 @@ export async function startPushWorld(opts: { latencyMs?: number } = {}): Promise
   const t = await createTestContext();
   const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
   const dispatcher = createDispatcher(emulator.caCertPem);
-  const gateway = createGraphGateway({
-    tenantId: emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: emulator.origin,
-    graphBaseUrl: emulator.graphBaseUrl,
-    caPem: emulator.caCertPem,
-    transport: { baseBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 5_000 },
-  });
+  const gateway = createGraphGateway(demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 5_000 }));
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.adminUrl}${path}`, {
       method,

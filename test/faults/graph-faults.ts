@@ -1,7 +1,7 @@
 // Shared by the R2 fault suites (bench/README.md): the hostile-Graph client tuning, the fault mix of
 // issue 8, and the count of faults that fired.
 import { createGraphGateway } from '../../src/adapters/graph/index.ts';
-import { demoApp } from '../../src/adapters/graph/demo-tenant.ts';
+import { demoGraphSettings } from '../../src/adapters/graph/demo-tenant.ts';
 import type { Emulator } from '../../emulator/src/index.ts';
 
 type Admin = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
@@ -14,15 +14,7 @@ export const HOSTILE_TIMEOUT_MS = 1500;
  * transport's own retries; few of them leave more failures to the caller's outbox and its back-off.
  */
 export function hostileGateway(emulator: Emulator, opts: { maxRetries?: number } = {}): ReturnType<typeof createGraphGateway> {
-  return createGraphGateway({
-    tenantId: emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: emulator.origin,
-    graphBaseUrl: emulator.graphBaseUrl,
-    caPem: emulator.caCertPem,
-    transport: { timeoutMs: HOSTILE_TIMEOUT_MS, baseBackoffMs: 10, maxBackoffMs: 100, maxRetries: opts.maxRetries ?? 8 },
-  });
+  return createGraphGateway(demoGraphSettings(emulator, { timeoutMs: HOSTILE_TIMEOUT_MS, baseBackoffMs: 10, maxBackoffMs: 100, maxRetries: opts.maxRetries ?? 8 }));
 }
 
 /**

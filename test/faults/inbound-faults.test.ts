@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from '../inbound/world.ts';
-import { createGraphGateway } from '../../src/adapters/graph/index.ts';
-import { demoApp } from '../../src/adapters/graph/demo-tenant.ts';
+import { hostileGateway } from './graph-faults.ts';
 import { syncInbox, type InboxRunResult } from '../../src/app/inbound/sync-inbox.ts';
 import { configuredInboxes } from '../../src/app/inbound/poll-inboxes.ts';
 
@@ -17,21 +16,12 @@ const N = process.env.SOAK ? 2000 : 200;
 const M = process.env.SOAK ? 2000 : 150;
 const LONG = process.env.SOAK ? 2 * 60 * 60_000 : 180_000;
 let w: InboundWorld;
-let graph: ReturnType<typeof createGraphGateway>;
+let graph: ReturnType<typeof hostileGateway>;
 
 beforeAll(async () => {
   w = await startInboundWorld();
   await w.sync('ASB');
-  // A client tuned for a hostile Graph: short time-out (hangs), quick backoff, more retries.
-  graph = createGraphGateway({
-    tenantId: w.emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: w.emulator.origin,
-    graphBaseUrl: w.emulator.graphBaseUrl,
-    caPem: w.emulator.caCertPem,
-    transport: { timeoutMs: 1500, baseBackoffMs: 10, maxBackoffMs: 100, maxRetries: 8 },
-  });
+  graph = hostileGateway(w.emulator); // short time-out (hangs), quick backoff, more retries
 }, 120_000);
 afterAll(async () => {
   await graph?.close();

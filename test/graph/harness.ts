@@ -4,7 +4,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { createGraphGateway, type GraphSettings } from '../../src/adapters/graph/index.ts';
-import { demoApp, demoSeed } from '../../src/adapters/graph/demo-tenant.ts';
+import { demoSeed, demoGraphSettings } from '../../src/adapters/graph/demo-tenant.ts';
 import { createDispatcher } from '../../src/adapters/graph/index.ts';
 import { fetch } from 'undici';
 
@@ -23,15 +23,7 @@ export interface Harness {
 export async function startHarness(seed: ReturnType<typeof demoSeed> = demoSeed()): Promise<Harness> {
   const emulator = await startEmulator({ seed, smtpPort: false, quiet: true });
   const dispatcher = createDispatcher(emulator.caCertPem);
-  const settings: GraphSettings = {
-    tenantId: emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: emulator.origin,
-    graphBaseUrl: emulator.graphBaseUrl,
-    caPem: emulator.caCertPem,
-    transport: { baseBackoffMs: 20, maxBackoffMs: 200 },
-  };
+  const settings: GraphSettings = demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200 });
   const gateways: ReturnType<typeof createGraphGateway>[] = [];
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.adminUrl}${path}`, {

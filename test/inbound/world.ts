@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer';
 import { fetch } from 'undici';
 import { startEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { createDispatcher, createGraphGateway } from '../../src/adapters/graph/index.ts';
-import { demoApp, demoDomain, demoMailboxes, demoSeed } from '../../src/adapters/graph/demo-tenant.ts';
+import { demoDomain, demoMailboxes, demoSeed, demoGraphSettings } from '../../src/adapters/graph/demo-tenant.ts';
 import { createTestContext, testLicence, type TestContext } from '../helpers/db.ts';
 import { installLicence } from '../../src/app/licence.ts';
 import { setParameter } from '../../src/app/parameters.ts';
@@ -42,15 +42,7 @@ export interface InboundWorld {
 export async function startInboundWorld(): Promise<InboundWorld> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'h365-inbound-world-'));
   const [t, emulator] = await Promise.all([createTestContext({ dataDir }), startEmulator({ seed: demoSeed(), quiet: true })]);
-  const graph = createGraphGateway({
-    tenantId: emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: emulator.origin,
-    graphBaseUrl: emulator.graphBaseUrl,
-    caPem: emulator.caCertPem,
-    transport: { baseBackoffMs: 20, maxBackoffMs: 200 },
-  });
+  const graph = createGraphGateway(demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200 }));
   const ctx = t.ctx;
   ctx.graph = graph;
   await installLicence(ctx, SYSTEM_ACTOR, testLicence(t.licencePrivateKey));

@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import type { IntegrationEndpoints } from '../../app/context.ts';
 import type { GraphGateway } from '../../app/ports/graph.ts';
-import { demoApp, demoSeed } from './demo-tenant.ts';
+import { demoApp, demoSeed, demoGraphSettings } from './demo-tenant.ts';
 import { createGraphGateway } from './index.ts';
 import type { OidcSettings } from '../identity/oidc.ts';
 import type { TransportOptions } from './transport.ts';
@@ -80,15 +80,7 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
   const endpointsFile = path.join(stateDir, 'endpoints.json');
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, tenantId: emulator.tenantId, origin: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, authority: emulator.authority, smtp: emulator.smtp, caCertPem: emulator.caCertPem } satisfies DemoEndpoints, null, 2));
-  const graph = createGraphGateway({
-    tenantId: emulator.tenantId,
-    clientId: demoApp.clientId,
-    clientSecret: demoApp.clientSecret,
-    authorityHost: emulator.origin,
-    graphBaseUrl: emulator.graphBaseUrl,
-    caPem: emulator.caCertPem,
-    transport: { onRetry, limiter: opts.limiter, onResponse: opts.onResponse },
-  });
+  const graph = createGraphGateway(demoGraphSettings(emulator, { onRetry, limiter: opts.limiter, onResponse: opts.onResponse }));
   logger.info({ graphBaseUrl: emulator.graphBaseUrl, smtpPort: emulator.smtp.port }, 'demo mode: embedded Graph emulator started');
   return {
     graph,

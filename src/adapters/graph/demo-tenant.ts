@@ -1,3 +1,4 @@
+import type { GraphSettings } from './index.ts';
 /**
  * The demo tenant the embedded emulator starts with when no AZURE_TENANT_ID is set: the mailboxes
  * the guide's examples use, and one app registration holding the application permissions
@@ -33,5 +34,29 @@ export function demoSeed() {
       { userPrincipalName: demoMailboxes.officers[1], displayName: 'Alex Jones', givenName: 'Alex', surname: 'Jones', jobTitle: 'Housing Officer', password: 'demo' },
     ],
     apps: [{ ...demoApp, roles: demoAppRoles }],
+  };
+}
+
+/** Where a running emulator answers (the fields of its handle that a Graph client needs). */
+export interface EmulatorEndpoints {
+  tenantId: string;
+  origin: string;
+  graphBaseUrl: string;
+  caCertPem: string;
+}
+
+/**
+ * The settings of a Graph client signed in as the demo app on a running emulator — what demo mode,
+ * the tests and the benches connect with; `transport` tunes retries and time-outs.
+ */
+export function demoGraphSettings(emulator: EmulatorEndpoints, transport?: GraphSettings['transport']): GraphSettings {
+  return {
+    tenantId: emulator.tenantId,
+    clientId: demoApp.clientId,
+    clientSecret: demoApp.clientSecret,
+    authorityHost: emulator.origin,
+    graphBaseUrl: emulator.graphBaseUrl,
+    caPem: emulator.caCertPem,
+    ...(transport ? { transport } : {}),
   };
 }
