@@ -15,6 +15,7 @@ import { planPoll } from '../../app/calendar-sync/poll-calendars.ts';
 import { syncCalendar } from '../../app/calendar-sync/sync-calendar.ts';
 import type { JobModule } from './registry.ts';
 import { CALENDAR_SYNC_QUEUE, ensureSyncQueue, queueSync, requeueBusy } from './sync-queues.ts';
+import { wakeOnNotify } from './wake.ts';
 
 export const CALENDAR_POLL_TICK = 'calendar-poll-tick';
 export { CALENDAR_SYNC_QUEUE };
@@ -59,6 +60,7 @@ export function calendarPollJobsWith(o: CalendarPollJobOptions = {}): JobModule 
         const r = await runCalendarPollTick(ctx, boss);
         if (r.queued) ctx.logger.debug({ queued: r.queued }, 'calendar syncs queued');
       });
+      const loops: string[] = [];
       for (let i = 0; i < (o.concurrency ?? CALENDAR_SYNCS_PER_WORKER); i++) {
         let loop: string | undefined;
         loop = await boss.work<{ calendar: string }>(CALENDAR_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
@@ -69,7 +71,10 @@ export function calendarPollJobsWith(o: CalendarPollJobOptions = {}): JobModule 
             if (loop) boss.notifyWorker(loop);
           }
         });
+        loops.push(loop);
       }
+      // A notification's run starts at once, not after the polling interval (wake.ts).
+      wakeOnNotify(boss, ctx.logger, CALENDAR_SYNC_QUEUE, loops);
       await boss.schedule(CALENDAR_POLL_TICK, '* * * * *', {}, { singletonKey: 'schedule' });
     },
   };

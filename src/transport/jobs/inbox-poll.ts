@@ -11,6 +11,7 @@ import { syncInbox } from '../../app/inbound/sync-inbox.ts';
 import { listEventQueries, runDueEventQueries, runEventQuery } from '../../app/tasks/event-queries.ts';
 import type { JobModule } from './registry.ts';
 import { ensureSyncQueue, INBOX_SYNC_QUEUE, queueSync, requeueBusy } from './sync-queues.ts';
+import { wakeOnNotify } from './wake.ts';
 
 export const INBOX_POLL_TICK = 'inbox-poll-tick';
 export { INBOX_SYNC_QUEUE };
@@ -49,9 +50,11 @@ export const inboxPollJobs: JobModule = {
       if (r.queued) ctx.logger.debug({ queued: r.queued }, 'inbox syncs queued');
       await boss.send(EVENT_QUERY_QUEUE, {}, { singletonKey: 'tick', singletonSeconds: 30 });
     });
-    await boss.work<{ inbox: string }>(INBOX_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+    const loop = await boss.work<{ inbox: string }>(INBOX_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       if (job?.data?.inbox) await runOne(ctx, boss, job.data.inbox);
     });
+    // A notification's run starts at once, not after the polling interval (wake.ts).
+    wakeOnNotify(boss, ctx.logger, INBOX_SYNC_QUEUE, [loop]);
     await boss.work<{ after?: string }>(EVENT_QUERY_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       if (job?.data?.after) {
         for (const q of await listEventQueries(ctx)) if (q.enabled) await runEventQuery(ctx, q.id);

@@ -8,7 +8,8 @@ import type { AppContext } from '../../app/context.ts';
 import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
 import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
 import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
-import { queueSync } from './sync-queues.ts';
+import { CALENDAR_SYNC_QUEUE, INBOX_SYNC_QUEUE, queueSync } from './sync-queues.ts';
+import { wakeWorkers } from './wake.ts';
 import type { JobModule } from './registry.ts';
 
 export const SUBSCRIPTIONS_TICK = 'subscriptions-tick';
@@ -31,7 +32,8 @@ export async function ensureNotificationQueues(boss: PgBoss): Promise<void> {
 
 export async function runDelta(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<void> {
   await ensureNotificationQueues(boss);
-  await queueSync(boss, kind, target);
+  // Queued (not coalesced into a run already waiting): wake the idle sync loops of every worker now.
+  if (await queueSync(boss, kind, target)) await wakeWorkers(boss, kind === 'inbox' ? INBOX_SYNC_QUEUE : CALENDAR_SYNC_QUEUE);
 }
 
 /** The webhook's triggers: everything becomes a pg-boss job, so the HTTP process does no Graph work. */
