@@ -4,6 +4,7 @@
 // notifications arrive, a mailbox has at most one run waiting, and runs one at a time on any worker —
 // a burst of 100 notifications is one delta run.
 import type PgBoss from 'pg-boss';
+import { sql } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
 import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
 import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
@@ -51,13 +52,27 @@ export function notificationTriggers(boss: PgBoss): NotificationTriggers {
 export const subscriptionJobs: JobModule = {
   name: 'subscriptions',
   async register(boss: PgBoss, ctx: AppContext) {
-    // 'stately': one tick running and one waiting at most, across all workers — the only place that
-    // creates subscriptions, so two never race to create one for the same mailbox.
-    await boss.createQueue(SUBSCRIPTIONS_TICK, { name: SUBSCRIPTIONS_TICK, policy: 'stately', retryLimit: 0, expireInSeconds: 10 * 60 });
+    // One tick waiting at most ('short'), and one running across all workers: the tick is the only
+    // place that creates subscriptions, so it holds a session advisory lock (gone with its process) —
+    // two never race to create one for the same mailbox. Not 'stately': pg-boss 10 then stops fetching
+    // the queue while a tick is active with another waiting (see sync-queues.ts).
+    const tickQueue = { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 } as const;
+    if (!(await boss.getQueue(SUBSCRIPTIONS_TICK))) await boss.createQueue(SUBSCRIPTIONS_TICK, tickQueue).catch(() => {});
+    await boss.updateQueue(SUBSCRIPTIONS_TICK, tickQueue);
     await ensureNotificationQueues(boss);
     await boss.work(SUBSCRIPTIONS_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
-      const r = await maintainSubscriptions(ctx);
-      if (r.created || r.renewed || r.removed || r.failed) ctx.logger.info(r, 'change-notification subscriptions maintained');
+      await ctx.db.connection().execute(async (conn) => {
+        const got = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('subscriptions_tick')) AS ok`.execute(conn)).rows[0].ok;
+        // Another worker is maintaining them right now; look again once it is likely done (a
+        // resubscription asked for meanwhile may come after the point that run has passed).
+        if (!got) return void (await boss.send(SUBSCRIPTIONS_TICK, {}, { startAfter: 10 }));
+        try {
+          const r = await maintainSubscriptions(ctx);
+          if (r.created || r.renewed || r.removed || r.failed) ctx.logger.info(r, 'change-notification subscriptions maintained');
+        } finally {
+          await sql`SELECT pg_advisory_unlock(hashtext('subscriptions_tick'))`.execute(conn).catch(() => {});
+        }
+      });
     });
     await boss.work<{ id: number; event: LifecycleEvent }>(SUBSCRIPTION_LIFECYCLE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       if (!job?.data) return;
