@@ -1,0 +1,67 @@
+// Row types: outbound email templates and outbox (migration 0002).
+import type { Generated, ColumnType } from 'kysely';
+import type { Timestamp, NullableTimestamp } from './columns.ts';
+
+export interface EmailTemplateRow {
+  code: string;
+  description: string;
+  subject: string;
+  body_html: string;
+  body_text: string;
+  shipped: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type EmailOutboxStatus = 'queued' | 'held' | 'sending' | 'sent' | 'failed' | 'dead';
+
+export interface EmailOutboxRow {
+  id: Generated<string>;
+  status: Generated<EmailOutboxStatus>;
+  to_recipients: ColumnType<{ address: string; name?: string }[], string, string>;
+  cc_recipients: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  bcc_recipients: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  reply_to: ColumnType<{ address: string; name?: string }[], string | undefined, string>;
+  subject: string;
+  body_html: string | null;
+  body_text: string | null;
+  template_code: string | null;
+  template_data: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  headers: ColumnType<{ name: string; value: string }[], string | undefined, string>;
+  source: Generated<string>;
+  source_ref: string | null;
+  idempotency_key: string | null;
+  from_mailbox: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: NullableTimestamp;
+  last_error: string | null;
+  held_reason: string | null;
+  dead_reason: string | null;
+  draft_id: string | null;
+  internet_message_id: string | null;
+  send_started_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  created_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface EmailOutboxAttachmentRow {
+  id: Generated<number>;
+  email_id: string;
+  position: number;
+  name: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+}
+
+export interface EmailOutboxEventRow {
+  id: Generated<number>;
+  email_id: string;
+  at: Generated<Date>;
+  status: string;
+  detail: string | null;
+}
