@@ -13,20 +13,12 @@ import { setParameter } from '../../src/app/parameters.ts';
 import { london } from './world.ts';
 import { sql } from 'kysely';
 import { CALENDAR_SYNC_QUEUE, queueSync } from '../../src/transport/jobs/sync-queues.ts';
+import { until } from '../helpers/until.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
 const sam = demoMailboxes.officers[0];
 
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   w = await startInboundWorld();

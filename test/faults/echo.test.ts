@@ -286,6 +286,19 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
     (await sql<{ action: string }>`select action from booking_history where booking_id = ${bookingId} and action like 'OUTLOOK%' order by id`.execute(w.t.ctx.db)).rows.map((r) => r.action);
   const unconfirmed = async (bookingId: number) => (await sql<{ n: number }>`select count(*)::int as n from calendar_push_unconfirmed where booking_id = ${bookingId}`.execute(w.t.ctx.db)).rows[0].n;
 
+  /** A hostile Graph client for one test; after it the emulator's faults are cleared and the client closed. */
+  async function withHostile(opts: { maxRetries?: number }, fn: (g: ReturnType<typeof hostileGateway>) => Promise<void>) {
+    const g = hostileGateway(w.emulator, opts);
+    try {
+      await fn(g);
+    } finally {
+      await w.admin('DELETE', '/faults');
+      await g.close();
+    }
+  }
+  /** The outcomes of a poll round other than 'none' (nothing to do), as [outcome, count] pairs. */
+  const changes = (round: Awaited<ReturnType<typeof w.poll>>) => round.results.flatMap((x) => Object.entries(x.outcomes).filter(([k, n]) => k !== 'none' && n));
+
   /** Booked at 09:00 on `d`, pushed and polled; then moved to 11:00 with that PATCH landing after the client's time-out. */
   async function slowMove(d: string, gateway: ReturnType<typeof hostileGateway>) {
     const ctx = w.t.ctx;
@@ -299,8 +312,7 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
 
   it('leaves the booking at housing\'s last time', async () => {
     const ctx = w.t.ctx;
-    const slow = hostileGateway(w.emulator, { maxRetries: 0 });
-    try {
+    await withHostile({ maxRetries: 0 }, async (slow) => {
       const { b, drained } = await slowMove(day(3), slow);
       expect(drained.failed).toBe(1);
       expect(await unconfirmed(b.id)).toBe(1);
@@ -328,19 +340,15 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
       const after = await getBooking(ctx, { ref: b.ref });
       expect({ state: after.outlook.state, changeKey: after.outlook.changeKey, start: after.outlook.start?.getTime() }).toEqual({ state: 'synced', changeKey: ev.changeKey, start: ev.startMs });
       const again = await w.poll();
-      expect(again.results.flatMap((x) => Object.entries(x.outcomes).filter(([k, n]) => k !== 'none' && n))).toEqual([]);
+      expect(changes(again)).toEqual([]);
       expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(3), '14:00').getTime());
       expect(await syncLogCount()).toBe(logBefore + 1);
-    } finally {
-      await w.admin('DELETE', '/faults');
-      await slow.close();
-    }
+    });
   }, 60_000);
 
   it('takes a late write that agrees with the booking as in step, and records its changeKey', async () => {
     const ctx = w.t.ctx;
-    const slow = hostileGateway(w.emulator, { maxRetries: 0 });
-    try {
+    await withHostile({ maxRetries: 0 }, async (slow) => {
       const { b, drained } = await slowMove(day(4), slow);
       expect(drained.failed).toBe(1);
       await landed();
@@ -348,16 +356,13 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
       expect(ev.startMs).toBe(london(day(4), '11:00').getTime()); // landed, and the booking is at 11:00 too
       const logBefore = await syncLogCount();
       const round = await w.poll();
-      expect(round.results.flatMap((x) => Object.entries(x.outcomes).filter(([k, n]) => k !== 'none' && n))).toEqual([]);
+      expect(changes(round)).toEqual([]);
       const after = await getBooking(ctx, { ref: b.ref });
       expect({ start: after.startsAt.getTime(), changeKey: after.outlook.changeKey }).toEqual({ start: london(day(4), '11:00').getTime(), changeKey: ev.changeKey });
       expect(await unconfirmed(b.id)).toBe(0);
       expect(await outlookHistory(b.id)).toEqual([]);
       expect(await syncLogCount()).toBe(logBefore);
-    } finally {
-      await w.admin('DELETE', '/faults');
-      await slow.close();
-    }
+    });
   }, 60_000);
 
   // With the client's default retries (the production settings): the transport does not resend a
@@ -366,8 +371,7 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
   // records the write as unconfirmed and leaves its retry to the outbox.
   it('leaves the booking at housing\'s last time with the client\'s default retries', async () => {
     const ctx = w.t.ctx;
-    const retrying = hostileGateway(w.emulator);
-    try {
+    await withHostile({}, async (retrying) => {
       const { b, drained } = await slowMove(day(5), retrying);
       expect(drained.failed).toBe(1); // not resent by the transport
       expect(drained.pushed.updated ?? 0).toBe(0);
@@ -381,10 +385,7 @@ describe('R4 under a slow Graph: our own move carried out after the client gave 
       expect((await getBooking(ctx, { ref: b.ref })).startsAt.getTime()).toBe(london(day(5), '14:00').getTime());
       await w.push();
       expect(w.eventOf(sam, b.ref)!.startMs).toBe(london(day(5), '14:00').getTime());
-    } finally {
-      await w.admin('DELETE', '/faults');
-      await retrying.close();
-    }
+    });
   }, 60_000);
 });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from '../inbound/world.ts';
+import { until } from '../helpers/until.ts';
 
 // `npm run soak` (SOAK=1) runs the full size of bench/README.md: 5,000 emails.
 const N = process.env.SOAK ? 5000 : 200;
@@ -40,13 +41,6 @@ async function stored(): Promise<{ rows: number; distinct: number }> {
   return r.rows[0];
 }
 
-async function until(what: () => Promise<boolean>, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('R1: kill -9 of a worker during ingest', () => {
   it('loses and duplicates nothing across three kills', async () => {
@@ -54,14 +48,14 @@ describe('R1: kill -9 of a worker during ingest', () => {
     await w.admin('POST', '/faults', { routePattern: '^(GET|PATCH) /v1\\.0/', kind: 'latency', latencyMs: 30 });
     for (const after of [0.1, 0.4, 0.7].map((f) => Math.round(f * N))) {
       const child = startWorker();
-      await until(async () => (await stored()).rows >= after, process.env.SOAK ? 60 * 60_000 : 90_000);
+      await until(async () => (await stored()).rows >= after, process.env.SOAK ? 60 * 60_000 : 90_000, 25);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     }
     expect((await stored()).rows).toBeLessThan(N);
     await w.admin('DELETE', '/faults');
     const last = startWorker();
-    await until(async () => (await stored()).rows >= N, process.env.SOAK ? 60 * 60_000 : 90_000);
+    await until(async () => (await stored()).rows >= N, process.env.SOAK ? 60 * 60_000 : 90_000, 25);
     last.kill('SIGKILL');
     await new Promise((r) => last.once('exit', r));
     // One more run in this process: nothing left to import, nothing imported twice.

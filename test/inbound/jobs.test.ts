@@ -13,19 +13,11 @@ import { SYSTEM_ACTOR } from '../../src/app/context.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { INBOX_SYNC_QUEUE, queueSync } from '../../src/transport/jobs/sync-queues.ts';
+import { until } from '../helpers/until.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
 
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   w = await startInboundWorld();

@@ -11,21 +11,13 @@ import { buildServer } from '../../src/transport/http/server.ts';
 import { listSubscriptions, maintainSubscriptions } from '../../src/app/notifications/subscriptions.ts';
 import { calendarPollJobs } from '../../src/transport/jobs/calendar-poll.ts';
 import { subscriptionJobs } from '../../src/transport/jobs/subscriptions.ts';
+import { until } from '../helpers/until.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
 let app: FastifyInstance;
 const sam = demoMailboxes.officers[0];
 
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   w = await startInboundWorld();

@@ -17,21 +17,13 @@ import { createUser } from '../../src/app/users.ts';
 import { WebClient } from '../http/web-client.ts';
 import { resync, type ResyncProgress } from '../../src/app/notifications/resync.ts';
 import { progressLine } from '../../src/transport/cli/commands/resync.ts';
+import { until } from '../helpers/until.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
 let app: FastifyInstance;
 let base: string;
 
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const runs = async (inbox: string) => Number((await w.t.ctx.db.selectFrom('inbox_runs').select((eb) => eb.fn.countAll().as('n')).where('inbox', '=', inbox).executeTakeFirstOrThrow()).n);
 const sub = async (target: string) => (await listSubscriptions(w.t.ctx)).find((s) => s.target === target)!;

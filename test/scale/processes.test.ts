@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import { createDispatcher } from '../../src/adapters/graph/index.ts';
 import { demoMailboxes } from '../../src/adapters/graph/demo-tenant.ts';
+import { until } from '../helpers/until.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -61,15 +62,9 @@ function run(command: 'serve' | 'worker', ready: RegExp): Promise<ChildProcess> 
   });
 }
 
-async function until<T>(what: () => Promise<T | undefined | false>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+
+/** Generous: the once-a-minute poll is the floor if a notification were lost. */
+const WAIT_MS = 120_000;
 
 const count = async (query: string, params: unknown[] = []) => Number((await sql.query(query, params)).rows[0].n);
 const stored = (prefix: string) => sql.query<{ rows: number; distinct: number }>(
@@ -108,15 +103,15 @@ afterAll(async () => {
 describe('housing365 serve + two workers on one PostgreSQL', () => {
   it('subscribes the inboxes, imports notified mail once each, and goes on after a worker is killed', async () => {
     // The workers' subscription tick subscribes both demo inboxes; the emulator validated serve's webhook.
-    await until(async () => (await count(`SELECT count(*)::int AS n FROM graph_subscriptions WHERE kind = 'inbox' AND status = 'active'`)) === 2);
+    await until(async () => (await count(`SELECT count(*)::int AS n FROM graph_subscriptions WHERE kind = 'inbox' AND status = 'active'`)) === 2, WAIT_MS);
 
     await deliver(demoMailboxes.asb, 10, 'Scaled ASB');
     await deliver(demoMailboxes.complaints, 10, 'Scaled complaint');
-    await until(async () => (await stored('Scaled ASB')).rows >= 10 && (await stored('Scaled complaint')).rows >= 10);
+    await until(async () => (await stored('Scaled ASB')).rows >= 10 && (await stored('Scaled complaint')).rows >= 10, WAIT_MS);
     expect(await stored('Scaled ASB')).toEqual({ rows: 10, distinct: 10 });
     expect(await stored('Scaled complaint')).toEqual({ rows: 10, distinct: 10 });
     // Each email becomes one task (the event queries run after the import).
-    await until(async () => (await count(`SELECT count(*)::int AS n FROM tm_tasks WHERE title LIKE 'Scaled %'`)) >= 20);
+    await until(async () => (await count(`SELECT count(*)::int AS n FROM tm_tasks WHERE title LIKE 'Scaled %'`)) >= 20, WAIT_MS);
     expect(await count(`SELECT count(*)::int AS n FROM tm_tasks WHERE title LIKE 'Scaled %'`)).toBe(20);
     // serve's webhook took the emulator's notifications.
     const res = await fetch(`${emulator.admin}/subscriptions/deliveries`, { dispatcher: emulator.dispatcher });
@@ -128,7 +123,7 @@ describe('housing365 serve + two workers on one PostgreSQL', () => {
     workers[0].kill('SIGKILL');
     await new Promise((r) => workers[0].once('exit', r));
     await deliver(demoMailboxes.asb, 10, 'After the kill');
-    await until(async () => (await stored('After the kill')).rows >= 10);
+    await until(async () => (await stored('After the kill')).rows >= 10, WAIT_MS);
     expect(await stored('After the kill')).toEqual({ rows: 10, distinct: 10 });
     expect(await stored('Scaled ASB')).toEqual({ rows: 10, distinct: 10 });
     expect(serve.exitCode).toBeNull();

@@ -7,21 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.ts';
 import { wakeOnNotify, wakeWorkers } from '../../src/transport/jobs/wake.ts';
 import { createLogger } from '../../src/logger.ts';
+import { until } from '../helpers/until.ts';
 
 const QUEUE = 'wake-test';
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let web: PgBoss;
 let worker: PgBoss;
 
-async function until<T>(what: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = what();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../../adapters/db/database.ts';
 import { storedGraphIds } from '../../adapters/db/inbound-emails.ts';
 import { resolveParked, upsertParked } from '../../adapters/db/inbound-parked.ts';
+import { withSessionLock } from '../../adapters/db/session-lock.ts';
 import { ensureInboxState, finishBackfill, finishRun, inboxLockKey, markFullResync, saveCursor, startRun, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { isGraphFailure, type GraphFailure } from '../ports/graph-errors.ts';
 import type { InboxMessage, MailboxGateway } from '../ports/graph.ts';
@@ -66,9 +66,8 @@ const retryLater = (e: unknown): e is GraphFailure => isGraphFailure(e) && (e.re
 export async function syncInbox(ctx: AppContext, inbox: { code: string; mailbox: string }, opts: SyncOptions): Promise<InboxRunResult> {
   const result: InboxRunResult = { inbox: inbox.code, ok: true, imported: 0, duplicates: 0, alreadyStored: 0, tooOld: 0, parked: 0, fullResync: false, graphRequests: 0 };
   const requests0 = opts.requestCount?.() ?? 0;
-  return ctx.db.connection().execute(async (conn) => {
-    const got = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${inboxLockKey(inbox.code)}) AS ok`.execute(conn)).rows[0].ok;
-    if (!got) return { ...result, skipped: 'busy' as const };
+  // One run per inbox across every worker: the lock goes with the connection if the process dies.
+  const run = await withSessionLock(ctx.db, inboxLockKey(inbox.code), async (conn) => {
     const runId = await startRun(conn, inbox.code, ctx.now());
     try {
       const state = await ensureInboxState(conn, inbox.code, inbox.mailbox, ctx.now());
@@ -91,10 +90,10 @@ export async function syncInbox(ctx: AppContext, inbox: { code: string; mailbox:
     } finally {
       result.graphRequests = (opts.requestCount?.() ?? 0) - requests0;
       await finishRun(conn, runId, inbox.code, { at: ctx.now(), ok: result.ok, imported: result.imported, duplicates: result.duplicates, parked: result.parked, graphRequests: result.graphRequests, fullResync: result.fullResync, error: result.error ?? null }).catch(() => {});
-      await sql`SELECT pg_advisory_unlock(${inboxLockKey(inbox.code)})`.execute(conn).catch(() => {});
     }
     return result;
   });
+  return run.locked ? run.value : { ...result, skipped: 'busy' as const };
 }
 
 async function runDelta(

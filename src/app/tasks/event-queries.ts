@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
+import { withSessionLock } from '../../adapters/db/session-lock.ts';
 import {
   insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, runReadOnlySelect, selectDueEventQueryIds, selectEventQueries, updateEventQueryRow,
   type EventQuery,
@@ -104,9 +105,7 @@ export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = 
   const started = Date.now();
   // One connection for the whole run, holding a session advisory lock: two workers never read the
   // same rows and both apply them.
-  return ctx.db.connection().execute(async (conn) => {
-    const locked = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('tm_event_query'), ${id}) AS ok`.execute(conn)).rows[0].ok;
-    if (!locked) return { ok: true, skipped: 'busy' as const, rows: 0, events: 0, tasks: 0, ms: 0 };
+  const run = await withSessionLock(ctx.db, sql`hashtext('tm_event_query'), ${id}`, async (conn): Promise<EventQueryRun> => {
     try {
       let rows: unknown[][];
       try {
@@ -132,10 +131,9 @@ export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = 
       await recordEventQueryRun(conn, id, { at: ctx.now(), ok: false, error: err.message, rows: null, events: null, ms: run.ms });
       ctx.logger.warn({ eventQuery: query.name, error: err.message }, 'event query rejected; nothing applied');
       return run;
-    } finally {
-      await sql`SELECT pg_advisory_unlock(hashtext('tm_event_query'), ${id})`.execute(conn);
     }
   });
+  return run.locked ? run.value : { ok: true, skipped: 'busy', rows: 0, events: 0, tasks: 0, ms: 0 };
 }
 
 async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: RaisedEvent[], actor: Actor): Promise<{ events: number; tasks: number }> {

@@ -3,7 +3,8 @@
 // the EXCHANGE_INBOX values read afresh each tick, so a change applies without a restart — and queues
 // one sync job per due inbox. The sync queue (src/transport/jobs/sync-queues.ts) holds at most one
 // job per inbox waiting; the per-inbox advisory lock in syncInbox keeps runs one at a time, across
-// every worker, and a run that finds the inbox busy queues itself again. After an import the event queries run at once, not at their next tick.
+// every worker, and a run that finds the inbox busy queues itself again. After an import the event
+// queries run at once, not at their next tick.
 import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { planInboxPoll } from '../../app/inbound/poll-inboxes.ts';

@@ -5,34 +5,24 @@
 // a burst of 100 notifications is one delta run.
 import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
+import { withSessionLock } from '../../adapters/db/session-lock.ts';
 import type { AppContext } from '../../app/context.ts';
 import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
 import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
 import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
-import { CALENDAR_SYNC_QUEUE, INBOX_SYNC_QUEUE, queueSync } from './sync-queues.ts';
+import { CALENDAR_SYNC_QUEUE, ensureQueue, INBOX_SYNC_QUEUE, queueSync } from './sync-queues.ts';
 import { wakeWorkers } from './wake.ts';
 import type { JobModule } from './registry.ts';
 
 export const SUBSCRIPTIONS_TICK = 'subscriptions-tick';
 export const SUBSCRIPTION_LIFECYCLE = 'subscription-lifecycle';
 
-/** Queue options must match the flows' own createQueue calls (a web-only process may be first). */
-const queues: [string, PgBoss.Queue][] = [
-  [SUBSCRIPTION_LIFECYCLE, { name: SUBSCRIPTION_LIFECYCLE, policy: 'standard', retryLimit: 3, retryDelay: 30, expireInSeconds: 10 * 60 }],
-];
+const LIFECYCLE_QUEUE: PgBoss.Queue = { name: SUBSCRIPTION_LIFECYCLE, policy: 'standard', retryLimit: 3, retryDelay: 30, expireInSeconds: 10 * 60 };
 
-const made = new WeakSet<PgBoss>();
-/** Creates the queues a notification sends to, once per pg-boss instance (createQueue is idempotent). */
-export async function ensureNotificationQueues(boss: PgBoss): Promise<void> {
-  if (made.has(boss)) return;
-  for (const [name, options] of queues) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, options).catch(() => {});
-  }
-  made.add(boss);
-}
+/** Creates the queue lifecycle notifications go to (a web-only process may be the first to send). */
+export const ensureNotificationQueues = (boss: PgBoss): Promise<void> => ensureQueue(boss, LIFECYCLE_QUEUE);
 
 export async function runDelta(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<void> {
-  await ensureNotificationQueues(boss);
   // Queued (not coalesced into a run already waiting): wake the idle sync loops of every worker now.
   if (await queueSync(boss, kind, target)) await wakeWorkers(boss, kind === 'inbox' ? INBOX_SYNC_QUEUE : CALENDAR_SYNC_QUEUE);
 }
@@ -56,23 +46,15 @@ export const subscriptionJobs: JobModule = {
     // place that creates subscriptions, so it holds a session advisory lock (gone with its process) —
     // two never race to create one for the same mailbox. Not 'stately': pg-boss 10 then stops fetching
     // the queue while a tick is active with another waiting (see sync-queues.ts).
-    const tickQueue = { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 } as const;
-    if (!(await boss.getQueue(SUBSCRIPTIONS_TICK))) await boss.createQueue(SUBSCRIPTIONS_TICK, tickQueue).catch(() => {});
-    await boss.updateQueue(SUBSCRIPTIONS_TICK, tickQueue);
+    await ensureQueue(boss, { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
     await ensureNotificationQueues(boss);
     await boss.work(SUBSCRIPTIONS_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
-      await ctx.db.connection().execute(async (conn) => {
-        const got = (await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('subscriptions_tick')) AS ok`.execute(conn)).rows[0].ok;
-        // Another worker is maintaining them right now; look again once it is likely done (a
-        // resubscription asked for meanwhile may come after the point that run has passed).
-        if (!got) return void (await boss.send(SUBSCRIPTIONS_TICK, {}, { startAfter: 10 }));
-        try {
-          const r = await maintainSubscriptions(ctx);
-          if (r.created || r.renewed || r.removed || r.failed) ctx.logger.info(r, 'change-notification subscriptions maintained');
-        } finally {
-          await sql`SELECT pg_advisory_unlock(hashtext('subscriptions_tick'))`.execute(conn).catch(() => {});
-        }
-      });
+      const run = await withSessionLock(ctx.db, sql`hashtext('subscriptions_tick')`, () => maintainSubscriptions(ctx));
+      // Another worker is maintaining them right now; look again once it is likely done (a
+      // resubscription asked for meanwhile may come after the point that run has passed).
+      if (!run.locked) return void (await boss.send(SUBSCRIPTIONS_TICK, {}, { startAfter: 10 }));
+      const r = run.value;
+      if (r.created || r.renewed || r.removed || r.failed) ctx.logger.info(r, 'change-notification subscriptions maintained');
     });
     await boss.work<{ id: number; event: LifecycleEvent }>(SUBSCRIPTION_LIFECYCLE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       if (!job?.data) return;

@@ -29,20 +29,22 @@ const options: Record<string, PgBoss.Queue> = {
 const made = new WeakMap<PgBoss, Set<string>>();
 
 /**
- * Creates the queue, or brings an existing one to the current options (createQueue leaves an existing
- * queue as it is, so a database from before the policy change would keep 'stately'). Once per pg-boss
- * instance and queue.
+ * Creates a queue, or brings an existing one to `options` (createQueue leaves an existing queue as it
+ * is, so a database from before a policy change would keep the old one). Once per pg-boss instance
+ * and queue; another process creating it at the same moment is fine.
  */
-export async function ensureSyncQueue(boss: PgBoss, name: typeof INBOX_SYNC_QUEUE | typeof CALENDAR_SYNC_QUEUE): Promise<void> {
+export async function ensureQueue(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
   const done = made.get(boss) ?? new Set<string>();
-  if (done.has(name)) return;
-  const o = options[name];
-  const existing = await boss.getQueue(name);
-  if (!existing) await boss.createQueue(name, o).catch(() => {}); // another process may create it first
-  if (!existing || existing.policy !== o.policy || existing.expireInSeconds !== o.expireInSeconds) await boss.updateQueue(name, o);
-  done.add(name);
+  if (done.has(options.name)) return;
+  const existing = await boss.getQueue(options.name);
+  if (!existing) await boss.createQueue(options.name, options).catch(() => {});
+  if (!existing || existing.policy !== options.policy || existing.expireInSeconds !== options.expireInSeconds) await boss.updateQueue(options.name, options);
+  done.add(options.name);
   made.set(boss, done);
 }
+
+/** The inbox or calendar sync queue, created or brought to the current options. */
+export const ensureSyncQueue = (boss: PgBoss, name: typeof INBOX_SYNC_QUEUE | typeof CALENDAR_SYNC_QUEUE): Promise<void> => ensureQueue(boss, options[name]);
 
 /** Queues a run of one inbox (by code) or calendar (by address); null when one is already waiting. */
 export async function queueSync(boss: PgBoss, kind: 'inbox' | 'calendar', target: string, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
