@@ -12,16 +12,9 @@
  *
  * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext, Principal } from '../src/app/context.ts';
+import type { Principal } from '../src/app/context.ts';
+import { openBenchWorld } from './lib/world.ts';
 import { addTeamMember, createTeam, createUser } from '../src/app/users.ts';
 import { createJobGroup, createJobType } from '../src/app/tasks/setup.ts';
 import { listTasks } from '../src/app/tasks/tasks.ts';
@@ -35,20 +28,8 @@ const i = process.argv.indexOf('--tasks');
 const total = i > 0 ? Number(process.argv[i + 1]) : 100_000;
 const ri = process.argv.indexOf('--runs');
 const runs = ri > 0 ? Number(process.argv[ri + 1]) : 40;
-const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `h365_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: 4 });
-await migrateToLatest(db);
-const ctx: AppContext = { db, config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() }, logger: createLogger({ level: 'silent', pretty: false }), licencePublicKeys: [], now: () => new Date() };
-const actor = { username: 'bench' };
+const w = await openBenchWorld('task-list', { poolSize: 4 });
+const { ctx, db, actor } = w;
 const person = async (username: string, role: 'admin' | 'officer'): Promise<Principal> => {
   const { user } = await createUser(ctx, actor, { username, displayName: username, role, password: 'bench password 123' });
   return { kind: 'user', id: user.id, username, displayName: username, role };
@@ -64,7 +45,7 @@ const group = await createJobGroup(ctx, actor, { code: 'ASB', name: 'ASB', restr
 const types = [];
 for (let t = 0; t < 10; t++) types.push((await createJobType(ctx, actor, { code: `T${t}`, name: `Type ${t}`, defaultTeamId: teams[t], jobGroupId: t === 9 ? group.id : null })).id);
 
-let t0 = performance.now();
+const t0 = performance.now();
 await sql`
   INSERT INTO tm_tasks (job_type_id, title, status, team_id, inbox, created_at, updated_at)
   SELECT (${sql.raw(`ARRAY[${types.join(',')}]`)})[1 + g % 10], 'Task ' || g, (ARRAY['open','pending','complete'])[1 + (g / 7) % 3],
@@ -121,12 +102,5 @@ const ok = failures.length === 0 && worst <= BOUND_P95_MS;
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`${ok ? 'P7 PASS' : 'P7 FAIL'}: worst p95 ${worst.toFixed(1)} ms (bound ≤ ${BOUND_P95_MS} ms)${failures.length ? `; ${failures.length} page(s) wrong` : ''}`);
 
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
-t0 = 0;
+await w.close();
 process.exit(ok ? 0 : 1);

@@ -27,29 +27,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { sql } from 'kysely';
-import { DateTime } from 'luxon';
-import { startEmulator } from '../emulator/src/index.ts';
-import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoSeed, demoDomain, demoMailboxes, demoGraphSettings } from '../src/adapters/graph/demo-tenant.ts';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
-import { installLicence } from '../src/app/licence.ts';
-import { setParameter } from '../src/app/parameters.ts';
-import { addProductArea } from '../src/app/appointments/product-areas.ts';
-import { addReason } from '../src/app/appointments/reasons.ts';
-import { addPattern, createDiary, generateDiarySlots } from '../src/app/appointments/diaries.ts';
-import { bookAppointment } from '../src/app/appointments/book-appointment.ts';
-import { drainCalendarOutbox } from '../src/app/appointments/calendar-push.ts';
+import { openBenchWorld } from './lib/world.ts';
+import { calendarOwners, setUpCalendars } from './lib/calendars.ts';
 import { pollCalendars } from '../src/app/calendar-sync/poll-calendars.ts';
 import { CALENDAR_SYNCS_PER_WORKER, CALENDAR_SYNC_QUEUE, runCalendarPollTick } from '../src/transport/jobs/calendar-poll.ts';
 import { ensureSyncQueue } from '../src/transport/jobs/sync-queues.ts';
@@ -79,79 +63,10 @@ const NOISE = 0.1;
 /** Every cycle inside the shortest CALI_POLL. */
 const CYCLE_LIMIT_S = 60;
 
-const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-const dbName = `h365_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: 20 });
-await migrateToLatest(db);
-
-const owners = Array.from({ length: nCalendars }, (_, i) => `officer${String(i + 1).padStart(4, '0')}@${demoDomain}`);
-const seed = demoSeed();
-const emulator = await startEmulator({ seed: { ...seed, users: [...seed.users, ...owners.map((u) => ({ userPrincipalName: u, displayName: u.split('@')[0] }))] }, smtpPort: false, quiet: true });
-const gateway = createGraphGateway(demoGraphSettings(emulator));
-const dispatcher = createDispatcher(emulator.caCertPem);
-const adminApi = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${emulator.adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    // @ts-expect-error undici dispatcher on Node's fetch
-    dispatcher,
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return res.json().catch(() => undefined);
-};
-
-const pair = generateLicenceKeyPair();
-const ctx: AppContext = {
-  db,
-  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
-  logger: createLogger({ level: 'silent', pretty: false }),
-  licencePublicKeys: [pair.publicKeyPem],
-  now: () => new Date(),
-  graph: gateway,
-};
-const actor = { username: 'bench' };
-await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365'], expiresAt: new Date(Date.now() + 86400_000) }));
-await addProductArea(ctx, actor, { code: 'HOUSING', name: 'Housing' });
-await addReason(ctx, actor, { code: 'OLMOVE', description: 'Moved in Outlook', kind: 'move', productAreas: ['HOUSING'] });
-await addReason(ctx, actor, { code: 'OLCAN', description: 'Cancelled in Outlook', kind: 'cancel', productAreas: ['HOUSING'] });
-for (const [k, v] of [
-  ['INBOX_SERVER', demoDomain],
-  ['OUTLOOK365', 'Y'],
-  ['APPTOUT_OUTLOOK365', 'Y'],
-  ['OUTLOOK365_TIMEZONE', 'GMT Standard Time'],
-  ['EMO_EMAILADDR', demoMailboxes.noreply],
-  ['CALI_POLL', '1'],
-  ['APPT_OUTLOOK365_CANCEL_RSN', 'OLCAN'],
-  ['APPT_OUTLOOK365_MOVE_RSN', 'OLMOVE'],
-  ['OUTLOOK365_MOVE_VIOL_EMAIL', 'Please review the following issue for the attempted move of the following appointment in your outlook calendar:'],
-  ['APPTIN_OUTLOOK365', 'Y'],
-]) {
-  await setParameter(ctx, actor, k, v);
-}
-
-const day = DateTime.now().setZone('Europe/London').plus({ days: 2 }).toISODate()!;
-const at = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: 'Europe/London' }).toJSDate();
-process.stderr.write(`setting up ${nCalendars} diaries and bookings …\n`);
-const refs: number[] = [];
-for (const [i, cal] of owners.entries()) {
-  const code = `D${i + 1}`;
-  await createDiary(ctx, actor, { code, name: `Diary ${i + 1}`, productAreaCode: 'HOUSING', externalCalendar: 'OUTLOOK365', calendarAddress: cal });
-  await addPattern(ctx, actor, code, { weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '09:00', endTime: '13:00', slotMinutes: 60, units: 1, validFrom: day });
-  await generateDiarySlots(ctx, actor, code, { from: day, days: 1 });
-  refs.push((await bookAppointment(ctx, actor, { diaryCode: code, start: at('09:00'), who: `Tenant ${i}` })).ref);
-}
-process.stderr.write('pushing …\n');
-for (let r = 0; r < 3; r++) await drainCalendarOutbox(ctx, { gateway: gateway.calendar, concurrency: 32, batch: 200 });
-await adminApi('POST', '/faults', { kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' });
+const w = await openBenchWorld('p4-workers', { poolSize: 20, users: calendarOwners(nCalendars) });
+const { ctx, db, gateway, emulator, dbName } = w;
+await setUpCalendars(w, nCalendars);
+await w.emu('POST', '/faults', { kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' });
 
 process.stderr.write('first (full) sync of every calendar …\n');
 const first = await pollCalendars(ctx, { gateway: gateway.calendar, force: true, concurrency: 16 });
@@ -159,7 +74,7 @@ if (first.held) throw new Error(first.held);
 const firstWrong = first.results.filter((r) => r.error || r.outcomes.moved || r.outcomes.cancelled || r.outcomes.refused || r.outcomes.error).length;
 if (firstWrong) throw new Error(`the first full sync of our own pushes changed or failed ${firstWrong} calendars`);
 
-const boss = new PgBoss({ connectionString: url.toString(), schema: 'pgboss', max: 3, schedule: false, supervise: false });
+const boss = new PgBoss({ connectionString: w.databaseUrl, schema: 'pgboss', max: 3, schedule: false, supervise: false });
 boss.on('error', () => {});
 await boss.start();
 await ensureSyncQueue(boss, CALENDAR_SYNC_QUEUE);
@@ -169,7 +84,7 @@ interface Worker { proc: ChildProcess; requests: number }
 async function startWorkers(n: number): Promise<Worker[]> {
   const kids = Array.from({ length: n }, () =>
     spawn(process.execPath, [...(process.env.P4_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.P4_PROF}`] : []), '--import', 'tsx', join(import.meta.dirname, 'p4-worker.ts')], {
-      env: { ...process.env, DATABASE_URL: url.toString(), EMU_TENANT: emulator.tenantId, EMU_ORIGIN: emulator.origin, EMU_GRAPH: emulator.graphBaseUrl, EMU_CA: emulator.caCertPem, LICENCE_KEYS: JSON.stringify(ctx.licencePublicKeys) },
+      env: { ...process.env, DATABASE_URL: w.databaseUrl, EMU_TENANT: emulator.tenantId, EMU_ORIGIN: emulator.origin, EMU_GRAPH: emulator.graphBaseUrl, EMU_CA: emulator.caCertPem, LICENCE_KEYS: JSON.stringify(ctx.licencePublicKeys) },
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
@@ -220,7 +135,7 @@ const ownCpu = (workers: Worker[]): Map<string, number> => {
 /** CPU seconds between two readings; a process that ended in between takes its share with it (a floor). */
 const cpuBetween = (a: Map<string, number>, b: Map<string, number>): number => [...b].reduce((s, [pid, t]) => s + t - (a.get(pid) ?? 0), 0);
 
-const graphRequests = async () => ((await adminApi('GET', '/counters')) as { total: number }).total;
+const graphRequests = async () => ((await w.emu('GET', '/counters')) as { total: number }).total;
 const totals = async () =>
   (await sql<{ applied: number; refused: number; errors: number }>`SELECT sum(applied)::int AS applied, sum(refused)::int AS refused, sum(errors)::int AS errors FROM calendar_sync_state`.execute(db)).rows[0];
 
@@ -319,14 +234,5 @@ console.log(
 );
 
 await boss.stop({ graceful: false, close: true });
-await gateway.close();
-await dispatcher?.close();
-await emulator.stop();
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
+await w.close();
 process.exit(ok ? 0 : 1);

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { fetch } from 'undici';
 import { startEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { createDispatcher, createGraphGateway } from '../../src/adapters/graph/index.ts';
-import { demoApp, demoSeed } from '../../src/adapters/graph/demo-tenant.ts';
+import { demoGraphSettings, demoSeed } from '../../src/adapters/graph/demo-tenant.ts';
 import { createDb, migrateToLatest, type Db } from '../../src/adapters/db/database.ts';
 import { openEmbedded } from '../../src/adapters/db/embedded.ts';
 import { parseConfig } from '../../src/config.ts';
@@ -23,16 +23,26 @@ export interface BenchWorld {
   work: string;
   db: Db;
   databaseUrl: string;
+  /** The bench database's name (unique per run; e.g. to find its PostgreSQL backends). */
+  dbName: string;
   emulator: Emulator;
   gateway: ReturnType<typeof createGraphGateway>;
   ctx: AppContext;
   actor: Actor;
-  /** Calls the emulator's admin API; throws on a non-2xx answer. */
-  emu(method: string, path: string, body?: unknown): Promise<void>;
+  /** Calls the emulator's admin API; throws on a non-2xx answer; returns the JSON answer, if any. */
+  emu(method: string, path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
-export async function openBenchWorld(name: string, opts: { poolSize: number }): Promise<BenchWorld> {
+export interface BenchWorldOptions {
+  poolSize: number;
+  /** Mailboxes the emulator holds besides the demo tenant's (e.g. 1,000 officers' calendars). */
+  users?: string[];
+  /** Licensed features (default OUTLOOK365 and TASK_MANAGER). */
+  features?: string[];
+}
+
+export async function openBenchWorld(name: string, opts: BenchWorldOptions): Promise<BenchWorld> {
   const work = mkdtempSync(join(tmpdir(), `h365-${name}-`));
   const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
@@ -46,12 +56,15 @@ export async function openBenchWorld(name: string, opts: { poolSize: number }): 
   const { db } = createDb(url.toString(), { poolSize: opts.poolSize });
   await migrateToLatest(db);
 
-  const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-  const gateway = createGraphGateway({ tenantId: emulator.tenantId, clientId: demoApp.clientId, clientSecret: demoApp.clientSecret, authorityHost: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, caPem: emulator.caCertPem });
+  const seed = demoSeed();
+  const users = (opts.users ?? []).map((u) => ({ userPrincipalName: u, displayName: u.split('@')[0] }));
+  const emulator = await startEmulator({ seed: { ...seed, users: [...seed.users, ...users] }, smtpPort: false, quiet: true });
+  const gateway = createGraphGateway(demoGraphSettings(emulator));
   const dispatcher = createDispatcher(emulator.caCertPem);
   const emu = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${emulator.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher });
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.json().catch(() => undefined);
   };
 
   const pair = generateLicenceKeyPair();
@@ -64,12 +77,13 @@ export async function openBenchWorld(name: string, opts: { poolSize: number }): 
     graph: gateway,
   };
   const actor = { username: 'bench' };
-  await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
+  await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: opts.features ?? ['OUTLOOK365', 'TASK_MANAGER'], expiresAt: new Date(Date.now() + 86400_000) }));
 
   return {
     work,
     db,
     databaseUrl: url.toString(),
+    dbName,
     emulator,
     gateway,
     ctx,

@@ -61,6 +61,9 @@ export interface SyncOptions {
 const LEASE_MS = 15 * 60_000;
 const DEADLINE_MS = 10 * 60_000;
 
+/** What a run's steps share: the apply input, and `step()`, which throws once the run is given up. */
+type RunInput = ApplyInput & { step(): void };
+
 /** Thrown at the run's next step once its deadline has passed and the failure is recorded. */
 class RunAbandoned extends Error {}
 
@@ -123,7 +126,7 @@ async function runClaimed(
     if (run.abandoned) throw new RunAbandoned('abandoned at its deadline');
   };
   try {
-    const input = { calendar, gateway: opts.gateway, settings: opts.settings, step };
+    const input: RunInput = { calendar, gateway: opts.gateway, settings: opts.settings, step };
     const lastSlotEnd = (await selectMappedCalendars(ctx.db, calendar))[0]?.lastSlotEnd ?? null;
     let cursor = state.cursor;
     let window: SyncWindow | null = state.window;
@@ -188,7 +191,7 @@ async function runClaimed(
   }
 }
 
-async function applyPage(ctx: AppContext, input: ApplyInput & { step(): void }, changes: CalendarChange[], result: CalendarRunResult): Promise<void> {
+async function applyPage(ctx: AppContext, input: RunInput, changes: CalendarChange[], result: CalendarRunResult): Promise<void> {
   const ids = new Set<string>();
   for (const c of changes) {
     if (c.kind === 'removed') ids.add(c.id);
@@ -213,7 +216,7 @@ async function applyPage(ctx: AppContext, input: ApplyInput & { step(): void }, 
   for (const t of touched.values()) await applyOne(ctx, input, t, result);
 }
 
-async function applyOne(ctx: AppContext, input: ApplyInput & { step(): void }, t: Touched, result: CalendarRunResult): Promise<void> {
+async function applyOne(ctx: AppContext, input: RunInput, t: Touched, result: CalendarRunResult): Promise<void> {
   const { booking, change } = t;
   input.step();
   try {
@@ -232,7 +235,7 @@ async function applyOne(ctx: AppContext, input: ApplyInput & { step(): void }, t
   }
 }
 
-async function reconcileUnseen(ctx: AppContext, input: ApplyInput & { step(): void }, window: SyncWindow, seen: Set<string>, result: CalendarRunResult): Promise<void> {
+async function reconcileUnseen(ctx: AppContext, input: RunInput, window: SyncWindow, seen: Set<string>, result: CalendarRunResult): Promise<void> {
   const missing = (await selectLiveEventIds(ctx.db, input.calendar, window)).filter((id) => !seen.has(id));
   if (missing.length === 0) return;
   const bookings = await selectBookingsByEventIds(ctx.db, input.calendar, missing);
