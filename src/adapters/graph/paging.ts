@@ -1,12 +1,14 @@
 /**
  * Paged and delta reads, and `$batch`.
  * - nextLink / deltaLink: https://learn.microsoft.com/graph/delta-query-overview — the links are
- *   opaque absolute URLs; we hand them back as the cursor and follow them verbatim.
+ *   opaque absolute URLs; we hand them back as the cursor relative to the base URL (cursor-url.ts:
+ *   a stored cursor must not name a host or port that can change) and follow them so.
  * - $batch: https://learn.microsoft.com/graph/json-batching — at most 20 requests; each answers
  *   with its own status, so throttled items (429 with Retry-After) are retried on their own.
  */
 import type { DeltaPage } from '../../app/ports/graph.ts';
 import type { GraphFailure } from '../../app/ports/graph-errors.ts';
+import { cursorOf, requestPathOf } from './cursor-url.ts';
 import { GraphPermanent, GraphThrottled, translateGraphError } from './errors.ts';
 import type { GraphTransport } from './transport.ts';
 
@@ -17,17 +19,18 @@ export async function* deltaPages<I, O>(
   map: (item: I) => O,
   prefer: string[] = [],
 ): AsyncIterable<DeltaPage<O>> {
-  let url = firstUrl;
+  // firstUrl is a path we built or a stored cursor (possibly an absolute one from before: see cursor-url.ts).
+  let url = requestPathOf(t.baseUrl, firstUrl);
   for (;;) {
     const res = await t.json<{ value?: I[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string }>({ method: 'GET', path: url, mailbox, prefer });
     const changes = (res.body?.value ?? []).map(map);
     const next = res.body?.['@odata.nextLink'];
     const delta = res.body?.['@odata.deltaLink'];
     if (next) {
-      yield { changes, cursor: next, complete: false };
-      url = next;
+      yield { changes, cursor: cursorOf(t.baseUrl, next), complete: false };
+      url = next; // within one run, followed as Graph gave it
     } else if (delta) {
-      yield { changes, cursor: delta, complete: true };
+      yield { changes, cursor: cursorOf(t.baseUrl, delta), complete: true };
       return;
     } else {
       throw new GraphPermanent('delta response had neither @odata.nextLink nor @odata.deltaLink', 'delta');
