@@ -7,6 +7,7 @@
 // type (meetingMessageType, accept/decline), and tentative copies in attendees' calendars.
 import type { ModuleHost, Recipient, UserState } from '../contracts.ts';
 import type { StoredEvent } from './model.ts';
+import { htmlToText } from '../mail/html-text.ts';
 import { instantToWallTime, resolveTimeZone } from './timezones.ts';
 
 export type MeetingMailKind = 'request' | 'update' | 'cancel';
@@ -39,7 +40,7 @@ export function sendMeetingMail(host: ModuleHost, user: UserState, ev: StoredEve
   const prefix = kind === 'cancel' ? 'Canceled: ' : kind === 'update' ? 'Updated: ' : '';
   const text = kind === 'cancel'
     ? `${comment ?? ''}\n\n${when}${where}`.trim()
-    : `${when}${where}\n\n${ev.body.contentType === 'text' ? ev.body.content : ev.body.content.replace(/<[^>]+>/g, ' ')}`.trim();
+    : `${when}${where}\n\n${ev.body.contentType === 'text' ? ev.body.content : htmlToText(ev.body.content)}`.trim();
   try {
     host.sendMailInternal(user.id, {
       subject: `${prefix}${ev.subject}`,

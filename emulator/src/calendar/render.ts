@@ -3,6 +3,7 @@
 // dateTimeTimeZone uses that zone and echoes the name as the client sent it.
 import type { UserState } from '../contracts.ts';
 import type { StoredEvent } from './model.ts';
+import { htmlToOneLine, htmlToText } from '../mail/html-text.ts';
 import { evaluateFilter, parseFilter, FilterSyntaxError, type FilterNode } from './odata-filter.ts';
 import { instantToWallTime, localDate, resolveTimeZone } from './timezones.ts';
 import { GraphError } from '../contracts.ts';
@@ -59,20 +60,8 @@ function allDayDateTime(ms: number, originalZoneName: string, tz: OutputZone): {
   return { dateTime: `${p(d.year, 4)}-${p(d.month)}-${p(d.day)}T00:00:00.0000000`, timeZone: tz.name };
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 export function bodyPreview(ev: StoredEvent): string {
-  const text = ev.body.contentType === 'html' ? htmlToText(ev.body.content) : ev.body.content.replace(/\s+/g, ' ').trim();
+  const text = ev.body.contentType === 'html' ? htmlToOneLine(ev.body.content) : ev.body.content.replace(/\s+/g, ' ').trim();
   return text.slice(0, 255);
 }
 

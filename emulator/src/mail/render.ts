@@ -1,22 +1,11 @@
 /**
  * Graph JSON for stored mail items (https://learn.microsoft.com/graph/api/resources/message).
  */
+import { htmlToOneLine, htmlToText } from './html-text.ts';
 import type { AttachmentContentReader, AttachmentState, MailFolderState, MessageState, UserState } from '../contracts.ts';
 
 export function messageId(msg: MessageState, immutable: boolean): string {
   return immutable ? msg.immutableId : msg.regularId;
-}
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 const previews = new WeakMap<MessageState, { key: string; text: string }>();
@@ -25,7 +14,7 @@ const previews = new WeakMap<MessageState, { key: string; text: string }>();
 export function bodyPreview(msg: MessageState): string {
   const hit = previews.get(msg);
   if (hit && hit.key === msg.changeKey) return hit.text;
-  const text = (msg.body.contentType === 'html' ? htmlToText(msg.body.content) : msg.body.content.replace(/\s+/g, ' ').trim()).slice(0, 255);
+  const text = (msg.body.contentType === 'html' ? htmlToOneLine(msg.body.content) : msg.body.content.replace(/\s+/g, ' ').trim()).slice(0, 255);
   previews.set(msg, { key: msg.changeKey, text });
   return text;
 }

@@ -17,6 +17,15 @@ describe('inbound email classification', () => {
 
   it('makes hostile text storable and HTML readable as text', () => {
     expect(cleanText('a\u0000b')).toBe('a\uFFFDb');
-    expect(htmlToText('<style>p{}</style><p>Hello&nbsp;<b>there</b></p><script>x()</script><p>A &amp; B &#x1F600;</p>')).toBe('Hello there\nA & B 😀');
+    expect(htmlToText('<style>p{}</style><p>Hello&nbsp;<b>there</b></p><script>x()</script><p>A &amp; B &#x1F600;</p>')).toBe('Hello there\n\nA & B 😀');
+  });
+
+  it('keeps the text of hostile HTML: 200,000 unclosed tags, deep nesting, a lone <', () => {
+    expect(htmlToText('<style>'.repeat(20_000) + 'hidden')).toBe('');
+    expect(htmlToText('<div>'.repeat(200_000) + 'deep text')).toBe('deep text');
+    expect(htmlToText('<b>a'.repeat(1000))).toBe('a'.repeat(1000));
+    expect(htmlToText('1 < 2 and <p>x</p>')).toBe('1 < 2 and\n\nx');
+    expect(htmlToText('<p>a\u0000b</p>')).toBe('a\uFFFDb');
+    expect(htmlToText('<table><tr><td>Rent</td><td>£100</td></tr></table>')).toBe('Rent £100');
   });
 });

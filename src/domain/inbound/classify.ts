@@ -43,28 +43,4 @@ export function cleanText(s: string | null | undefined, max = 10_000_000): strin
   return out.length > max ? out.slice(0, max) : out;
 }
 
-/** Plain-text alternative of an HTML body: tags and scripts out, entities decoded, whitespace tidied. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head|title)[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#39;|&apos;/gi, "'")
-    .replace(/&#(\d{1,6});/g, (_, d) => safeChar(Number(d)))
-    .replace(/&#x([0-9a-f]{1,6});/gi, (_, h) => safeChar(parseInt(h, 16)))
-    .replace(/&amp;/gi, '&')
-    .replace(/[ \t\f\v]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-function safeChar(code: number): string {
-  if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
-  return String.fromCodePoint(code);
-}
+export { htmlToText } from './html-text.ts';
