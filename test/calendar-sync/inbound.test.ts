@@ -157,7 +157,8 @@ describe('reading Outlook changes back into bookings', () => {
       const [mail, ...more] = await emailsAbout(b.ref);
       expect(more).toHaveLength(0);
       expect(mail.to_recipients).toEqual([{ address: sam }]);
-      expect(mail.subject).toBe(`${VIOLATION_TEXT}: Appointment Ref ${b.ref}`);
+      // The guide's form (§2.4.2) for its own example value, which ends in "calendar:".
+      expect(mail.subject).toBe(`${VIOLATION_TEXT} : Appointment Ref ${b.ref}`);
       expect(mail.body_text).toMatch(expected);
       expect(refusal.note).toContain(mail.body_text);
       // Sent through the outbox from EMO_EMAILADDR: in the owner's Inbox with exactly that subject and body.

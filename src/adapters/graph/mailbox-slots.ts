@@ -72,11 +72,13 @@ export class MailboxSlots implements MailboxLimiter {
       s.linger = undefined;
     }
     const free = s.leases.find((l) => !s.busy.has(l));
+    // A slot handed to a waiter is marked busy by the giver (handTo), before the waiter resumes: an
+    // acquire running in between must not see it as free.
+    if (free) s.busy.add(free);
     const lease = free ?? (await new Promise<Lease>((resolve) => {
       s.waiting.push(resolve);
       void this.pump(k);
     }));
-    s.busy.add(lease);
     let released = false;
     return () => {
       if (released) return;
@@ -121,7 +123,7 @@ export class MailboxSlots implements MailboxLimiter {
     }
     const next = s.waiting.shift();
     if (next && Date.now() - lease.since < this.o.holdMs) {
-      next(lease); // still young: pass it straight on
+      this.handTo(s, next, lease); // still young: pass it straight on
       return;
     }
     if (next) {
@@ -131,15 +133,24 @@ export class MailboxSlots implements MailboxLimiter {
       void this.pump(k);
       return;
     }
-    // Nothing queued: keep the slot a moment (the next request often follows at once), then return it.
-    if (!s.linger) {
-      s.linger = setTimeout(() => {
-        s.linger = undefined;
-        for (const l of [...s.leases]) if (!s.busy.has(l)) this.giveBack(k, s, l);
-        if (s.leases.length === 0 && s.waiting.length === 0) this.keys.delete(k);
-      }, this.o.lingerMs);
-      s.linger.unref();
-    }
+    this.idle(k, s);
+  }
+
+  private handTo(s: KeyState, waiter: (lease: Lease) => void, lease: Lease): void {
+    s.busy.add(lease);
+    waiter(lease);
+  }
+
+  /** Nothing queued: keep the free slots a moment (the next request often follows at once), then return them. */
+  private idle(k: string, s: KeyState): void {
+    if (s.linger) return;
+    s.linger = setTimeout(() => {
+      s.linger = undefined;
+      for (const l of [...s.leases]) if (!s.busy.has(l)) this.giveBack(k, s, l);
+      // Not while a claim is on its way: its slot must land in this state, which the map still holds.
+      if (s.leases.length === 0 && s.waiting.length === 0 && !s.claiming) this.keys.delete(k);
+    }, this.o.lingerMs);
+    s.linger.unref();
   }
 
   private giveBack(k: string, s: KeyState, lease: Lease): void {
@@ -162,7 +173,11 @@ export class MailboxSlots implements MailboxLimiter {
         if (slot === undefined) break;
         const lease: Lease = { slot, since: Date.now() };
         s.leases.push(lease);
-        s.waiting.shift()!(lease);
+        // The queue may have emptied while the claim was on its way: a released slot was passed
+        // straight to the waiter (release) — 50 pushes at once did that. The new slot is then idle.
+        const next = s.waiting.shift();
+        if (next) this.handTo(s, next, lease);
+        else this.idle(k, s);
       }
     } catch (err) {
       this.o.onError?.(err);

@@ -8,6 +8,7 @@ import { insertOutbox } from '../../adapters/db/bookings-outbox.ts';
 import { consumeUnconfirmedWrite, insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
 import { bookingMarker, toWallClock } from '../../domain/appointments/event.ts';
 import { formatSlotTime } from '../../domain/appointments/rules.ts';
+import { violationSubject } from '../../domain/calendar-sync/violation-subject.ts';
 import { decideOutlookChange, UNCONFIRMED_WRITES, type Decision, type EventState, type Observation } from '../../domain/calendar-sync/decide.ts';
 import { wakeCalendarPush } from '../appointments/calendar-outbox.ts';
 import { cancelBooking } from '../appointments/cancel-booking.ts';
@@ -15,7 +16,7 @@ import { moveBooking } from '../appointments/move-booking.ts';
 import { BookingRuleError } from '../appointments/rule-error.ts';
 import type { CalendarEvent, CalendarGateway } from '../ports/graph.ts';
 import type { AppContext } from '../context.ts';
-import { violationSubject, type InboundCalendarSettings } from './settings.ts';
+import type { InboundCalendarSettings } from './settings.ts';
 import { queueViolationEmail, wakeOutbox } from './violation-email.ts';
 
 export type ApplyOutcome = 'none' | 'moved' | 'cancelled' | 'refused' | 'conflict' | 'restored' | 'error';

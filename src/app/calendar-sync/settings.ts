@@ -29,8 +29,3 @@ export async function inboundCalendarSettings(ctx: AppContext): Promise<InboundC
     windowsZone: outlookWindowsZone(v.OUTLOOK365_TIMEZONE),
   };
 }
-
-/** Guide §2.4.2: "the subject of this email will be the text in OUTLOOK365_MOVE_VIOL_EMAIL followed by the unique appointment reference". */
-export function violationSubject(parameterText: string, ref: number): string {
-  return `${parameterText}: Appointment Ref ${ref}`;
-}
