@@ -11,6 +11,7 @@ import { newGuid } from '../ids.ts';
 import { findUser } from '../state.ts';
 import type { TokenService } from './tokens.ts';
 import { renderSignInPage, renderFormPost } from './signin-page.ts';
+import { escapeHtml } from './html.ts';
 
 export interface HttpResult {
   status: number;
@@ -359,6 +360,3 @@ export function pairwiseSub(userId: string, clientId: string): string {
   return createHash('sha256').update(`${userId}|${clientId}`).digest('base64url').slice(0, 43);
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

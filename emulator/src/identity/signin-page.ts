@@ -1,6 +1,6 @@
 /** The minimal sign-in page of the emulated authorization endpoint. */
 import type { UserState } from '../contracts.ts';
-import { escapeHtml } from './routes.ts';
+import { escapeHtml } from './html.ts';
 
 export function renderSignInPage(o: { action: string; hidden: Record<string, string>; users: UserState[]; loginHint?: string; error?: string }): string {
   const hidden = Object.entries(o.hidden).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('\n');

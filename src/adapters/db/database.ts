@@ -1,7 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
-import { migrations } from './migrations/index.ts';
+import { migrations, RENAMED_MIGRATIONS } from './migrations/index.ts';
 
 export type Db = Kysely<Database>;
 
@@ -22,12 +22,25 @@ export function createDb(connectionString: string, opts: { poolSize?: number; ap
   return { db, pool };
 }
 
-// Migrations are numbered by feature and may land out of number order; each is applied once, in
-// number order among those not yet applied (allowUnorderedMigrations), so an older database catches up.
+// Migrations are strictly ordered (unique four-digit numbers); each is applied once, in order. A database
+// migrated before the renumbering has its recorded names brought to today's first.
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+const MIGRATION_TABLES = { migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock' } as const;
+
+async function renameOldMigrationRecords(db: Db): Promise<void> {
+  const exists = await sql<{ t: string | null }>`select to_regclass('housing365_migrations')::text as t`.execute(db);
+  if (!exists.rows[0]?.t) return;
+  await db.transaction().execute(async (trx) => {
+    for (const [oldName, newName] of RENAMED_MIGRATIONS) {
+      await sql`update housing365_migrations set name = ${newName} where name = ${oldName}
+                and not exists (select 1 from housing365_migrations where name = ${newName})`.execute(trx);
+    }
+  });
+}
 
 export async function migrateToLatest(db: Db): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock', allowUnorderedMigrations: true });
+  await renameOldMigrationRecords(db);
+  const migrator = new Migrator({ db, provider, ...MIGRATION_TABLES });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -38,9 +51,12 @@ export async function migrateToLatest(db: Db): Promise<{ applied: string[] }> {
 
 /** Names of migrations shipped but not applied; empty when the schema is current (used by /readyz). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'housing365_migrations', migrationLockTableName: 'housing365_migrations_lock', allowUnorderedMigrations: true });
-  const all = await migrator.getMigrations();
-  return all.filter((m) => !m.executedAt).map((m) => m.name);
+  const exists = await sql<{ t: string | null }>`select to_regclass('housing365_migrations')::text as t`.execute(db);
+  const recorded = exists.rows[0]?.t ? (await sql<{ name: string }>`select name from housing365_migrations`.execute(db)).rows : [];
+  // Before the first start after the renumbering a database still records the old names.
+  const renamed = new Map(RENAMED_MIGRATIONS);
+  const applied = new Set(recorded.map((r) => renamed.get(r.name) ?? r.name));
+  return Object.keys(migrations).sort().filter((name) => !applied.has(name));
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -1,4 +1,4 @@
-// SQL of graph_mailbox_stats (migration 0009_realtime_stats): Graph requests, 429s and failures per
+// SQL of graph_mailbox_stats (migration 0010_realtime_stats): Graph requests, 429s and failures per
 // mailbox per day, added to by every process, read by the Integration page.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';

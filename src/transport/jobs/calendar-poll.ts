@@ -13,7 +13,7 @@ import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { planPoll } from '../../app/calendar-sync/poll-calendars.ts';
 import { syncCalendar } from '../../app/calendar-sync/sync-calendar.ts';
-import type { JobModule } from './registry.ts';
+import type { JobModule } from './job-module.ts';
 import { CALENDAR_SYNC_QUEUE, ensureSyncQueue, queueSync, requeueBusy } from './sync-queues.ts';
 import { wakeOnNotify } from './wake.ts';
 

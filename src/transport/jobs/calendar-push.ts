@@ -11,7 +11,7 @@ import { extendAllDiarySlots } from '../../app/appointments/diaries.ts';
 
 /** Daily: every diary's slots are kept eight weeks ahead of today. */
 export const SLOT_HORIZON_QUEUE = 'appointment-slot-horizon';
-import type { JobModule } from './registry.ts';
+import type { JobModule } from './job-module.ts';
 
 export async function runCalendarPush(ctx: AppContext): Promise<void> {
   const r = await drainCalendarOutbox(ctx);

@@ -10,7 +10,7 @@ import type { AppContext } from '../../app/context.ts';
 import { planInboxPoll } from '../../app/inbound/poll-inboxes.ts';
 import { syncInbox } from '../../app/inbound/sync-inbox.ts';
 import { listEventQueries, runDueEventQueries, runEventQuery } from '../../app/tasks/event-queries.ts';
-import type { JobModule } from './registry.ts';
+import type { JobModule } from './job-module.ts';
 import { ensureSyncQueue, INBOX_SYNC_QUEUE, queueSync, requeueBusy } from './sync-queues.ts';
 import { wakeOnNotify } from './wake.ts';
 

@@ -7,7 +7,7 @@ import type PgBoss from 'pg-boss';
 import type { AppContext } from '../../app/context.ts';
 import { OUTBOX_QUEUE } from '../../app/email/enqueue.ts';
 import { drainOutbox, type DrainOptions } from '../../app/email/send-outbox.ts';
-import type { JobModule } from './registry.ts';
+import type { JobModule } from './job-module.ts';
 
 export async function runOutbox(ctx: AppContext, boss: PgBoss | undefined, opts: DrainOptions = {}): Promise<void> {
   const r = await drainOutbox(ctx, opts);

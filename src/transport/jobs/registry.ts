@@ -5,16 +5,9 @@ import { calendarPushJobs } from './calendar-push.ts';
 import { calendarPollJobs } from './calendar-poll.ts';
 import { outboxJobs } from './outbox.ts';
 import { subscriptionJobs } from './subscriptions.ts';
+import type { JobModule } from './job-module.ts';
 
-/**
- * A background flow (outbox sender, inbox poll, calendar push …) registers its pg-boss queues,
- * workers and schedules here. Each flow is one module; `housing365 start` (and later `worker`)
- * registers them all after pg-boss has started, and pg-boss stops them on shutdown.
- */
-export interface JobModule {
-  name: string;
-  register(boss: PgBoss, ctx: AppContext): Promise<void>;
-}
+export type { JobModule } from './job-module.ts';
 
 // Add each flow's module to this list (one import and one entry per flow).
 export const jobModules: JobModule[] = [inboxPollJobs, calendarPushJobs, calendarPollJobs, outboxJobs, subscriptionJobs];

@@ -12,7 +12,7 @@ import type { LifecycleEvent, NotificationTriggers } from '../../app/notificatio
 import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
 import { CALENDAR_SYNC_QUEUE, ensureQueue, INBOX_SYNC_QUEUE, queueSync } from './sync-queues.ts';
 import { wakeWorkers } from './wake.ts';
-import type { JobModule } from './registry.ts';
+import type { JobModule } from './job-module.ts';
 
 export const SUBSCRIPTIONS_TICK = 'subscriptions-tick';
 export const SUBSCRIPTION_LIFECYCLE = 'subscription-lifecycle';
