@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { createOidcSignIn, type OidcSettings, type OidcSignIn, type StaffClaims } from '../adapters/identity/oidc.ts';
-import { insertUser, selectUserBy, updateUserRow } from '../adapters/db/users.ts';
+import { deleteTeamMember, insertTeamMember, insertUser, selectTeamIdByCode, selectUserBy, selectUserTeamIds, updateUserRow } from '../adapters/db/users.ts';
+import {
+  deleteGroupMapping,
+  insertGroupMapping,
+  insertOidcPending,
+  linkUserToEntra,
+  lockEntraUser,
+  selectGroupMappings,
+  selectGroupMappingsFor,
+  selectMappedTeamIds,
+  selectUnlinkedUserRowByEmail,
+  selectUserRowByEntraOid,
+  selectUserRowById,
+  takeOidcPending,
+  type GroupMappingRow,
+} from '../adapters/db/entra-signin.ts';
 import { createSession } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import type { Actor, AppContext, Principal } from './context.ts';
@@ -40,8 +54,7 @@ function settingsOrThrow(ctx: AppContext): OidcSettings {
 export async function beginMicrosoftSignIn(ctx: AppContext, redirectUri: string, nextPath: string): Promise<string> {
   const client = await signInClient(settingsOrThrow(ctx));
   const { url, state, nonce, codeVerifier } = await client.start(redirectUri);
-  await ctx.db.deleteFrom('oidc_pending').where('created_at', '<', new Date(ctx.now().getTime() - PENDING_TTL_MS)).execute();
-  await ctx.db.insertInto('oidc_pending').values({ state, nonce, code_verifier: codeVerifier, next_path: nextPath }).execute();
+  await insertOidcPending(ctx.db, { state, nonce, codeVerifier, nextPath }, new Date(ctx.now().getTime() - PENDING_TTL_MS));
   return url;
 }
 
@@ -54,15 +67,15 @@ export async function completeMicrosoftSignIn(
   const settings = settingsOrThrow(ctx);
   const state = callbackUrl.searchParams.get('state') ?? '';
   const error = callbackUrl.searchParams.get('error');
-  const pending = await ctx.db.deleteFrom('oidc_pending').where('state', '=', state).returningAll().executeTakeFirst();
+  const pending = await takeOidcPending(ctx.db, state);
   if (error) throw new AppError('unauthenticated', `Microsoft did not sign you in (${error.slice(0, 80)}). Try again.`);
-  if (!pending || pending.created_at.getTime() < ctx.now().getTime() - PENDING_TTL_MS) {
+  if (!pending || pending.createdAt.getTime() < ctx.now().getTime() - PENDING_TTL_MS) {
     throw new AppError('unauthenticated', 'That sign-in link has expired or was already used. Start again.');
   }
   const client = await signInClient(settings);
   let claims: StaffClaims;
   try {
-    claims = await client.finish(callbackUrl, { state: pending.state, nonce: pending.nonce, codeVerifier: pending.code_verifier });
+    claims = await client.finish(callbackUrl, { state: pending.state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
   } catch (err) {
     ctx.logger.warn({ err: (err as Error).message }, 'Microsoft sign-in refused');
     throw new AppError('unauthenticated', 'Microsoft sign-in could not be completed. Start again.');
@@ -70,7 +83,7 @@ export async function completeMicrosoftSignIn(
   const user = await linkStaffUser(ctx, claims);
   const { sessionToken, csrfToken } = await createSession(ctx, user.id);
   await recordAudit(ctx.db, { username: user.username, ip: from.ip }, { action: 'signin', entityType: 'session', entityId: user.id, summary: `${user.username} signed in with Microsoft` });
-  return { sessionToken, csrfToken, user, nextPath: pending.next_path };
+  return { sessionToken, csrfToken, user, nextPath: pending.nextPath };
 }
 
 /** The housing365 user for these claims: linked by Entra object id, else by email, else created. */
@@ -78,45 +91,41 @@ export async function linkStaffUser(ctx: AppContext, claims: StaffClaims): Promi
   const actor: Actor = { username: 'microsoft-sign-in' };
   return ctx.db.transaction().execute(async (trx) => {
     // One sign-in at a time per Entra user: two tabs signing in together must not create two users.
-    await sql`select pg_advisory_xact_lock(hashtext(${`entra:${claims.oid}`}))`.execute(trx);
-    let row = await trx.selectFrom('users').selectAll().where('entra_oid', '=', claims.oid).executeTakeFirst();
+    await lockEntraUser(trx, claims.oid);
+    let row = await selectUserRowByEntraOid(trx, claims.oid);
     if (!row && claims.email) {
-      row = await trx.selectFrom('users').selectAll().where(sql`lower(email)`, '=', claims.email.toLowerCase()).where('entra_oid', 'is', null).executeTakeFirst();
+      row = await selectUnlinkedUserRowByEmail(trx, claims.email);
       if (row) {
         // Signing in with Microsoft replaces the one-time password: nothing left to change.
-        await trx.updateTable('users').set({ entra_oid: claims.oid, must_change_password: false }).where('id', '=', row.id).execute();
+        await linkUserToEntra(trx, row.id, claims.oid);
         await recordAudit(trx, actor, { action: 'user.link', entityType: 'user', entityId: row.id, summary: `User ${row.username} linked to Microsoft account ${claims.username}` });
       }
     }
-    const mappings = await trx
-      .selectFrom('entra_group_mappings')
-      .selectAll()
-      .where(sql`lower(group_id)`, 'in', claims.groups.length ? claims.groups.map((g) => g.toLowerCase()) : ['-'])
-      .execute();
+    const mappings = await selectGroupMappingsFor(trx, claims.groups);
     const mappedRole = mappings.some((m) => m.role === 'admin') ? 'admin' : mappings.some((m) => m.role === 'officer') ? 'officer' : undefined;
     if (!row) {
-      const username = await freeUsername(trx as never, claims.username.toLowerCase());
-      const created = await insertUser(trx as never, { username, displayName: claims.name, email: claims.email ?? null, role: mappedRole ?? 'officer', passwordHash: null, mustChangePassword: false });
-      await trx.updateTable('users').set({ entra_oid: claims.oid }).where('id', '=', created.id).execute();
+      const username = await freeUsername(trx, claims.username.toLowerCase());
+      const created = await insertUser(trx, { username, displayName: claims.name, email: claims.email ?? null, role: mappedRole ?? 'officer', passwordHash: null, mustChangePassword: false });
+      await linkUserToEntra(trx, created.id, claims.oid);
       await recordAudit(trx, actor, { action: 'user.create', entityType: 'user', entityId: created.id, summary: `User ${username} created at first Microsoft sign-in (${created.role})`, after: { username, displayName: claims.name, email: claims.email, role: created.role } });
-      row = await trx.selectFrom('users').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+      row = await selectUserRowById(trx, created.id);
     }
     if (!row.active) throw new AppError('unauthenticated', 'Your housing365 account is switched off. Ask an administrator.');
     if (mappedRole && mappedRole !== row.role) {
-      await updateUserRow(trx as never, row.id, { role: mappedRole });
+      await updateUserRow(trx, row.id, { role: mappedRole });
       await recordAudit(trx, actor, { action: 'user.update', entityType: 'user', entityId: row.id, summary: `Role of ${row.username} set to ${mappedRole} from Entra groups`, before: { role: row.role }, after: { role: mappedRole } });
       row.role = mappedRole;
     }
     // Teams mapped from groups: memberships of mapped teams follow the groups; other teams are untouched.
-    const mappedTeams = new Set(mappings.filter((m) => m.team_id !== null).map((m) => m.team_id!));
-    const allMappedTeams = new Set((await trx.selectFrom('entra_group_mappings').select('team_id').where('team_id', 'is not', null).execute()).map((m) => m.team_id!));
-    const current = new Set((await trx.selectFrom('team_members').select('team_id').where('user_id', '=', row.id).execute()).map((m) => m.team_id));
+    const mappedTeams = new Set(mappings.filter((m) => m.teamId !== null).map((m) => m.teamId!));
+    const allMappedTeams = await selectMappedTeamIds(trx);
+    const current = await selectUserTeamIds(trx, row.id);
     for (const teamId of allMappedTeams) {
       if (mappedTeams.has(teamId) && !current.has(teamId)) {
-        await trx.insertInto('team_members').values({ team_id: teamId, user_id: row.id }).execute();
+        await insertTeamMember(trx, teamId, row.id);
         await recordAudit(trx, actor, { action: 'team.member.add', entityType: 'team', entityId: teamId, summary: `${row.username} added to team ${teamId} from Entra groups` });
       } else if (!mappedTeams.has(teamId) && current.has(teamId)) {
-        await trx.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', row.id).execute();
+        await deleteTeamMember(trx, teamId, row.id);
         await recordAudit(trx, actor, { action: 'team.member.remove', entityType: 'team', entityId: teamId, summary: `${row.username} removed from team ${teamId}: no longer in its Entra group` });
       }
     }
@@ -132,22 +141,10 @@ async function freeUsername(db: Parameters<typeof selectUserBy>[0], wanted: stri
   }
 }
 
-export interface GroupMapping {
-  id: number;
-  groupId: string;
-  role: 'admin' | 'officer' | null;
-  teamId: number | null;
-  teamCode: string | null;
-}
+export type GroupMapping = GroupMappingRow;
 
-export async function listGroupMappings(ctx: AppContext): Promise<GroupMapping[]> {
-  const rows = await ctx.db
-    .selectFrom('entra_group_mappings')
-    .leftJoin('teams', 'teams.id', 'entra_group_mappings.team_id')
-    .select(['entra_group_mappings.id', 'group_id', 'role', 'team_id', 'teams.code'])
-    .orderBy('entra_group_mappings.id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, groupId: r.group_id, role: r.role as GroupMapping['role'], teamId: r.team_id, teamCode: r.code }));
+export function listGroupMappings(ctx: AppContext): Promise<GroupMapping[]> {
+  return selectGroupMappings(ctx.db);
 }
 
 export async function addGroupMapping(ctx: AppContext, actor: Actor, input: { groupId: string; role?: string; teamCode?: string }): Promise<void> {
@@ -159,17 +156,16 @@ export async function addGroupMapping(ctx: AppContext, actor: Actor, input: { gr
   if (role && role !== 'admin' && role !== 'officer') throw AppError.validation('role', 'Role must be admin or officer');
   let teamId: number | undefined;
   if (input.teamCode?.trim()) {
-    const team = await ctx.db.selectFrom('teams').select('id').where('code', '=', input.teamCode.trim().toUpperCase()).executeTakeFirst();
-    if (!team) throw AppError.validation('teamCode', `There is no team ${input.teamCode}`);
-    teamId = team.id;
+    teamId = await selectTeamIdByCode(ctx.db, input.teamCode.trim().toUpperCase());
+    if (teamId === undefined) throw AppError.validation('teamCode', `There is no team ${input.teamCode}`);
   }
   if (!role && !teamId) throw AppError.validation('role', 'Choose a role, a team, or both for this group');
-  await ctx.db.insertInto('entra_group_mappings').values({ group_id: groupId, role: role ?? null, team_id: teamId ?? null }).execute();
+  await insertGroupMapping(ctx.db, { groupId, role: role ?? null, teamId: teamId ?? null });
   await recordAudit(ctx.db, actor, { action: 'entra.mapping.add', entityType: 'entra_group_mapping', entityId: groupId, summary: `Entra group ${groupId} mapped to ${[role && `role ${role}`, input.teamCode && `team ${input.teamCode.toUpperCase()}`].filter(Boolean).join(' and ')}` });
 }
 
 export async function removeGroupMapping(ctx: AppContext, actor: Actor, id: number): Promise<void> {
-  const row = await ctx.db.deleteFrom('entra_group_mappings').where('id', '=', id).returningAll().executeTakeFirst();
+  const row = await deleteGroupMapping(ctx.db, id);
   if (!row) throw new AppError('not_found', `There is no group mapping ${id}`);
-  await recordAudit(ctx.db, actor, { action: 'entra.mapping.remove', entityType: 'entra_group_mapping', entityId: row.group_id, summary: `Mapping of Entra group ${row.group_id} removed` });
+  await recordAudit(ctx.db, actor, { action: 'entra.mapping.remove', entityType: 'entra_group_mapping', entityId: row.groupId, summary: `Mapping of Entra group ${row.groupId} removed` });
 }

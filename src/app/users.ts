@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { insertUser, selectTeams, selectUserBy, selectUsers, updateUserRow, type Team, type User } from '../adapters/db/users.ts';
+import { deleteTeamMember, insertTeam, insertTeamMember, insertUser, selectTeamCodeById, selectTeamIdByCode, selectTeams, selectUserBy, selectUsers, updateUserRow, type Team, type User } from '../adapters/db/users.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordAudit } from './audit.ts';
 
@@ -105,26 +105,25 @@ export const listTeams = (ctx: AppContext) => selectTeams(ctx.db);
 
 export async function createTeam(ctx: AppContext, actor: Actor, input: { code: string; name: string }): Promise<Team> {
   const data = parseOrThrow(TeamInput, input);
-  const exists = await ctx.db.selectFrom('teams').select('id').where('code', '=', data.code).executeTakeFirst();
-  if (exists) throw new AppError('conflict', `A team ${data.code} already exists`, [{ field: 'code', message: `${data.code} is taken` }]);
-  await ctx.db.insertInto('teams').values(data).execute();
+  const exists = await selectTeamIdByCode(ctx.db, data.code);
+  if (exists !== undefined) throw new AppError('conflict', `A team ${data.code} already exists`, [{ field: 'code', message: `${data.code} is taken` }]);
+  await insertTeam(ctx.db, data);
   ctx.logger.info({ team: data.code, by: actor.username }, 'team created');
   await recordAudit(ctx.db, actor, { action: 'team.create', entityType: 'team', entityId: data.code, summary: `Team ${data.code} created: ${data.name}`, after: data });
   return (await selectTeams(ctx.db)).find((t) => t.code === data.code)!;
 }
 
 export async function addTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number): Promise<void> {
-  const team = await ctx.db.selectFrom('teams').select('code').where('id', '=', teamId).executeTakeFirst();
-  if (!team) throw new AppError('not_found', `There is no team with id ${teamId}`, [{ field: 'teamId', message: 'no such team' }]);
+  const teamCode = await selectTeamCodeById(ctx.db, teamId);
+  if (!teamCode) throw new AppError('not_found', `There is no team with id ${teamId}`, [{ field: 'teamId', message: 'no such team' }]);
   await getUser(ctx, userId);
-  await ctx.db.insertInto('team_members').values({ team_id: teamId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-  ctx.logger.info({ team: team.code, userId, by: actor.username }, 'team member added');
-  await recordAudit(ctx.db, actor, { action: 'team.member.add', entityType: 'team', entityId: team.code, summary: `User ${userId} added to team ${team.code}`, after: { userId } });
+  await insertTeamMember(ctx.db, teamId, userId);
+  ctx.logger.info({ team: teamCode, userId, by: actor.username }, 'team member added');
+  await recordAudit(ctx.db, actor, { action: 'team.member.add', entityType: 'team', entityId: teamCode, summary: `User ${userId} added to team ${teamCode}`, after: { userId } });
 }
 
 export async function removeTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number): Promise<void> {
-  const res = await ctx.db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new AppError('not_found', `User ${userId} is not a member of team ${teamId}`);
+  if (!(await deleteTeamMember(ctx.db, teamId, userId))) throw new AppError('not_found', `User ${userId} is not a member of team ${teamId}`);
   ctx.logger.info({ teamId, userId, by: actor.username }, 'team member removed');
   await recordAudit(ctx.db, actor, { action: 'team.member.remove', entityType: 'team', entityId: teamId, summary: `User ${userId} removed from team ${teamId}`, before: { userId } });
 }

@@ -81,3 +81,31 @@ export async function selectTeams(db: Db): Promise<Team[]> {
     members: members.filter((m) => m.team_id === t.id).map((m) => ({ id: m.id, username: m.username, displayName: m.display_name })),
   }));
 }
+
+export async function selectTeamIdByCode(db: Db, code: string): Promise<number | undefined> {
+  return (await db.selectFrom('teams').select('id').where('code', '=', code).executeTakeFirst())?.id;
+}
+
+export async function selectTeamCodeById(db: Db, id: number): Promise<string | undefined> {
+  return (await db.selectFrom('teams').select('code').where('id', '=', id).executeTakeFirst())?.code;
+}
+
+export async function insertTeam(db: Db, t: { code: string; name: string }): Promise<void> {
+  await db.insertInto('teams').values(t).execute();
+}
+
+export async function selectUserTeamIds(db: Db, userId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).execute();
+  return new Set(rows.map((m) => m.team_id));
+}
+
+/** Adds a member; a member already in the team stays as they are. */
+export async function insertTeamMember(db: Db, teamId: number, userId: number): Promise<void> {
+  await db.insertInto('team_members').values({ team_id: teamId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Removes a member; false when they were not in the team. */
+export async function deleteTeamMember(db: Db, teamId: number, userId: number): Promise<boolean> {
+  const res = await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
