@@ -1,6 +1,7 @@
 // One error type with a code; one map from code to HTTP status and CLI exit code (STYLE.md).
 export type ErrorCode =
   | 'validation'
+  | 'bad_request'
   | 'not_found'
   | 'conflict'
   | 'unauthenticated'
@@ -32,6 +33,7 @@ export class AppError extends Error {
 
 export const errorStatus: Record<ErrorCode, { http: number; exit: number; title: string }> = {
   validation: { http: 422, exit: 2, title: 'Invalid input' },
+  bad_request: { http: 400, exit: 2, title: 'Bad request' },
   not_found: { http: 404, exit: 3, title: 'Not found' },
   conflict: { http: 409, exit: 4, title: 'Conflict' },
   unauthenticated: { http: 401, exit: 5, title: 'Sign-in required' },

@@ -135,7 +135,8 @@ export async function diaryOutlookProgress(ctx: AppContext, codeOrId: string | n
 // ── slot patterns ──
 
 const time = z.string().trim().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'use 24-hour HH:MM, such as 09:00');
-const date = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
+// z.iso.date knows month lengths and leap years: 2026-02-30 is refused here, not by PostgreSQL.
+const date = z.string().trim().pipe(z.iso.date('use a real date, YYYY-MM-DD'));
 export const PatternInput = z
   .object({
     weekdays: z.array(z.coerce.number().int().min(1).max(7)).min(1, 'choose at least one day'),
@@ -176,7 +177,7 @@ export const listExceptions = async (ctx: AppContext, diaryCode: string) => sele
  */
 export async function closeDay(ctx: AppContext, actor: Actor, diaryCode: string, input: { day: string; reason: string }): Promise<{ removed: number; keptWithBookings: number }> {
   const diary = await getDiary(ctx, diaryCode);
-  const day = parseOrThrow(date, input.day);
+  const { day } = parseOrThrow(z.object({ day: date }), { day: input.day });
   const reason = parseOrThrow(z.string().trim().min(1, 'enter why the day is closed').max(200), input.reason);
   const start = DateTime.fromISO(day, { zone: diary.timeZone }).startOf('day');
   return ctx.db.transaction().execute(async (trx) => {
@@ -189,7 +190,7 @@ export async function closeDay(ctx: AppContext, actor: Actor, diaryCode: string,
 
 export async function reopenDay(ctx: AppContext, actor: Actor, diaryCode: string, day: string): Promise<void> {
   const diary = await getDiary(ctx, diaryCode);
-  await deleteException(ctx.db, diary.id, parseOrThrow(date, day));
+  await deleteException(ctx.db, diary.id, parseOrThrow(z.object({ day: date }), { day }).day);
   ctx.logger.info({ diary: diary.code, day, by: actor.username }, 'diary day reopened (generate slots to fill it)');
 }
 
@@ -200,7 +201,7 @@ export async function reopenDay(ctx: AppContext, actor: Actor, diaryCode: string
 export async function generateDiarySlots(ctx: AppContext, actor: Actor, diaryCode: string, opts: { from?: string; days?: number } = {}): Promise<{ added: number; from: string; to: string }> {
   const diary = await getDiary(ctx, diaryCode);
   const days = parseOrThrow(z.number().int().min(1).max(730, 'generate at most two years at once'), opts.days ?? 56);
-  const from = opts.from ? parseOrThrow(date, opts.from) : DateTime.fromJSDate(ctx.now(), { zone: diary.timeZone }).toISODate()!;
+  const from = opts.from ? parseOrThrow(z.object({ from: date }), { from: opts.from }).from : DateTime.fromJSDate(ctx.now(), { zone: diary.timeZone }).toISODate()!;
   const to = DateTime.fromISO(from).plus({ days: days - 1 }).toISODate()!;
   const [patterns, exceptions] = await Promise.all([selectPatterns(ctx.db, diary.id), selectExceptions(ctx.db, diary.id)]);
   if (patterns.length === 0) throw AppError.validation('patterns', `Diary ${diary.code} has no slot patterns; add a weekly pattern first`);

@@ -57,6 +57,20 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
     const title = fe.statusCode === 415 ? 'Unsupported media type' : fe.statusCode === 413 ? 'Payload too large' : 'Bad request';
     return problem(fe.code?.toLowerCase() ?? 'bad_request', fe.statusCode, title, fe.message);
   }
+  const pgCode = postgresErrorCode(err);
+  if (pgCode?.startsWith('22') || pgCode === '54000') {
+    // The last line, behind the input guard and the schemas: a value PostgreSQL cannot take (a date
+    // that does not exist, a number out of range, text too long for an index) is the caller's fault,
+    // not the server's. PostgreSQL's own message is logged, not shown: it may quote other data.
+    request.log.warn({ err, sqlstate: pgCode }, 'request refused by the database as invalid data');
+    return problem('bad_request', 400, errorStatus.bad_request.title, 'A value in the request is not valid for its field (malformed, out of range or too long)');
+  }
   request.log.error({ err }, 'unhandled error');
   return problem('internal', 500, errorStatus.internal.title, 'An unexpected error occurred; it has been logged');
+}
+
+/** The SQLSTATE of a PostgreSQL error (pg's DatabaseError carries it as `code`), else undefined. */
+function postgresErrorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return e && typeof e.code === 'string' && typeof e.severity === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
 }

@@ -7,7 +7,8 @@ import { registerAuth } from './auth.ts';
 import { registerHealth } from './health.ts';
 import { collectDefaultMetrics, httpRequestDuration } from './metrics.ts';
 import { problem, sendProblem, toProblem } from './problem.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
+import { SECURITY_HEADERS, registerSecurityHeaders } from './security-headers.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { registerStatic } from './static.ts';
 import { API_PREFIX, ApiCatalogue } from './api/define.ts';
 import { buildOpenApiDocument } from './api/openapi.ts';
@@ -48,6 +49,14 @@ import { registerIntegrationPages } from './pages/integration.tsx';
 import { registerWebhooks } from './webhooks.ts';
 import { registerIntegrationSyncPages } from './pages/integration-sync.tsx';
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const registeredRoutes = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+/** Every route the server answers (HEAD aside), as registered: tests walk them all, so a new route is covered. */
+export const routesOf = (app: FastifyInstance): readonly RegisteredRoute[] => registeredRoutes.get(app) ?? [];
+
 const isApi = (url: string) => url.startsWith(`${API_PREFIX}/`) || url === API_PREFIX;
 
 /** The web UI, the JSON API and the operations endpoints, in one Fastify instance. The caller listens. */
@@ -61,6 +70,34 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // One line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL the router cannot take (bad percent-encoding, a path parameter over maxParamLength) is
+    // answered like every other refusal: a problem for the API, an error page otherwise.
+    frameworkErrors: (err, request, reply) => {
+      reply.headers(SECURITY_HEADERS);
+      const p =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? problem('uri_too_long', 414, 'URI too long', 'A part of the address is longer than any name or id here')
+          : err.code === 'FST_ERR_BAD_URL'
+            ? problem('bad_request', 400, 'Bad request', 'The address has a malformed percent-encoding')
+            : toProblem(err, request);
+      if (isApi(request.url)) return sendProblem(reply, p);
+      return sendErrorPage(ctx, request, reply, p.status, p.detail);
+    },
+    // Refused before Fastify sees a request (headers or URL over Node's 16 kB limit, unparseable
+    // HTTP): a problem body rather than Node's bare status line.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_URI_TOO_LONG' ? 414 : 400;
+      const title = status === 431 ? 'Request header fields too large' : status === 414 ? 'URI too long' : 'Bad request';
+      const body = JSON.stringify(problem(status === 400 ? 'bad_request' : 'too_large', status, title, status === 400 ? 'The request could not be parsed' : 'The request line or its headers are longer than this server accepts'));
+      socket.end(`HTTP/1.1 ${status} ${title}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
+  });
+
+  const routes: RegisteredRoute[] = [];
+  registeredRoutes.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
 
   collectDefaultMetrics();
@@ -77,6 +114,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fastifyFormbody);
   await registerStatic(app);
   registerAuth(app, ctx);
+  registerInputGuard(app);
 
   app.setErrorHandler(async (err, request, reply) => {
     if (isApi(request.url) || request.url === '/openapi.json') return sendProblem(reply, toProblem(err, request));
