@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { insertUser } from '../adapters/db/users.ts';
+import { anyUserExists, insertUser } from '../adapters/db/users.ts';
 import { hashPassword } from './users.ts';
 import type { AppContext } from './context.ts';
 
@@ -8,8 +8,7 @@ import type { AppContext } from './context.ts';
  * password that is returned (printed once by the caller) and must be changed at first sign-in.
  */
 export async function ensureFirstAdmin(ctx: AppContext): Promise<{ created: boolean; password?: string }> {
-  const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (any) return { created: false };
+  if (await anyUserExists(ctx.db)) return { created: false };
   const given = ctx.config.adminPassword;
   const password = given ?? randomBytes(12).toString('base64url');
   await insertUser(ctx.db, {

@@ -6,6 +6,7 @@ import { generateLicenceKeyPair, issueLicence, verifyLicence } from '../domain/l
 import type { LicenceState } from '../domain/params/integration-status.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordAudit } from './audit.ts';
+import { replaceActiveLicence, selectActiveLicence } from '../adapters/db/licences.ts';
 
 // The vendor's licence-signing public key. The matching private key never enters this repository: the
 // vendor keeps it and issues keys with `housing365 licence issue --private-key FILE`. An operator may
@@ -22,10 +23,10 @@ export async function configuredLicenceKeys(configured: string | undefined): Pro
 }
 
 export async function getLicenceState(ctx: AppContext): Promise<LicenceState> {
-  const rows = await ctx.db.selectFrom('licences').selectAll().where('active', '=', true).orderBy('installed_at', 'desc').execute();
-  if (rows.length === 0) return { valid: false, features: [], problem: 'No licence key is installed' };
-  const checked = verifyLicence(rows[0].licence_key, ctx.licencePublicKeys, ctx.now());
-  if (!checked.ok) return { valid: false, features: rows[0].features, customer: rows[0].customer, expiresAt: rows[0].expires_at, problem: checked.reason };
+  const installed = await selectActiveLicence(ctx.db);
+  if (!installed) return { valid: false, features: [], problem: 'No licence key is installed' };
+  const checked = verifyLicence(installed.key, ctx.licencePublicKeys, ctx.now());
+  if (!checked.ok) return { valid: false, features: installed.features, customer: installed.customer, expiresAt: installed.expiresAt, problem: checked.reason };
   return { valid: true, features: checked.licence.features, customer: checked.licence.customer, expiresAt: checked.licence.expiresAt };
 }
 
@@ -34,11 +35,7 @@ export async function installLicence(ctx: AppContext, actor: Actor, key: string)
   if (!checked.ok) throw AppError.validation('key', `The licence key was not installed: ${checked.reason}`);
   const { customer, features, expiresAt } = checked.licence;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('licences').set({ active: false }).where('active', '=', true).execute();
-    await trx
-      .insertInto('licences')
-      .values({ licence_key: key.trim(), customer, features, expires_at: expiresAt, installed_by: actor.username })
-      .execute();
+    await replaceActiveLicence(trx, { key: key.trim(), customer, features, expiresAt, installedBy: actor.username });
     await recordAudit(trx, actor, { action: 'licence.install', entityType: 'licence', entityId: customer, summary: `Licence installed for ${customer}: ${features.join(', ')} until ${expiresAt.toISOString().slice(0, 10)}`, after: { customer, features, expiresAt } });
   });
   ctx.logger.info({ customer, features, expiresAt, by: actor.username }, 'licence installed');

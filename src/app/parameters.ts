@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { PARAMETERS, getParameterDefinition, type ParameterDefinition } from '../domain/params/definitions.ts';
 import { validateParameter, effectiveValues } from '../domain/params/validate.ts';
 import {
   appointmentReasonCodes,
   postgresTimeZoneNames,
+  lockParameterWrites,
   readParameters,
   writeParameter,
 } from '../adapters/db/parameters.ts';
@@ -59,10 +59,8 @@ export async function setParameter(ctx: AppContext, actor: Actor, name: string, 
   if (!definition) {
     throw new AppError('not_found', `There is no system parameter called ${name}`, [{ field: 'name', message: `unknown parameter ${name}` }]);
   }
-  // Serialise parameter writes: cross-parameter rules (EMO_EMAILADDR vs INBOX_SERVER) read one
-  // parameter and write another, so two concurrent edits must not both pass on stale values.
   return ctx.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(365001)`.execute(trx);
+    await lockParameterWrites(trx);
     const stored = await readParameters(trx);
     const values = effectiveValues(Object.fromEntries(PARAMETERS.map((d) => [d.name, stored.get(d.name)?.value ?? null])));
     const [codes, zones] = await Promise.all([

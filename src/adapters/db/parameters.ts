@@ -35,3 +35,11 @@ export async function appointmentReasonCodes(db: Db): Promise<Set<string>> {
   const rows = await db.selectFrom('appointment_reasons').select('code').where('active', '=', true).execute();
   return new Set(rows.map((r) => r.code));
 }
+
+/**
+ * Serialises parameter writes until the transaction ends: cross-parameter rules (EMO_EMAILADDR vs
+ * INBOX_SERVER) read one parameter and write another, so two edits must not both pass on stale values.
+ */
+export async function lockParameterWrites(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(365001)`.execute(trx);
+}

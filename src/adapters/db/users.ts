@@ -109,3 +109,7 @@ export async function deleteTeamMember(db: Db, teamId: number, userId: number): 
   const res = await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
+
+export async function anyUserExists(db: Db): Promise<boolean> {
+  return Boolean(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+}
