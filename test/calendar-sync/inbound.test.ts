@@ -149,7 +149,8 @@ describe('reading Outlook changes back into bookings', () => {
       const { booking, history } = await getBookingDetail(w.t.ctx, b.ref);
       expect(booking.status).toBe('BOOKED');
       expect(booking.startsAt.toISOString()).toBe(london(day(10), hhmm).toISOString());
-      // The event is back where the booking is.
+      // The event is put back by the calendar push, queued with the refusal.
+      await w.push();
       expect(new Date(w.eventOf(sam, b.ref)!.startMs).toISOString()).toBe(london(day(10), hhmm).toISOString());
       const refusal = history.at(-1)!;
       expect(refusal).toMatchObject({ source: 'outlook', action: 'OUTLOOK_MOVE_REFUSED' });
@@ -196,6 +197,7 @@ describe('reading Outlook changes back into bookings', () => {
     await w.owner('POST', `/users/${sam}/events/${w.eventOf(sam, b.ref)!.id}/all-day`);
     const r = await w.poll({ calendar: sam });
     expect(r.results[0].outcomes.refused).toBe(1);
+    await w.push();
     const ev = w.eventOf(sam, b.ref)!;
     expect(ev.isAllDay).toBeFalsy();
     expect(new Date(ev.startMs).toISOString()).toBe(london(day(13), '09:00').toISOString());
@@ -227,6 +229,7 @@ describe('reading Outlook changes back into bookings', () => {
     const { booking, history } = await getBookingDetail(w.t.ctx, b.ref);
     expect(booking.startsAt.toISOString()).toBe(london(day(15), '15:00').toISOString());
     expect(history.map((h) => [h.source, h.action])).toEqual(expect.arrayContaining([['housing', 'MOVED'], ['outlook', 'OUTLOOK_CONFLICT']]));
+    await w.push();
     expect(new Date(w.eventOf(sam, b.ref)!.startMs).toISOString()).toBe(london(day(15), '15:00').toISOString());
     await w.push();
     const again = await w.poll({ calendar: sam });

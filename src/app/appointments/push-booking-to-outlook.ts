@@ -45,6 +45,9 @@ async function eventInput(ctx: AppContext, booking: Booking, diary: Diary, s: Pu
     text: renderEventText(s.bodyTemplate, fields),
     start: toWallClock(booking.startsAt, s.windowsZone),
     end: toWallClock(booking.endsAt, s.windowsZone),
+    // An appointment is one timed slot: this also puts back an event the owner made all-day (the
+    // refusal's put-back is this same push).
+    isAllDay: false,
     location: booking.location ?? undefined,
     showAs: 'busy',
     marker: bookingMarker(booking.ref),

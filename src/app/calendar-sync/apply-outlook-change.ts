@@ -2,11 +2,20 @@
 // cases a person uses ("Cancel Appointment", "Move Appointment", source 'outlook'), or — when the
 // diary's rules refuse — put the event back and email the calendar owner (guide §2.4.2). A stale write
 // of our own that Graph carried out late is put right by a push, with no email (decide.ts rule 9).
+//
+// The sync itself never writes to Outlook. Every put-back (a refusal, a move within the own slot, a
+// conflict housing wins, a late write of ours) is ONE transaction — the booking's history line, the
+// owner's email in the email outbox, the change answered (calendar_sync_handled) and a 'resync' row in
+// the calendar outbox — and the push worker then writes the booking over the event, with the same
+// unknown-outcome record (calendar_push_unconfirmed) as every push. A crash before that commit leaves
+// nothing done and the delta page is read again; after it, everything the owner is told is true and
+// the put-back follows from the outbox (issue 14 §10).
 import { AppError } from '../../errors.ts';
 import { insertHistory } from '../../adapters/db/bookings.ts';
 import { insertOutbox } from '../../adapters/db/bookings-outbox.ts';
 import { consumeUnconfirmedWrite, insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
-import { bookingMarker, toWallClock } from '../../domain/appointments/event.ts';
+import type { Db } from '../../adapters/db/database.ts';
+import { bookingMarker } from '../../domain/appointments/event.ts';
 import { formatSlotTime } from '../../domain/appointments/rules.ts';
 import { violationSubject } from '../../domain/calendar-sync/violation-subject.ts';
 import { decideOutlookChange, UNCONFIRMED_WRITES, type Decision, type EventState, type Observation } from '../../domain/calendar-sync/decide.ts';
@@ -125,6 +134,19 @@ async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs:
       return 'cancelled';
     }
 
+    case 'restore': {
+      // Moved within its own slot (e.g. 10:00 → 10:15 in a 10–11 slot): not a move. The event is put
+      // back to the slot's times so Outlook shows what housing holds; no email.
+      await answer(ctx, b, ev, {
+        actor: actor.username,
+        action: 'OUTLOOK_EVENT_RESTORED',
+        note: `moved in Outlook by ${calendar} to ${when(d.at)}, inside its own slot; event put back to ${when(b.startsAt)}`,
+        putBack: true,
+      });
+      await log('restored', `moved within its slot to ${when(d.at)}; put back`);
+      return 'restored';
+    }
+
     case 'move': {
       try {
         await moveBooking(ctx, actor, b.ref, { start: d.to, match: 'containing' }, settings.moveReason, 'outlook', {
@@ -133,17 +155,6 @@ async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs:
         });
       } catch (err) {
         if (!(err instanceof BookingRuleError)) throw err;
-        if (err.rule === 'same_slot') {
-          // Moved within its own slot (e.g. 10:00 → 10:15 in a 10–11 slot): not a move. The event
-          // is put back to the slot's times so Outlook shows what housing holds; no email.
-          await restoreEvent(ctx, input, b);
-          await ctx.db.transaction().execute(async (trx) => {
-            await history(trx, b, actor.username, 'OUTLOOK_EVENT_RESTORED', `moved in Outlook by ${calendar} to ${when(d.to)}, inside its own slot; event put back to ${when(b.startsAt)}`);
-            if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
-          });
-          await log('restored', `moved within its slot to ${when(d.to)}; put back`);
-          return 'restored';
-        }
         await refuse(ctx, input, b, ev, `Move in Outlook to ${when(d.to)} refused`, err.message, true);
         await log('refused', `move to ${when(d.to)} refused: ${err.message}`);
         return 'refused';
@@ -169,41 +180,59 @@ async function carryOut(ctx: AppContext, input: ApplyInput, b: SyncBooking, obs:
       // ours: the event shows housing's older time. Not the owner's move: the booking stays, and a
       // push (state-based) writes the booking as it is now over the event. No email — the owner did
       // nothing. The changeKey is answered, so a replayed page or a resync does not do it again.
-      const note = `Outlook showed ${when(d.at)}, written by an earlier push of ours whose answer was lost and carried out late; the booking stays at ${when(b.startsAt)} and Outlook is put back`;
-      await ctx.db.transaction().execute(async (trx) => {
-        await history(trx, b, 'system', 'OUTLOOK_LATE_WRITE', note);
-        await insertOutbox(trx, b.id, 'resync');
-        if (ev) {
-          await markHandled(trx, b.id, ev.changeKey, ctx.now());
-          await consumeUnconfirmedWrite(trx, b.id, { start: ev.startsAt, end: ev.endsAt });
-        }
+      await answer(ctx, b, ev, {
+        actor: 'system',
+        action: 'OUTLOOK_LATE_WRITE',
+        note: `Outlook showed ${when(d.at)}, written by an earlier push of ours whose answer was lost and carried out late; the booking stays at ${when(b.startsAt)} and Outlook is put back`,
+        putBack: true,
+        also: async (trx) => {
+          if (ev) await consumeUnconfirmedWrite(trx, b.id, { start: ev.startsAt, end: ev.endsAt });
+        },
       });
-      await wakeCalendarPush(ctx);
       await log('restored', `late write of ours to ${when(d.at)}; push queued to put back ${when(b.startsAt)}`);
       return 'restored';
     }
 
     case 'conflict': {
       // Housing wins: the booking keeps housing's change; Outlook is put back to it.
-      await restoreEvent(ctx, input, b);
       const note = `moved in Outlook by ${calendar} to ${when(d.outlookStart)} while the booking was changed in housing to ${when(b.startsAt)}; housing wins, Outlook put back`;
-      await ctx.db.transaction().execute(async (trx) => {
-        await history(trx, b, actor.username, 'OUTLOOK_CONFLICT', note);
-        if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
-      });
+      await answer(ctx, b, ev, { actor: actor.username, action: 'OUTLOOK_CONFLICT', note, putBack: true });
       await log('conflict', note);
       return 'conflict';
     }
   }
 }
 
-/** The refused path: put the event back (when asked), then history, the owner's email and "answered" in one transaction. */
-async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: EventState | undefined, what: string, message: string, restore: boolean): Promise<void> {
-  if (restore) await restoreEvent(ctx, input, b);
-  const { settings, calendar } = input;
+/**
+ * Answers an Outlook change in one transaction: the history line, the change marked answered, and —
+ * with `putBack` — a push of the booking over the event queued in the calendar outbox; `also` adds
+ * more in the same transaction (the owner's email). The push worker is woken after the commit.
+ */
+async function answer(
+  ctx: AppContext,
+  b: SyncBooking,
+  ev: EventState | undefined,
+  a: { actor: string; action: string; note: string; putBack: boolean; also?: (trx: Db) => Promise<void> },
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    await history(trx, b, calendar, 'OUTLOOK_MOVE_REFUSED', `${what}: ${message}${restore ? ' The Outlook event was put back.' : ''}`);
-    if (settings.fromAddress) {
+    await history(trx, b, a.actor, a.action, a.note);
+    await a.also?.(trx);
+    if (a.putBack) await insertOutbox(trx, b.id, 'resync');
+    if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
+  });
+  if (a.putBack) await wakeCalendarPush(ctx);
+}
+
+/** The refused path: history, the owner's email, "answered" and (when asked) the put-back, committed together. */
+async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: EventState | undefined, what: string, message: string, putBack: boolean): Promise<void> {
+  const { settings, calendar } = input;
+  await answer(ctx, b, ev, {
+    actor: calendar,
+    action: 'OUTLOOK_MOVE_REFUSED',
+    note: `${what}: ${message}${putBack ? ' The Outlook event is put back.' : ''}`,
+    putBack,
+    also: async (trx) => {
+      if (!settings.fromAddress) return;
       await queueViolationEmail(trx, {
         to: calendar,
         subject: violationSubject(settings.violationSubject, b.ref),
@@ -212,23 +241,12 @@ async function refuse(ctx: AppContext, input: ApplyInput, b: SyncBooking, ev: Ev
         key: `calendar-move-violation:${b.id}:${ev?.changeKey ?? ctx.now().toISOString()}`,
         actor: 'system',
       });
-    }
-    if (ev) await markHandled(trx, b.id, ev.changeKey, ctx.now());
+    },
   });
-  wakeOutbox(ctx);
+  if (settings.fromAddress) wakeOutbox(ctx);
 }
 
-/** Puts the booking's event back to the booking's own times: our write, recorded so it reads back as an echo. */
-export async function restoreEvent(ctx: AppContext, input: ApplyInput, b: SyncBooking): Promise<void> {
-  const ev = await input.gateway.updateEvent(input.calendar, b.eventId, {
-    isAllDay: false,
-    start: toWallClock(b.startsAt, input.settings.windowsZone),
-    end: toWallClock(b.endsAt, input.settings.windowsZone),
-  });
-  await recordOwnWrite(ctx.db, b.id, b.version, { changeKey: ev.changeKey, start: ev.startsAt, end: ev.endsAt });
-}
-
-function history(db: Parameters<typeof insertHistory>[0], b: SyncBooking, actor: string, action: string, note: string) {
+function history(db: Db, b: SyncBooking, actor: string, action: string, note: string) {
   return insertHistory(db, b.id, {
     actor,
     source: 'outlook',

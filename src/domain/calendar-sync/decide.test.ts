@@ -51,6 +51,16 @@ describe('deciding what the calendar owner did', () => {
     expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('14:00'), endsAt: at('15:00') }), MARK)).toEqual({ action: 'move', to: at('14:00') });
   });
 
+  it('restores an event moved within its own slot: not a move, no refusal', () => {
+    // 10:00 → 10:15 in the 10:00–11:00 slot, and → 10:59: the slot the booking already has.
+    expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('10:15'), endsAt: at('11:15') }), MARK)).toEqual({ action: 'restore', why: 'within-own-slot', at: at('10:15') });
+    expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('10:59'), endsAt: at('11:59') }), MARK)).toMatchObject({ action: 'restore' });
+    // The slot's end is the next slot's start: a move.
+    expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('11:00'), endsAt: at('12:00') }), MARK)).toEqual({ action: 'move', to: at('11:00') });
+    // Earlier than the slot: a move (the diary rules decide whether it is allowed).
+    expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: at('09:45') }), MARK)).toEqual({ action: 'move', to: at('09:45') });
+  });
+
   it('moves an event moved out of the window (found by GET after @removed)', () => {
     const later = at('10:00', '2027-09-01');
     expect(decideOutlookChange(booking(), present({ changeKey: 'ck-user', startsAt: later }), MARK)).toEqual({ action: 'move', to: later });

@@ -24,8 +24,13 @@
 //     'late-echo' — the booking stays, Outlook is put back to it by a push, no email.
 // 10. Starts somewhere else, but housing moved the booking since we last wrote the event →
 //     conflict: housing wins and Outlook is put back (both written in the booking's history).
-// 11. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
-//     the diary's rules (the app layer refuses, restores and emails when the rules say no).
+// 11. Starts inside the booking's own slot (10:00 → 10:15 in a 10–11 slot) → 'restore': not a move;
+//     the event is put back to the slot's times (a push), no email.
+// 12. Otherwise the owner moved it → move the booking to the slot that contains the new start, under
+//     the diary's rules (the app layer refuses, puts the event back and emails when the rules say no).
+//
+// Every put-back ('restore', a refusal, 'conflict', 'late-echo') is a push through the calendar
+// outbox, queued in the transaction that records the answer — never a direct write from the sync.
 
 export interface BookingState {
   ref: number;
@@ -77,7 +82,9 @@ export type Decision =
   | { action: 'cancel'; why: 'deleted' | 'cancelled-by-organiser' }
   | { action: 'move'; to: Date }
   | { action: 'refuse'; rule: 'recurring' | 'all_day' }
-  | { action: 'conflict'; outlookStart: Date };
+  | { action: 'conflict'; outlookStart: Date }
+  /** Moved within its own slot: put the event back to the slot's times, keep the booking, no email. */
+  | { action: 'restore'; why: 'within-own-slot'; at: Date };
 
 const same = (a: Date | null, b: Date | null) => a !== null && b !== null && a.getTime() === b.getTime();
 
@@ -106,5 +113,7 @@ export function decideOutlookChange(booking: BookingState, seen: Observation, ex
   // push that does not change the time (notes, location) is no conflict: the owner's move applies.
   const housingMoved = booking.writtenStart !== null && !same(booking.writtenStart, booking.startsAt);
   if (housingMoved) return { action: 'conflict', outlookStart: ev.startsAt };
+  // The booking's times are its slot's: a start inside them names the slot it already has.
+  if (ev.startsAt.getTime() > booking.startsAt.getTime() && ev.startsAt.getTime() < booking.endsAt.getTime()) return { action: 'restore', why: 'within-own-slot', at: ev.startsAt };
   return { action: 'move', to: ev.startsAt };
 }
