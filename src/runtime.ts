@@ -82,7 +82,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   // Graph's 4-requests-per-mailbox limit, held across every process on this database.
   const slotDb = createSlotDb(handle.url);
   const slots = new MailboxSlots(slotDb.db, { onError: (err) => logger.warn({ err }, 'mailbox slot table unavailable') });
-  const stopStatsFlush = startMailboxStatsFlush(handle.db);
+  const stopStatsFlush = startMailboxStatsFlush(handle);
   let http: FastifyInstance | undefined;
   let boss: PgBoss | undefined;
   let graph: GraphConnection | undefined;

@@ -2,11 +2,9 @@
 // (metrics.ts) so one scrape of /metrics sees them. The runtime wires the Graph transport's hooks here;
 // gauges that need the database are refreshed by a collect() callback at scrape time.
 import client from 'prom-client';
-import { sql } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
 import { registry } from './metrics.ts';
-import type { Db } from '../../adapters/db/database.ts';
-import { addMailboxStats, type MailboxDelta } from '../../adapters/db/subscriptions-stats.ts';
+import { readFailedJobs, readOutboxDepth, readSyncLag, recordMailboxStats, type MailboxDelta } from '../../app/observability.ts';
 
 export const graphRequests = new client.Counter({
   name: 'housing365_graph_requests_total',
@@ -93,12 +91,12 @@ const pending = new Map<string, MailboxDelta>();
  * Adds this process's per-mailbox Graph figures to graph_mailbox_stats every few seconds, so the
  * Integration page (in whichever process serves it) sees every worker's 429s.
  */
-export function startMailboxStatsFlush(db: Db, everyMs = 5000): () => Promise<void> {
+export function startMailboxStatsFlush(ctx: Pick<AppContext, 'db'>, everyMs = 5000): () => Promise<void> {
   const flush = async () => {
     if (pending.size === 0) return;
     const deltas = [...pending.values()];
     pending.clear();
-    await addMailboxStats(db, deltas).catch(() => {});
+    await recordMailboxStats(ctx, deltas);
   };
   const timer = setInterval(() => void flush(), everyMs);
   timer.unref();
@@ -117,16 +115,13 @@ let dbGauges = false;
 export function registerDatabaseGauges(ctx: AppContext): void {
   if (dbGauges) return;
   dbGauges = true;
-  const q = async <T>(text: ReturnType<typeof sql<T>>): Promise<T[]> => (await text.execute(ctx.db)).rows;
   new client.Gauge({
     name: 'housing365_sync_lag_seconds',
     help: 'Seconds since the oldest successful sync per flow (inbox = email in, calendar = appointments in)',
     labelNames: ['flow'] as const,
     registers: [registry],
     async collect() {
-      const rows = await q<{ flow: string; lag: number | null }>(sql`
-        SELECT 'inbox' AS flow, EXTRACT(EPOCH FROM now() - min(cursor_saved_at))::float8 AS lag FROM inbox_sync_state
-        UNION ALL SELECT 'calendar', EXTRACT(EPOCH FROM now() - min(last_success_at))::float8 FROM calendar_sync_state`).catch(() => []);
+      const rows = await readSyncLag(ctx);
       for (const r of rows) if (r.lag !== null) this.set({ flow: r.flow }, r.lag);
     },
   });
@@ -136,9 +131,7 @@ export function registerDatabaseGauges(ctx: AppContext): void {
     labelNames: ['outbox'] as const,
     registers: [registry],
     async collect() {
-      const rows = await q<{ outbox: string; n: number }>(sql`
-        SELECT 'email' AS outbox, count(*)::int AS n FROM email_outbox WHERE status IN ('queued', 'held', 'sending')
-        UNION ALL SELECT 'calendar', count(*)::int FROM calendar_outbox WHERE status = 'pending'`).catch(() => []);
+      const rows = await readOutboxDepth(ctx);
       for (const r of rows) this.set({ outbox: r.outbox }, r.n);
     },
   });
@@ -149,7 +142,7 @@ export function registerDatabaseGauges(ctx: AppContext): void {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await q<{ name: string; n: number }>(sql`SELECT name, count(*)::int AS n FROM pgboss.job WHERE state = 'failed' GROUP BY name`).catch(() => []);
+      const rows = await readFailedJobs(ctx);
       for (const r of rows) this.set({ queue: r.name }, r.n);
     },
   });
