@@ -3,6 +3,7 @@
  * the embedded emulator with the demo tenant, state kept under `<dataDir>/emulator`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -76,7 +77,7 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
   // Loaded only in demo mode: a real deployment never starts the emulator.
   const { startEmulator } = await import('../../../emulator/src/index.ts');
   const stateDir = path.join(config.dataDir, 'emulator');
-  const emulator = await startEmulator({ seed: demoSeed(), stateDir, quiet: true });
+  const emulator = await startOnSavedPorts(stateDir, logger, (ports) => startEmulator({ seed: demoSeed(), stateDir, quiet: true, ...ports }));
   const endpointsFile = path.join(stateDir, 'endpoints.json');
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, tenantId: emulator.tenantId, origin: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, authority: emulator.authority, smtp: emulator.smtp, caCertPem: emulator.caCertPem } satisfies DemoEndpoints, null, 2));
@@ -93,6 +94,67 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
       rmSync(endpointsFile, { force: true });
     },
   };
+}
+
+/** The demo emulator's ports, chosen on the first start and kept in the data directory. */
+interface SavedPorts {
+  graph: number;
+  smtp: number;
+}
+
+/**
+ * Starts the demo emulator on the ports it had before (`<dataDir>/emulator/ports.json`), so its
+ * Graph URL, sign-in authority and SMTP door stay the same across restarts — what a user configured
+ * an SMTP client with keeps working. The first start takes free ports and saves them. When a saved
+ * port is taken by something else, this start uses free ones and says so; the saved ports are kept
+ * for the next start. (Stored delta cursors do not depend on the port either: cursor-url.ts.)
+ */
+async function startOnSavedPorts<E extends { port: number; smtp: { port: number } }>(stateDir: string, logger: Logger, start: (ports: { port: number; smtpPort: number }) => Promise<E>): Promise<E> {
+  const file = path.join(stateDir, 'ports.json');
+  const saved = readSavedPorts(file);
+  if (saved) {
+    const taken: number[] = [];
+    for (const p of [saved.graph, saved.smtp]) if (!(await portIsFree(p))) taken.push(p);
+    if (taken.length === 0) {
+      try {
+        return await start({ port: saved.graph, smtpPort: saved.smtp });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
+    const e = await start({ port: 0, smtpPort: 0 });
+    logger.warn(
+      { savedPorts: saved, graphPort: e.port, smtpPort: e.smtp.port, file },
+      `demo emulator: saved port ${taken.join(', ') || `${saved.graph}/${saved.smtp}`} is in use by another program, so this start uses Graph port ${e.port} and SMTP port ${e.smtp.port}; the saved ports are tried again next start (free them, or delete ${file} to choose new ones)`,
+    );
+    return e;
+  }
+  const e = await start({ port: 0, smtpPort: 0 });
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ graph: e.port, smtp: e.smtp.port } satisfies SavedPorts, null, 2), { mode: 0o600 });
+  return e;
+}
+
+function readSavedPorts(file: string): SavedPorts | undefined {
+  try {
+    const p = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedPorts>;
+    const ok = (n: unknown): n is number => Number.isInteger(n) && (n as number) > 0 && (n as number) < 65536;
+    return ok(p.graph) && ok(p.smtp) ? { graph: p.graph, smtp: p.smtp } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether 127.0.0.1:port can be bound now. Checked before starting, because an emulator whose SMTP
+ * port turns out to be taken would leave its HTTPS server listening.
+ */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
 
 interface DemoEndpoints {
