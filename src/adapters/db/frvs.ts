@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
 
 export interface FrvValue {
@@ -35,7 +36,8 @@ export async function insertFrv(db: Db, v: { domain: string; code: string; descr
 export async function updateFrvRow(db: Db, domain: string, code: string, patch: { description?: string; active?: boolean }): Promise<boolean> {
   const res = await db
     .updateTable('frv_values')
-    .set({ ...patch, updated_at: new Date() })
+    // Activating an inactive value starts it again: an EXCHANGE_INBOX value's active_since is the inbox's first-read cut-off.
+    .set({ ...patch, updated_at: new Date(), ...(patch.active === true ? { active_since: sql<Date>`CASE WHEN active THEN active_since ELSE now() END` } : {}) })
     .where('domain', '=', domain)
     .where('code', '=', code)
     .executeTakeFirst();

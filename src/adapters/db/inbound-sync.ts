@@ -18,6 +18,8 @@ export interface InboxSyncState {
   backfillImported: number;
   fullResyncs: number;
   lastRunAt: Date | null;
+  /** Start of the last run: EMI_POLL counts from here. */
+  lastRunStartedAt: Date | null;
   lastRunOk: boolean | null;
   lastError: string | null;
   lastItems: number | null;
@@ -41,6 +43,7 @@ const toState = (r: Row): InboxSyncState => ({
   backfillImported: r.backfill_imported,
   fullResyncs: r.full_resyncs,
   lastRunAt: r.last_run_at,
+  lastRunStartedAt: r.last_run_started_at,
   lastRunOk: r.last_run_ok,
   lastError: r.last_error,
   lastItems: r.last_items,
@@ -51,9 +54,16 @@ export async function selectInboxStates(db: Db): Promise<InboxSyncState[]> {
   return (await base(db).orderBy('inbox').execute()).map(toState);
 }
 
-/** The inbox's state, created on first sight: "enabled" now, so only mail from now on is imported. */
+/**
+ * The inbox's state, created on first sight. Its first-read cut-off (`enabled_at`) is when the admin
+ * configured the inbox — its EXCHANGE_INBOX value added or last activated (issue 14 §2) — not when the
+ * first poll happened to run: mail sent to a new inbox at once is read. Without such a value (a state
+ * made for an inbox no longer configured), now. Reactivating the value moves the cut-off to then.
+ */
 export async function ensureInboxState(db: Db, inbox: string, mailbox: string, now: Date): Promise<InboxSyncState> {
-  await db.insertInto('inbox_sync_state').values({ inbox, mailbox, enabled_at: now }).onConflict((oc) => oc.column('inbox').doNothing()).execute();
+  const configuredAt = sql<Date>`(SELECT active_since FROM frv_values WHERE domain = 'EXCHANGE_INBOX' AND code = ${inbox} AND active)`;
+  await db.insertInto('inbox_sync_state').values({ inbox, mailbox, enabled_at: sql<Date>`coalesce(${configuredAt}, ${now})` }).onConflict((oc) => oc.column('inbox').doNothing()).execute();
+  await db.updateTable('inbox_sync_state').set({ enabled_at: configuredAt }).where('inbox', '=', inbox).where(sql<boolean>`enabled_at < ${configuredAt}`).execute();
   // The mailbox follows INBOX_SERVER; a changed server means a different mailbox and a fresh cursor.
   await db.updateTable('inbox_sync_state').set({ mailbox, cursor: null, cursor_partial: false, enabled_at: now }).where('inbox', '=', inbox).where('mailbox', '<>', mailbox).execute();
   return toState(await base(db).where('inbox', '=', inbox).executeTakeFirstOrThrow());
@@ -84,7 +94,7 @@ export async function finishBackfill(db: Db, inbox: string): Promise<void> {
 export async function updateInboxSettings(
   db: Db,
   inbox: string,
-  patch: Partial<{ poll_enabled: boolean; after_import: 'mark_read' | 'move' | 'leave'; move_folder: string | null; backfill_days: number | null; backfill_seen: number; backfill_imported: number; cursor: string | null; cursor_partial: boolean; last_run_at: Date | null }>,
+  patch: Partial<{ poll_enabled: boolean; after_import: 'mark_read' | 'move' | 'leave'; move_folder: string | null; backfill_days: number | null; backfill_seen: number; backfill_imported: number; cursor: string | null; cursor_partial: boolean; last_run_at: Date | null; last_run_started_at: Date | null }>,
 ): Promise<boolean> {
   const r = await db.updateTable('inbox_sync_state').set(patch).where('inbox', '=', inbox).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
@@ -96,6 +106,7 @@ export async function recordNotRun(db: Db, inboxes: string[], reason: string): P
 }
 
 export async function startRun(db: Db, inbox: string, at: Date): Promise<number> {
+  await db.updateTable('inbox_sync_state').set({ last_run_started_at: at }).where('inbox', '=', inbox).execute();
   return (await db.insertInto('inbox_runs').values({ inbox, started_at: at }).returning('id').executeTakeFirstOrThrow()).id;
 }
 

@@ -18,6 +18,8 @@ export interface FrvValueRow {
   sort_order: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When the value was added or last activated (an inbox's first-read cut-off, migration 0016). */
+  active_since: Timestamp;
 }
 
 export interface AppointmentReasonRow {

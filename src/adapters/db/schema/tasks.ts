@@ -154,6 +154,8 @@ export interface InboxSyncStateRow {
   backfill_imported: Generated<number>;
   full_resyncs: Generated<number>;
   last_run_at: NullableTimestamp;
+  /** Start of the last run: EMI_POLL counts from here (migration 0016). */
+  last_run_started_at: NullableTimestamp;
   last_run_ok: boolean | null;
   last_error: string | null;
   last_items: number | null;
