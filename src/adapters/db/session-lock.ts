@@ -19,3 +19,8 @@ export async function withSessionLock<T>(db: Db, key: RawBuilder<unknown>, fn: (
     }
   });
 }
+
+/** The lock key for a named lock: one bigint from the name's hash (e.g. `lockKey('subscriptions_tick')`). */
+export function lockKey(name: string): RawBuilder<unknown> {
+  return sql`hashtext(${name})`;
+}

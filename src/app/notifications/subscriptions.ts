@@ -4,6 +4,7 @@
 // read. Runs from the subscriptions tick (every minute) and after lifecycle events. Nothing happens
 // unless PUBLIC_BASE_URL is an https URL Graph can reach (or an http loopback URL, for the emulator).
 import { randomBytes } from 'node:crypto';
+import { lockKey, withSessionLock } from '../../adapters/db/session-lock.ts';
 import { ensureSubscriptionRow, saveActive, saveStatus, selectSubscriptions, deleteSubscriptionRow, type Subscription } from '../../adapters/db/subscriptions.ts';
 import { selectMappedCalendars } from '../../adapters/db/calendar-sync.ts';
 import { configuredInboxes } from '../inbound/poll-inboxes.ts';
@@ -67,6 +68,15 @@ export interface SubscriptionRound {
   renewed: number;
   removed: number;
   failed: number;
+}
+
+/**
+ * One tick across all workers: the tick is the only place that creates subscriptions, so it runs under a
+ * session advisory lock (gone with its process) and two never race to create one for the same mailbox.
+ * `{ locked: false }` when another worker is maintaining them right now.
+ */
+export async function maintainSubscriptionsExclusively(ctx: AppContext): Promise<{ locked: true; value: SubscriptionRound } | { locked: false }> {
+  return withSessionLock(ctx.db, lockKey('subscriptions_tick'), () => maintainSubscriptions(ctx));
 }
 
 export async function maintainSubscriptions(ctx: AppContext, opts: { gateway?: SubscriptionGateway; only?: number } = {}): Promise<SubscriptionRound> {

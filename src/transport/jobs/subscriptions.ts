@@ -4,12 +4,10 @@
 // notifications arrive, a mailbox has at most one run waiting, and runs one at a time on any worker —
 // a burst of 100 notifications is one delta run.
 import type PgBoss from 'pg-boss';
-import { sql } from 'kysely';
-import { withSessionLock } from '../../adapters/db/session-lock.ts';
 import type { AppContext } from '../../app/context.ts';
 import { followLifecycleEvent } from '../../app/notifications/lifecycle.ts';
 import type { LifecycleEvent, NotificationTriggers } from '../../app/notifications/receive.ts';
-import { maintainSubscriptions } from '../../app/notifications/subscriptions.ts';
+import { maintainSubscriptionsExclusively } from '../../app/notifications/subscriptions.ts';
 import { CALENDAR_SYNC_QUEUE, ensureQueue, INBOX_SYNC_QUEUE, queueSync } from './sync-queues.ts';
 import { wakeWorkers } from './wake.ts';
 import type { JobModule } from './job-module.ts';
@@ -49,7 +47,7 @@ export const subscriptionJobs: JobModule = {
     await ensureQueue(boss, { name: SUBSCRIPTIONS_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
     await ensureNotificationQueues(boss);
     await boss.work(SUBSCRIPTIONS_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
-      const run = await withSessionLock(ctx.db, sql`hashtext('subscriptions_tick')`, () => maintainSubscriptions(ctx));
+      const run = await maintainSubscriptionsExclusively(ctx);
       // Another worker is maintaining them right now; look again once it is likely done (a
       // resubscription asked for meanwhile may come after the point that run has passed).
       if (!run.locked) return void (await boss.send(SUBSCRIPTIONS_TICK, {}, { startAfter: 10 }));
