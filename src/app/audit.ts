@@ -1,5 +1,6 @@
 import type { Db } from '../adapters/db/database.ts';
 import { insertAuditEvent, selectAuditEvents, type AuditEvent, type AuditFilter } from '../adapters/db/audit.ts';
+import type { Viewer } from '../domain/tasks/visibility.ts';
 import type { Actor, AppContext } from './context.ts';
 
 export type { AuditEvent, AuditFilter };
@@ -11,6 +12,8 @@ export interface AuditEntry {
   summary: string;
   before?: unknown;
   after?: unknown;
+  /** The task it is about (set by itself for entityType 'task'): the task's visibility decides who sees the event. */
+  taskId?: number | null;
 }
 
 /** An actor with where the request came from, when the transport knows it. */
@@ -43,11 +46,12 @@ export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry):
     before: scrub(entry.before),
     after: scrub(entry.after),
     sourceIp: actor.ip ?? null,
+    taskId: entry.taskId ?? (entry.entityType === 'task' && /^\d{1,15}$/.test(String(entry.entityId ?? '')) ? Number(entry.entityId) : null),
   });
 }
 
-export function searchAudit(ctx: AppContext, filter: AuditFilter): Promise<AuditEvent[]> {
-  return selectAuditEvents(ctx.db, filter);
+export function searchAudit(ctx: AppContext, viewer: Viewer, filter: AuditFilter): Promise<AuditEvent[]> {
+  return selectAuditEvents(ctx.db, viewer, filter);
 }
 
 const csvCell = (v: unknown): string => {
@@ -58,8 +62,8 @@ const csvCell = (v: unknown): string => {
 };
 
 /** The matching events as CSV (RFC 4180), newest first, for an Ombudsman or subject-access request. */
-export async function auditCsv(ctx: AppContext, filter: AuditFilter): Promise<string> {
-  const rows = await selectAuditEvents(ctx.db, { ...filter, limit: 10_000 });
+export async function auditCsv(ctx: AppContext, viewer: Viewer, filter: AuditFilter): Promise<string> {
+  const rows = await selectAuditEvents(ctx.db, viewer, { ...filter, limit: 10_000 });
   const header = ['id', 'at', 'actor', 'action', 'entity_type', 'entity_id', 'summary', 'before', 'after', 'source_ip'];
   const lines = rows.map((r) => [r.id, r.at, r.actor, r.action, r.entityType, r.entityId, r.summary, r.before, r.after, r.sourceIp].map(csvCell).join(','));
   return `${[header.join(','), ...lines].join('\r\n')}\r\n`;

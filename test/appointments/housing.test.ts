@@ -12,6 +12,7 @@ import { diaryWeek, freeSlots, getBookingDetail } from '../../src/app/appointmen
 import { BookingRuleError } from '../../src/app/appointments/rule-error.ts';
 import { AppError } from '../../src/errors.ts';
 import { searchAudit } from '../../src/app/audit.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 
 let t: TestContext;
 const admin = { username: 'admin' };
@@ -143,7 +144,7 @@ describe('booking, moving and cancelling under the diary rules', () => {
     const { history } = await getBookingDetail(t.ctx, b.ref);
     expect(history.at(-1)).toMatchObject({ action: 'MOVED', reasonCode: 'TENREQ', fromStatus: 'BOOKED', toStatus: 'MOVED' });
     // The same change in the audit trail, with who made it and before → after.
-    const [audit] = await searchAudit(t.ctx, { entityType: 'booking', entityId: String(b.ref) });
+    const [audit] = await searchAudit(t.ctx, OPERATOR_VIEWER, { entityType: 'booking', entityId: String(b.ref) });
     expect(audit).toMatchObject({ actor: officer.username, action: 'booking.moved', before: { status: 'BOOKED' }, after: { status: 'MOVED', reason: 'TENREQ' } });
   });
 

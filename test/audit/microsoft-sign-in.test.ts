@@ -5,6 +5,7 @@ import { WebClient, startWebFixture, type WebFixture } from '../http/web-client.
 import { addGroupMapping } from '../../src/app/entra-signin.ts';
 import { createTeam, createUser, listTeams } from '../../src/app/users.ts';
 import { searchAudit } from '../../src/app/audit.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 import { setLocalSignIn, signIn } from '../../src/app/auth.ts';
 
 // "Sign in with Microsoft" end to end: housing365 → the emulator's authorisation endpoint and sign-in
@@ -90,7 +91,7 @@ describe('Sign in with Microsoft', () => {
     expect(users).toHaveLength(1);
     expect(users[0]).toMatchObject({ username: 'alexj', role: 'admin' });
     expect(users[0].entra_oid).toBeTruthy();
-    const events = await searchAudit(f.t.ctx, { actor: 'alexj', action: 'signin' });
+    const events = await searchAudit(f.t.ctx, OPERATOR_VIEWER, { actor: 'alexj', action: 'signin' });
     expect(events[0].summary).toContain('signed in with Microsoft');
   });
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/app/context.ts';
 import { enqueueEmail, sendEmail } from '../../src/app/email/enqueue.ts';
 import { getOutboxEmail, replayEmail } from '../../src/app/email/outbox.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 import { drainOutbox } from '../../src/app/email/send-outbox.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { demoMailboxes } from '../graph/harness.ts';
@@ -44,13 +45,13 @@ describe('sending through the outbox', () => {
         sourceRef: 'BK-7',
       }),
     );
-    const queued = await getOutboxEmail(w.t.ctx, id);
+    const queued = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
     expect(queued).toMatchObject({ status: 'queued', subject: 'Your appointment on Wednesday 2 December 2026 at 09:30 (BK-7)', templateCode: 'APPT_CONFIRM' });
     expect(queued.html).toContain('Ms Jane Smith');
 
     const r = await drainOutbox(w.t.ctx);
     expect(r.sent).toBe(1);
-    const sent = await getOutboxEmail(w.t.ctx, id);
+    const sent = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
     expect(sent.status).toBe('sent');
     expect(sent.events.map((e) => e.status)).toEqual(['queued', 'sending', 'sent']);
     expect(await arrived(w.h, asb, queued.subject)).toBe(1);
@@ -79,12 +80,12 @@ describe('sending through the outbox', () => {
     const { id } = await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Held for a while', text: 'x' });
     const r = await drainOutbox(w.t.ctx);
     expect(r.heldReason).toBe('held: EMAILOUT_OUTLOOK365 is N');
-    expect(await getOutboxEmail(w.t.ctx, id)).toMatchObject({ status: 'held', heldReason: 'held: EMAILOUT_OUTLOOK365 is N' });
+    expect(await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).toMatchObject({ status: 'held', heldReason: 'held: EMAILOUT_OUTLOOK365 is N' });
     expect(await arrived(w.h, complaints, 'Held for a while')).toBe(0);
 
     await setParameter(w.t.ctx, SYSTEM_ACTOR, 'EMAILOUT_OUTLOOK365', 'Y');
     await drainAll();
-    expect(await getOutboxEmail(w.t.ctx, id)).toMatchObject({ status: 'sent', heldReason: null });
+    expect(await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).toMatchObject({ status: 'sent', heldReason: null });
     expect(await arrived(w.h, complaints, 'Held for a while')).toBe(1);
   });
 
@@ -93,7 +94,7 @@ describe('sending through the outbox', () => {
     big.write('%PDF-1.7');
     const { id } = await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [sam], subject: 'Survey report', html: '<p>attached</p>', attachments: [{ name: 'survey.pdf', contentType: 'application/pdf', content: big.toString('base64') }] });
     await drainAll();
-    expect((await getOutboxEmail(w.t.ctx, id)).status).toBe('sent');
+    expect((await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).status).toBe('sent');
     const got = (await w.h.messages(sam)).filter((m) => m.subject === 'Survey report');
     expect(got).toHaveLength(1);
     expect(got[0].attachments!.map((a) => [a.name, a.size])).toEqual([['survey.pdf', big.length]]);
@@ -108,7 +109,7 @@ describe('failures', () => {
     const ids = [];
     for (const s of subjects) ids.push((await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [asb], subject: s, text: s })).id);
     await drainAll(20);
-    for (const id of ids) expect((await getOutboxEmail(w.t.ctx, id)).status).toBe('sent');
+    for (const id of ids) expect((await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).status).toBe('sent');
     for (const s of subjects) expect(await arrived(w.h, asb, s)).toBe(1);
     const faults = (await w.h.admin('GET', '/faults')).body.value;
     expect(faults.reduce((n: number, f: { fired: number }) => n + f.fired, 0)).toBeGreaterThan(3);
@@ -119,13 +120,13 @@ describe('failures', () => {
     const { id } = await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Accepted then dropped', text: 'x' });
     const first = await drainOutbox(w.t.ctx);
     expect(first.failed).toBe(1);
-    const failed = await getOutboxEmail(w.t.ctx, id);
+    const failed = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
     expect(failed.status).toBe('failed');
     expect(failed.lastError).toMatch(/no answer from Graph/);
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
 
     await drainAll();
-    const done = await getOutboxEmail(w.t.ctx, id);
+    const done = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
     expect(done.status).toBe('sent');
     expect(done.events.at(-1)!.detail).toMatch(/already sent by an earlier attempt/);
     expect(await arrived(w.h, complaints, 'Accepted then dropped')).toBe(1);
@@ -136,12 +137,12 @@ describe('failures', () => {
     await w.h.admin('POST', '/faults', { routePattern: '^POST /v1\\.0/users/[^/]+/messages/[^/]+/send$', kind: 'latency', latencyMs: 1500, count: 1 });
     const { id } = await sendEmail(ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Timed out but sent', text: 'x' });
     expect((await drainOutbox(ctx)).failed).toBe(1);
-    expect((await getOutboxEmail(ctx, id)).lastError).toMatch(/timed out/);
+    expect((await getOutboxEmail(ctx, id, OPERATOR_VIEWER)).lastError).toMatch(/timed out/);
     // Graph finishes the send after our time-out.
     for (let i = 0; i < 100 && (await arrived(w.h, complaints, 'Timed out but sent')) === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await w.t.ctx.db.updateTable('email_outbox').set({ next_attempt_at: new Date(0) }).where('id', '=', id).execute();
     await drainOutbox(ctx);
-    const done = await getOutboxEmail(ctx, id);
+    const done = await getOutboxEmail(ctx, id, OPERATOR_VIEWER);
     expect(done.status).toBe('sent');
     expect(done.events.at(-1)!.detail).toMatch(/already sent by an earlier attempt/);
     expect(await arrived(w.h, complaints, 'Timed out but sent')).toBe(1);
@@ -151,7 +152,7 @@ describe('failures', () => {
     await w.h.admin('POST', '/faults', { routePattern: '^POST /v1\\.0/users/[^/]+/messages$', kind: 'accept-then-drop', count: 1 });
     const { id } = await sendEmail(w.t.ctx, SYSTEM_ACTOR, { to: [complaints], subject: 'Draft answer lost', text: 'x' });
     await drainAll();
-    expect((await getOutboxEmail(w.t.ctx, id)).status).toBe('sent');
+    expect((await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).status).toBe('sent');
     expect(await arrived(w.h, complaints, 'Draft answer lost')).toBe(1);
     const drafts = (await w.h.messages(demoMailboxes.noreply, 'drafts')).filter((m) => m.subject === 'Draft answer lost');
     expect(drafts).toHaveLength(0);
@@ -162,15 +163,15 @@ describe('failures', () => {
     // Graph refuses the draft outright: a 400 (here: a sender mailbox that does not exist).
     await setParameter(w.t.ctx, SYSTEM_ACTOR, 'EMO_EMAILADDR', `ghost@${demoMailboxes.noreply.split('@')[1]}`);
     await drainOutbox(w.t.ctx);
-    const dead = await getOutboxEmail(w.t.ctx, id);
+    const dead = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
     expect(dead.status).toBe('dead');
     expect(dead.deadReason).toMatch(/Graph 404|ErrorInvalidUser|not/i);
 
     await setParameter(w.t.ctx, SYSTEM_ACTOR, 'EMO_EMAILADDR', demoMailboxes.noreply);
-    const replayed = await replayEmail(w.t.ctx, { username: 'admin' }, id);
+    const replayed = await replayEmail(w.t.ctx, { username: 'admin' }, id, OPERATOR_VIEWER);
     expect(replayed.status).toBe('queued');
     await drainAll();
-    expect((await getOutboxEmail(w.t.ctx, id)).status).toBe('sent');
+    expect((await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).status).toBe('sent');
     expect(await arrived(w.h, asb, 'Will die')).toBe(1);
   });
 

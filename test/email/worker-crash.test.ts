@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/app/context.ts';
 import { sendEmail } from '../../src/app/email/enqueue.ts';
 import { getOutboxEmail } from '../../src/app/email/outbox.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 import { drainOutbox } from '../../src/app/email/send-outbox.ts';
 import { demoApp, demoMailboxes } from '../../src/adapters/graph/demo-tenant.ts';
 import { arrived, startEmailWorld, type EmailWorld } from './setup.ts';
@@ -70,7 +71,7 @@ describe('worker killed mid-send', () => {
       } finally {
         if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
       }
-      expect((await getOutboxEmail(w.t.ctx, id)).status).toBe('sending');
+      expect((await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER)).status).toBe('sending');
       // Graph finishes the request the dead worker made.
       if (stage === 'send') await until('Graph to deliver', async () => (await arrived(w.h, demoMailboxes.asb, subject)) === 1);
       else await until('Graph to create the draft', async () => (await w.h.messages(demoMailboxes.noreply, 'drafts')).some((m) => m.subject === subject));
@@ -79,7 +80,7 @@ describe('worker killed mid-send', () => {
       await w.t.ctx.db.updateTable('email_outbox').set({ lease_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
       await drainOutbox(w.t.ctx, { perMinute: 1000 });
 
-      const e = await getOutboxEmail(w.t.ctx, id);
+      const e = await getOutboxEmail(w.t.ctx, id, OPERATOR_VIEWER);
       expect(e.status).toBe('sent');
       expect(e.attempts).toBe(2);
       expect(await arrived(w.h, demoMailboxes.asb, subject)).toBe(1);

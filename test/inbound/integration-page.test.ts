@@ -8,13 +8,17 @@ import { buildServer } from '../../src/transport/http/server.ts';
 import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
 import { WebClient } from '../http/web-client.ts';
 import { makeUser } from '../tasks/helpers.ts';
+import { addTeamMember } from '../../src/app/users.ts';
 
 let w: InboundWorld;
 let app: FastifyInstance;
 let c: WebClient;
 beforeAll(async () => {
   w = await startInboundWorld();
-  await makeUser(w.t.ctx, 'ada', 'admin');
+  // ASB is a restricted group: an admin sees its parked mail and run errors only as a member of its team.
+  const ada = await makeUser(w.t.ctx, 'ada', 'admin');
+  const asbTeam = (await w.t.ctx.db.selectFrom('teams').select('id').where('code', '=', 'ASB_TEAM').executeTakeFirstOrThrow()).id;
+  await addTeamMember(w.t.ctx, { username: 'test-setup' }, asbTeam, ada.id);
   app = await buildServer(w.t.ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const a = app.server.address();

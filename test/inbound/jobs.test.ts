@@ -7,6 +7,7 @@ import PgBoss from 'pg-boss';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts';
 import { inboxPollJobs, runInboxPollTick } from '../../src/transport/jobs/inbox-poll.ts';
 import { inboundPollStatus, requestInboxRun } from '../../src/app/inbound/poll-inboxes.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
 import { setParameter } from '../../src/app/parameters.ts';
 import { SYSTEM_ACTOR } from '../../src/app/context.ts';
@@ -35,7 +36,7 @@ afterAll(async () => {
 describe('inbound email jobs', () => {
   it('reads every inbox through the queue and raises the tasks, then waits EMI_POLL minutes', async () => {
     expect((await runInboxPollTick(w.t.ctx, boss)).queued).toBe(2); // first runs: both inboxes enabled
-    await until(async () => (await inboundPollStatus(w.t.ctx)).inboxes.every((i) => i.state?.lastRunAt) || undefined);
+    await until(async () => (await inboundPollStatus(w.t.ctx, OPERATOR_VIEWER)).inboxes.every((i) => i.state?.lastRunAt) || undefined);
     await w.mail({ from: 'r@example.org', to: demoMailboxes.asb, subject: 'Through the queue', text: 'x' });
     // EMI_POLL = 1 minute and both ran a moment ago: nothing is due yet.
     expect((await runInboxPollTick(w.t.ctx, boss)).queued).toBe(0);
@@ -51,7 +52,7 @@ describe('inbound email jobs', () => {
     await requestInboxRun(w.t.ctx, SYSTEM_ACTOR);
     const r = await runInboxPollTick(w.t.ctx, boss);
     expect(r).toMatchObject({ queued: 0, held: expect.stringMatching(/EMAILIN_OUTLOOK365 is N/) });
-    const s = await inboundPollStatus(w.t.ctx);
+    const s = await inboundPollStatus(w.t.ctx, OPERATOR_VIEWER);
     expect(s.running).toBe(false);
     expect(s.inboxes.map((i) => i.state?.lastSkippedReason)).toEqual([expect.stringMatching(/EMAILIN_OUTLOOK365 is N/), expect.stringMatching(/EMAILIN_OUTLOOK365 is N/)]);
     await setParameter(w.t.ctx, SYSTEM_ACTOR, 'EMAILIN_OUTLOOK365', 'Y');

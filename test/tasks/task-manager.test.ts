@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit } from '../../src/app/audit.ts';
+import { OPERATOR_VIEWER } from '../../src/domain/tasks/visibility.ts';
 import { createTestContext, type TestContext } from '../helpers/db.ts';
 import { createJobGroup, createJobType, generateWorkflow, listWorkflows, saveEventType, uploadWorkflow } from '../../src/app/tasks/setup.ts';
 import { createEventQuery, listEventQueries, runEventQuery, updateEventQuery } from '../../src/app/tasks/event-queries.ts';
@@ -135,7 +136,7 @@ describe('tasks', () => {
       ['open', 'complete', 'complaints.officer'],
       ['complete', 'open', 'complaints.officer'],
     ]);
-    const audit = await searchAudit(t.ctx, { entityType: 'task', entityId: String(task.id) });
+    const audit = await searchAudit(t.ctx, OPERATOR_VIEWER, { entityType: 'task', entityId: String(task.id) });
     expect(audit.map((e) => e.after)).toEqual([{ status: 'open' }, { status: 'complete' }, { status: 'open' }, { status: 'pending' }]);
   });
 

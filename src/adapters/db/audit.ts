@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import type { Viewer } from '../../domain/tasks/visibility.ts';
+import { taskRowVisibleTo } from './visibility.ts';
 
 export interface AuditEvent {
   id: number;
@@ -12,6 +14,8 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   sourceIp: string | null;
+  /** The task the event is about, if any. */
+  taskId: number | null;
 }
 
 export interface AuditFilter {
@@ -39,12 +43,14 @@ export async function insertAuditEvent(db: Db, e: Omit<AuditEvent, 'id' | 'at'>)
       before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
       after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
       source_ip: e.sourceIp,
+      task_id: e.taskId,
     })
     .execute();
 }
 
-export async function selectAuditEvents(db: Db, f: AuditFilter): Promise<AuditEvent[]> {
-  let q = db.selectFrom('audit_events').selectAll().orderBy('id', 'desc');
+/** The events matching `f` that the viewer may see: one about a task only if they may see the task. */
+export async function selectAuditEvents(db: Db, viewer: Viewer, f: AuditFilter): Promise<AuditEvent[]> {
+  let q = db.selectFrom('audit_events').selectAll().where(taskRowVisibleTo(viewer, 'audit_events.task_id')).orderBy('id', 'desc');
   if (f.actor) q = q.where('actor', '=', f.actor);
   if (f.entityType) q = q.where('entity_type', '=', f.entityType);
   if (f.entityId) q = q.where('entity_id', '=', f.entityId);
@@ -68,5 +74,6 @@ export async function selectAuditEvents(db: Db, f: AuditFilter): Promise<AuditEv
     before: r.before,
     after: r.after,
     sourceIp: r.source_ip,
+    taskId: r.task_id === null ? null : Number(r.task_id),
   }));
 }

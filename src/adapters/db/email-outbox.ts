@@ -7,6 +7,8 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
 import type { EmailOutboxRow } from './schema.ts';
 import type { OutboxStatus } from '../../domain/email/outbox.ts';
+import type { Viewer } from '../../domain/tasks/visibility.ts';
+import { taskRowVisibleTo } from './visibility.ts';
 
 export interface Address {
   address: string;
@@ -28,6 +30,8 @@ export interface OutboxEmail {
   headers: { name: string; value: string }[];
   source: string;
   sourceRef: string | null;
+  /** The task it answers: only who may see that task sees this email. */
+  taskId: number | null;
   idempotencyKey: string | null;
   fromMailbox: string | null;
   attempts: number;
@@ -74,6 +78,7 @@ export function toOutboxEmail(r: Selectable<EmailOutboxRow>): OutboxEmail {
     headers: r.headers,
     source: r.source,
     sourceRef: r.source_ref,
+    taskId: r.task_id === null ? null : Number(r.task_id),
     idempotencyKey: r.idempotency_key,
     fromMailbox: r.from_mailbox,
     attempts: r.attempts,
@@ -105,6 +110,7 @@ export interface NewOutboxEmail {
   headers: { name: string; value: string }[];
   source: string;
   sourceRef: string | null;
+  taskId: number | null;
   idempotencyKey: string | null;
   createdBy: string;
   attachments: { name: string; contentType: string; content: Buffer }[];
@@ -127,6 +133,7 @@ export async function insertOutboxEmail(db: Db, e: NewOutboxEmail): Promise<{ id
       headers: JSON.stringify(e.headers),
       source: e.source,
       source_ref: e.sourceRef,
+      task_id: e.taskId,
       idempotency_key: e.idempotencyKey,
       created_by: e.createdBy,
       next_attempt_at: sql<Date>`now()` as unknown as Date,
@@ -152,9 +159,10 @@ export async function addEvent(db: Db, emailId: string, status: string, detail: 
   await db.insertInto('email_outbox_events').values({ email_id: emailId, status, detail }).execute();
 }
 
-export async function selectOutboxEmail(db: Db, id: string): Promise<OutboxEmail | undefined> {
+/** One email, if the viewer may see it (an email answering a task follows the task's visibility). */
+export async function selectOutboxEmail(db: Db, id: string, viewer: Viewer): Promise<OutboxEmail | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const r = await db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('email_outbox as e').selectAll('e').where('e.id', '=', id).where(taskRowVisibleTo(viewer, 'e.task_id')).executeTakeFirst();
   return r && toOutboxEmail(r);
 }
 
@@ -173,14 +181,15 @@ export async function selectEvents(db: Db, emailId: string): Promise<OutboxEvent
   return rows;
 }
 
-export async function selectOutboxEmails(db: Db, opts: { status?: OutboxStatus; limit: number; offset: number }): Promise<OutboxEmail[]> {
-  let q = db.selectFrom('email_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(opts.limit).offset(opts.offset);
-  if (opts.status) q = q.where('status', '=', opts.status);
+export async function selectOutboxEmails(db: Db, viewer: Viewer, opts: { status?: OutboxStatus; limit: number; offset: number }): Promise<OutboxEmail[]> {
+  let q = db.selectFrom('email_outbox as e').selectAll('e').where(taskRowVisibleTo(viewer, 'e.task_id')).orderBy('e.created_at', 'desc').orderBy('e.id').limit(opts.limit).offset(opts.offset);
+  if (opts.status) q = q.where('e.status', '=', opts.status);
   return (await q.execute()).map(toOutboxEmail);
 }
 
-export async function countByStatus(db: Db): Promise<Record<OutboxStatus, number>> {
-  const rows = await db.selectFrom('email_outbox').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute();
+/** Emails per status that the viewer may see. */
+export async function countByStatus(db: Db, viewer: Viewer): Promise<Record<OutboxStatus, number>> {
+  const rows = await db.selectFrom('email_outbox as e').select(['e.status', db.fn.countAll<number>().as('n')]).where(taskRowVisibleTo(viewer, 'e.task_id')).groupBy('e.status').execute();
   const out = { queued: 0, held: 0, sending: 0, sent: 0, failed: 0, dead: 0 } as Record<OutboxStatus, number>;
   for (const r of rows) out[r.status] = Number(r.n);
   return out;

@@ -1,4 +1,6 @@
 import type { Db } from './database.ts';
+import type { Viewer } from '../../domain/tasks/visibility.ts';
+import { inboxRowVisibleTo } from './visibility.ts';
 
 // "Needs attention": inbound mail that could not be stored, with its raw source, for replay.
 
@@ -36,13 +38,16 @@ export async function upsertParked(db: Db, p: { inbox: string; mailbox: string; 
     .execute();
 }
 
-export async function selectParked(db: Db, opts: { status?: ParkedEmail['status']; inbox?: string } = {}): Promise<ParkedEmail[]> {
+/** Parked mail the viewer may see: a restricted inbox's only for its job group's teams. */
+export async function selectParked(db: Db, viewer: Viewer, opts: { status?: ParkedEmail['status']; inbox?: string; id?: number } = {}): Promise<ParkedEmail[]> {
   let q = db
     .selectFrom('inbound_parked')
+    .where(inboxRowVisibleTo(viewer, 'inbound_parked.inbox'))
     .select(['id', 'inbox', 'mailbox', 'graph_id', 'subject', 'reason', 'attempts', 'first_at', 'last_at', 'status', 'resolved_by'])
     .select((eb) => eb('raw_source', 'is not', null).as('has_raw'));
   if (opts.status) q = q.where('status', '=', opts.status);
   if (opts.inbox) q = q.where('inbox', '=', opts.inbox);
+  if (opts.id !== undefined) q = q.where('id', '=', opts.id);
   const rows = await q.orderBy('id', 'desc').limit(500).execute();
   return rows.map((r) => ({
     id: r.id, inbox: r.inbox, mailbox: r.mailbox, graphId: r.graph_id, subject: r.subject, reason: r.reason, hasRawSource: Boolean(r.has_raw),
@@ -50,8 +55,8 @@ export async function selectParked(db: Db, opts: { status?: ParkedEmail['status'
   }));
 }
 
-export async function selectParkedRaw(db: Db, id: number): Promise<Buffer | null | undefined> {
-  const r = await db.selectFrom('inbound_parked').select('raw_source').where('id', '=', id).executeTakeFirst();
+export async function selectParkedRaw(db: Db, viewer: Viewer, id: number): Promise<Buffer | null | undefined> {
+  const r = await db.selectFrom('inbound_parked').select('raw_source').where('id', '=', id).where(inboxRowVisibleTo(viewer, 'inbound_parked.inbox')).executeTakeFirst();
   return r ? r.raw_source : undefined;
 }
 

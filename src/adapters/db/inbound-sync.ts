@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { RESTRICTED_DETAIL, type Viewer } from '../../domain/tasks/visibility.ts';
+import { inboxRowVisibleTo } from './visibility.ts';
 
 // Per-inbox sync state (cursor, backfill, last run) and run history.
 
@@ -50,8 +52,10 @@ const toState = (r: Row): InboxSyncState => ({
   lastSkippedReason: r.last_skipped_reason,
 });
 
-export async function selectInboxStates(db: Db): Promise<InboxSyncState[]> {
-  return (await base(db).orderBy('inbox').execute()).map(toState);
+/** Every inbox's state; a restricted inbox's last error only for its teams (it may quote the mail). */
+export async function selectInboxStates(db: Db, viewer: Viewer): Promise<InboxSyncState[]> {
+  const rows = await base(db).select(inboxRowVisibleTo(viewer, 'inbox_sync_state.inbox').as('visible')).orderBy('inbox').execute();
+  return rows.map((r) => ({ ...toState(r), ...(r.visible ? {} : { lastError: r.last_error && RESTRICTED_DETAIL }) }));
 }
 
 /**
@@ -128,8 +132,12 @@ export async function finishRun(
     .execute();
 }
 
-export async function selectRuns(db: Db, inbox: string | undefined, limit: number) {
-  let q = db.selectFrom('inbox_runs').selectAll();
+/** The latest runs; a restricted inbox's errors only for its teams (an error may quote the mail). */
+export async function selectRuns(db: Db, viewer: Viewer, inbox: string | undefined, limit: number) {
+  let q = db
+    .selectFrom('inbox_runs')
+    .select(['id', 'inbox', 'started_at', 'finished_at', 'ok', 'imported', 'duplicates', 'parked', 'graph_requests', 'full_resync'])
+    .select(sql<string | null>`CASE WHEN ${inboxRowVisibleTo(viewer, 'inbox_runs.inbox')} THEN error ELSE CASE WHEN error IS NULL THEN NULL ELSE ${RESTRICTED_DETAIL} END END`.as('error'));
   if (inbox) q = q.where('inbox', '=', inbox);
   return q.orderBy('id', 'desc').limit(limit).execute();
 }

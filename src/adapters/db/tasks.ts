@@ -1,10 +1,11 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from './database.ts';
 import type { TaskStatus } from '../../domain/tasks/status.ts';
 import type { Viewer } from '../../domain/tasks/visibility.ts';
+import { visibleTo } from './visibility.ts';
 
-// Tasks, their history and the Task List query. Visibility is part of every read here, so a task
-// the viewer may not see is simply not found (404), never filtered afterwards.
+// Tasks, their history and the Task List query. Visibility (adapters/db/visibility.ts) is part of
+// every read here, so a task the viewer may not see is simply not found (404), never filtered afterwards.
 
 export interface Task {
   id: number;
@@ -40,15 +41,6 @@ export interface TaskHistoryEntry {
 }
 
 const idList = (ids: readonly number[]) => (ids.length ? sql.join(ids.map((i) => sql`${i}`)) : sql`NULL`);
-
-/** The visibility rule of domain/tasks/visibility.ts as SQL over aliases t (task), jt, g. */
-export function visibleTo(viewer: Viewer): Expression<SqlBool> {
-  const teams = idList(viewer.teamIds);
-  return sql<SqlBool>`(
-    (coalesce(g.restricted, false) AND EXISTS (SELECT 1 FROM tm_job_group_teams gt WHERE gt.job_group_id = g.id AND gt.team_id IN (${teams})))
-    OR (NOT coalesce(g.restricted, false) AND (${viewer.isAdmin} OR t.assignee_user_id = ${viewer.userId} OR t.team_id IN (${teams})))
-  )`;
-}
 
 function baseQuery(db: Db) {
   return db

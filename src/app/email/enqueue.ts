@@ -61,6 +61,7 @@ export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput): Pr
     headers: e.sourceRef ? [{ name: 'x-housing365-ref', value: e.sourceRef }] : [],
     source: e.source,
     sourceRef: e.sourceRef ?? null,
+    taskId: e.taskId ?? null,
     idempotencyKey: e.idempotencyKey ?? null,
     createdBy: actor.username,
     attachments: e.attachments.map((a) => ({ name: a.name, contentType: a.contentType, content: a.content })),

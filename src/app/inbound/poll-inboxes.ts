@@ -11,6 +11,7 @@ import { activeFrvCodes } from '../frvs.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
 import type { MailboxGateway } from '../ports/graph.ts';
+import { OPERATOR_VIEWER, type Viewer } from '../../domain/tasks/visibility.ts';
 import type { Actor, AppContext } from '../context.ts';
 import { replayParked } from './sync-inbox.ts';
 
@@ -69,14 +70,16 @@ export interface InboundPollStatus {
   inboxes: InboxStatus[];
 }
 
-export async function inboundPollStatus(ctx: AppContext): Promise<InboundPollStatus> {
+/** The poll's state per inbox, as `viewer` may see it (a restricted inbox's errors only for its teams). */
+export async function inboundPollStatus(ctx: AppContext, viewer: Viewer): Promise<InboundPollStatus> {
   const [why, stop, minutes, configured, states, parked] = await Promise.all([
     whyInboundNotRunning(ctx),
     readPollStopped(ctx.db),
     pollMinutes(ctx),
     configuredInboxes(ctx),
-    selectInboxStates(ctx.db),
-    selectParked(ctx.db, { status: 'parked' }),
+    selectInboxStates(ctx.db, viewer),
+    // Counted for every inbox (a number shows no mail); listed only as the viewer may see them.
+    selectParked(ctx.db, OPERATOR_VIEWER, { status: 'parked' }),
   ]);
   const reasons = [...why, ...configured.problems, ...(stop.stopped ? ['Inbound polling is stopped (housing365 poll start, or Start on the Integration page)'] : [])];
   const now = ctx.now().getTime();
@@ -186,23 +189,24 @@ export async function planInboxPoll(ctx: AppContext, opts: { force?: boolean; in
   return { due };
 }
 
-export const listParkedEmails = (ctx: AppContext, status: ParkedEmail['status'] = 'parked') => selectParked(ctx.db, { status });
-export const inboxRuns = (ctx: AppContext, inbox?: string, limit = 20) => selectRuns(ctx.db, inbox?.toUpperCase(), limit);
+export const listParkedEmails = (ctx: AppContext, viewer: Viewer, status: ParkedEmail['status'] = 'parked') => selectParked(ctx.db, viewer, { status });
+export const inboxRuns = (ctx: AppContext, viewer: Viewer, inbox?: string, limit = 20) => selectRuns(ctx.db, viewer, inbox?.toUpperCase(), limit);
 
-export async function parkedRawSource(ctx: AppContext, id: number): Promise<Buffer> {
-  const raw = await selectParkedRaw(ctx.db, id);
+export async function parkedRawSource(ctx: AppContext, id: number, viewer: Viewer): Promise<Buffer> {
+  const raw = await selectParkedRaw(ctx.db, viewer, id);
   if (raw === undefined) throw new AppError('not_found', `There is no parked email ${id}`);
   if (raw === null) throw new AppError('not_found', `Parked email ${id} has no raw source (Graph would not give it)`);
   return raw;
 }
 
-export async function replayParkedEmail(ctx: AppContext, actor: Actor, id: number, gateway = ctx.graph?.mail): Promise<{ ok: boolean; reason?: string }> {
-  const p = (await selectParked(ctx.db, { status: 'parked' })).find((x) => x.id === id);
+export async function replayParkedEmail(ctx: AppContext, actor: Actor, id: number, viewer: Viewer, gateway = ctx.graph?.mail): Promise<{ ok: boolean; reason?: string }> {
+  const p = (await selectParked(ctx.db, viewer, { status: 'parked', id }))[0];
   if (!p) throw new AppError('not_found', `There is no parked email ${id} waiting`);
   if (!gateway) throw new AppError('disabled', 'Microsoft Graph is not configured');
   return replayParked(ctx, gateway, p, actor.username);
 }
 
-export async function dismissParkedEmail(ctx: AppContext, actor: Actor, id: number): Promise<void> {
+export async function dismissParkedEmail(ctx: AppContext, actor: Actor, id: number, viewer: Viewer): Promise<void> {
+  if (!(await selectParked(ctx.db, viewer, { id })).length) throw new AppError('not_found', `There is no parked email ${id}`);
   await resolveParked(ctx.db, { id }, 'dismissed', actor.username, ctx.now());
 }

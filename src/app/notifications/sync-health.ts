@@ -2,6 +2,7 @@
 // throttled, failing, disabled) with the figures behind it — last sync, lag, items today, errors,
 // Graph 429s today (every process's, from graph_mailbox_stats), the change-notification subscription
 // and its expiry — plus dead letters and a daily activity series for the chart.
+import type { Viewer } from '../../domain/tasks/visibility.ts';
 import { countDeadLetters, selectCalendarToday, selectDailyActivity, selectInboxToday, selectMailboxStatsToday } from '../../adapters/db/subscriptions-stats.ts';
 import { selectSubscriptions, type Subscription } from '../../adapters/db/subscriptions.ts';
 import { calendarPollStatus } from '../calendar-sync/poll-calendars.ts';
@@ -36,9 +37,9 @@ export interface SyncHealth {
 /** A 429 within this long makes a mailbox "throttled". */
 const THROTTLED_WINDOW_MS = 15 * 60_000;
 
-export async function syncHealth(ctx: AppContext, opts: { days?: number } = {}): Promise<SyncHealth> {
+export async function syncHealth(ctx: AppContext, viewer: Viewer, opts: { days?: number } = {}): Promise<SyncHealth> {
   const [inbound, calendars, stats, subs, inboxToday, calToday, dead, daily] = await Promise.all([
-    inboundPollStatus(ctx),
+    inboundPollStatus(ctx, viewer),
     calendarPollStatus(ctx),
     selectMailboxStatsToday(ctx.db),
     selectSubscriptions(ctx.db),

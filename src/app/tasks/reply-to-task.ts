@@ -36,6 +36,7 @@ export async function replyToTask(ctx: AppContext, principal: Principal, taskId:
         : { subject, text: v.text! }),
       source: 'task-manager',
       sourceRef: `task-${task.id}`,
+      taskId: task.id,
     });
     await insertHistory(trx, { taskId: task.id, actor: principal.username, action: 'reply queued', detail: `To ${last.fromAddress}: ${subject} (outbox ${queued.id})`, at: ctx.now() });
     return queued;

@@ -43,6 +43,8 @@ export const EmailInput = z
     source: z.string().trim().max(60).default('api'),
     /** The business record it belongs to (booking ref, task number). */
     sourceRef: z.string().trim().max(200).optional(),
+    /** The task this email answers: who may see the task decides who sees the email (not settable through the API). */
+    taskId: z.number().int().positive().optional(),
     /** The same key twice enqueues once (the second call returns the first email). */
     idempotencyKey: z.string().trim().min(1).max(200).optional(),
   })

@@ -13,3 +13,12 @@ describe('Graph route labels', () => {
     expect(mailboxOf('https://graph.microsoft.com/v1.0/subscriptions')).toBeUndefined();
   });
 });
+
+describe('Graph route labels carry no case content', () => {
+  it('keeps only Graph path words: a folder named after a case or a resident becomes {id}', () => {
+    expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/mailFolders/JSmith/messages/delta')).toBe('/users/{user}/mailFolders/{id}/messages/delta');
+    expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/mailFolders/Threats%20from%20neighbour/messages')).toBe('/users/{user}/mailFolders/{id}/messages');
+    expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/messages/short/attachments/abc/$value')).toBe('/users/{user}/messages/{id}/attachments/{id}/$value');
+    expect(graphRoute('https://graph.microsoft.com/v1.0/$batch')).toBe('/$batch');
+  });
+});

@@ -41,6 +41,16 @@ export const webhookNotifications = new client.Counter({
   registers: [registry],
 });
 
+// The Graph path words a label may keep. Anything else in a path — an id, a mailbox, a folder's name
+// (which an admin may have named after a case), a resident's address — becomes {id}: labels are
+// scraped by anyone holding the metrics token, and must never carry a restricted case's subject or
+// sender (issue 13 §2). An allowlist, so a new kind of segment is hidden until someone adds it here.
+const GRAPH_PATH_WORDS = new Set([
+  'users', 'me', 'messages', 'mailFolders', 'childFolders', 'delta', 'attachments', '$value', 'send', 'move', 'copy', 'createReply', 'createReplyAll', 'reply', 'replyAll', 'forward',
+  'createUploadSession', 'events', 'calendar', 'calendars', 'calendarView', 'instances', 'subscriptions', 'reauthorize', '$batch', 'mailboxSettings', 'organization',
+  'inbox', 'drafts', 'sentitems', 'deleteditems', 'junkemail', 'archive', 'outbox', 'v1.0', 'beta',
+]);
+
 /** `/users/asb@x/mailFolders/inbox/messages/delta?$deltatoken=…` → `/users/{user}/mailFolders/inbox/messages/delta`. */
 export function graphRoute(url: string): string {
   let p: string;
@@ -52,8 +62,8 @@ export function graphRoute(url: string): string {
   p = p.replace(/^\/(v1\.0|beta)(?=\/)/, '');
   const parts = p.split('/').map((seg, i, all) => {
     if (i > 0 && /^users$/i.test(all[i - 1])) return '{user}';
-    if (seg.length > 24 || /[=@]/.test(seg) || /^[0-9a-f-]{16,}$/i.test(seg)) return '{id}';
-    return seg;
+    if (seg === '' || GRAPH_PATH_WORDS.has(seg)) return seg;
+    return '{id}';
   });
   return parts.join('/').replace(/\('.*?'\)/g, "('{id}')") || '/';
 }

@@ -103,6 +103,8 @@ export interface AuditEventRow {
   before: unknown | null;
   after: unknown | null;
   source_ip: string | null;
+  /** The task the event is about (visibility: adapters/db/visibility.ts). */
+  task_id: number | null;
 }
 
 export interface EntraGroupMappingRow {

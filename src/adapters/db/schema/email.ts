@@ -31,6 +31,8 @@ export interface EmailOutboxRow {
   headers: ColumnType<{ name: string; value: string }[], string | undefined, string>;
   source: Generated<string>;
   source_ref: string | null;
+  /** The task this email answers (its visibility decides who sees the email). */
+  task_id: number | null;
   idempotency_key: string | null;
   from_mailbox: string | null;
   attempts: Generated<number>;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sendEmail } from '../../../app/email/enqueue.ts';
 import { getOutboxEmail, listOutbox, replayEmail } from '../../../app/email/outbox.ts';
+import { OPERATOR_VIEWER } from '../../../domain/tasks/visibility.ts';
 import { drainOutbox } from '../../../app/email/send-outbox.ts';
 import { attachmentTypesForFileName } from '../../../domain/frv/attachment-types.ts';
 import { ATTACHMENT_TYPES } from '../../../domain/frv/frv.ts';
@@ -72,7 +73,7 @@ export const emailCommand: Command = {
       return;
     }
     if (sub === 'list') {
-      const list = await withContext((ctx) => listOutbox(ctx, { status: values.status, limit: 200 }));
+      const list = await withContext((ctx) => listOutbox(ctx, OPERATOR_VIEWER, { status: values.status, limit: 200 }));
       printTable(
         list.map((e) => ({ id: e.id, status: e.status, to: e.to.map((a) => a.address).join(','), subject: e.subject, attempts: e.attempts, detail: e.heldReason ?? e.deadReason ?? e.lastError ?? '' })),
         Boolean(values.json),
@@ -81,7 +82,7 @@ export const emailCommand: Command = {
     }
     if (sub === 'show') {
       if (!id) throw new UsageError(`email show needs an ID\nusage: ${usage}`);
-      const e = await withContext((ctx) => getOutboxEmail(ctx, id));
+      const e = await withContext((ctx) => getOutboxEmail(ctx, id, OPERATOR_VIEWER));
       if (values.json) return void console.log(JSON.stringify(e, null, 2));
       console.log(`${e.id}  ${e.status}\n  to: ${e.to.map((a) => a.address).join(', ')}\n  subject: ${e.subject}\n  attempts: ${e.attempts}`);
       if (e.heldReason) console.log(`  held: ${e.heldReason}`);
@@ -92,7 +93,7 @@ export const emailCommand: Command = {
     }
     if (sub === 'replay') {
       if (!id) throw new UsageError(`email replay needs an ID\nusage: ${usage}`);
-      const e = await withContext((ctx) => replayEmail(ctx, cliActor(), id));
+      const e = await withContext((ctx) => replayEmail(ctx, cliActor(), id, OPERATOR_VIEWER));
       console.log(`${e.id} is ${e.status} again`);
       return;
     }

@@ -3,6 +3,7 @@ import {
   dismissParkedEmail, inboundPollStatus, listParkedEmails, requestBackfill, requestInboxRun, setAfterImport, startInboundPolling, stopInboundPolling,
 } from '../../../app/inbound/poll-inboxes.ts';
 import { selectInboxStates } from '../../../adapters/db/inbound-sync.ts';
+import { OPERATOR_VIEWER } from '../../../domain/tasks/visibility.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
 import { calendarsCommand } from './calendars.ts';
 
@@ -38,7 +39,7 @@ export const pollCommand: Command = {
         return;
       }
       case 'status': {
-        const s = await withContext(inboundPollStatus);
+        const s = await withContext((ctx) => inboundPollStatus(ctx, OPERATOR_VIEWER));
         if (values.json) return void console.log(JSON.stringify(s, null, 2));
         console.log(`Inbound email: ${s.running ? 'running' : 'NOT running'} (every ${s.pollMinutes} min, EMI_POLL)`);
         for (const r of s.reasons) console.log(`  - ${r}`);
@@ -72,7 +73,7 @@ export const pollCommand: Command = {
         // Progress as the running housing365 reads the inbox again (the total is unknown until the end).
         const frames = ['[=     ]', '[ =    ]', '[  =   ]', '[   =  ]', '[    = ]', '[     =]'];
         for (let i = 0; ; i++) {
-          const st = (await withContext((ctx) => selectInboxStates(ctx.db))).find((s) => s.inbox === inbox);
+          const st = (await withContext((ctx) => selectInboxStates(ctx.db, OPERATOR_VIEWER))).find((s) => s.inbox === inbox);
           const line = `${st?.backfillDays ? frames[i % frames.length] : '[######]'} ${inbox}: ${st?.backfillSeen ?? 0} messages checked, ${st?.backfillImported ?? 0} imported`;
           process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
           if (!st?.backfillDays) break;
@@ -90,14 +91,14 @@ export const pollCommand: Command = {
         return;
       }
       case 'parked': {
-        const list = await withContext((ctx) => listParkedEmails(ctx));
+        const list = await withContext((ctx) => listParkedEmails(ctx, OPERATOR_VIEWER));
         printTable(list.map((p) => ({ id: p.id, inbox: p.inbox, subject: p.subject ?? '', reason: p.reason, attempts: p.attempts, since: p.firstAt })), Boolean(values.json));
         return;
       }
       case 'dismiss': {
         const id = Number(arg);
         if (!Number.isInteger(id) || rest.length) throw new UsageError(`poll dismiss needs one ID\nusage: ${usage}`);
-        await withContext((ctx) => dismissParkedEmail(ctx, cliActor(), id));
+        await withContext((ctx) => dismissParkedEmail(ctx, cliActor(), id, OPERATOR_VIEWER));
         console.log(`Parked email ${id} dismissed`);
         return;
       }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../../app/context.ts';
 import { searchAudit } from '../../../app/audit.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import type { ApiCatalogue } from './define.ts';
 
 const AuditEvent = z.object({
@@ -40,8 +41,8 @@ export function registerAuditApi(app: FastifyInstance, ctx: AppContext, api: Api
     query: AuditQuery,
     status: 200,
     response: z.object({ events: z.array(AuditEvent) }),
-    handler: async ({ query }) => {
-      const events = await searchAudit(ctx, {
+    handler: async ({ query, principal }) => {
+      const events = await searchAudit(ctx, await viewerOf(ctx, principal), {
         actor: query.actor,
         entityType: query.entityType,
         entityId: query.entityId,

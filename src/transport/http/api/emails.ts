@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../../app/context.ts';
 import { sendEmail } from '../../../app/email/enqueue.ts';
 import { getOutboxEmail, listOutbox, replayEmail, type OutboxEmailDetail, type OutboxEmail } from '../../../app/email/outbox.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { OUTBOX_STATUSES } from '../../../domain/email/outbox.ts';
 import type { ApiCatalogue } from './define.ts';
 
@@ -108,7 +109,7 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     response: EmailDetail,
     handler: async ({ body, principal }) => {
       const { id } = await sendEmail(ctx, principal, { ...body, source: 'api' });
-      return toDetail(await getOutboxEmail(ctx, id));
+      return toDetail(await getOutboxEmail(ctx, id, await viewerOf(ctx, principal)));
     },
   });
 
@@ -122,7 +123,7 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     params: IdParam,
     status: 200,
     response: EmailDetail,
-    handler: async ({ params }) => toDetail(await getOutboxEmail(ctx, params.id)),
+    handler: async ({ params, principal }) => toDetail(await getOutboxEmail(ctx, params.id, await viewerOf(ctx, principal))),
   });
 
   api.add(app, {
@@ -139,7 +140,7 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     }),
     status: 200,
     response: z.array(Email),
-    handler: async ({ query }) => (await listOutbox(ctx, query)).map(toEmail),
+    handler: async ({ query, principal }) => (await listOutbox(ctx, await viewerOf(ctx, principal), query)).map(toEmail),
   });
 
   api.add(app, {
@@ -153,6 +154,6 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     problems: { 409: 'The email is not dead' },
     status: 200,
     response: EmailDetail,
-    handler: async ({ params, principal }) => toDetail(await replayEmail(ctx, principal, params.id)),
+    handler: async ({ params, principal }) => toDetail(await replayEmail(ctx, principal, params.id, await viewerOf(ctx, principal))),
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { auditCsv, searchAudit, type AuditEvent, type AuditFilter } from '../../../app/audit.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { Layout, pageInfo, sendPage } from './layout.tsx';
 import { TextInput } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
@@ -61,7 +62,7 @@ export function registerAuditPages(app: FastifyInstance, ctx: AppContext): void 
   app.get('/system-setup/audit', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
     const q = request.query as Query;
     const filter = auditFilterFrom(q);
-    const events = await searchAudit(ctx, { ...filter, limit: PAGE_SIZE + 1 });
+    const events = await searchAudit(ctx, await viewerOf(ctx, request.principal!), { ...filter, limit: PAGE_SIZE + 1 });
     const more = events.length > PAGE_SIZE;
     const shown = events.slice(0, PAGE_SIZE);
     const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== 'before' && v) as Array<[string, string]>);
@@ -105,7 +106,7 @@ export function registerAuditPages(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get('/system-setup/audit.csv', { preHandler: requirePageAdmin(ctx) }, async (request, reply) => {
-    const csv = await auditCsv(ctx, auditFilterFrom(request.query as Query));
+    const csv = await auditCsv(ctx, await viewerOf(ctx, request.principal!), auditFilterFrom(request.query as Query));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="housing365-audit-${new Date().toISOString().slice(0, 10)}.csv"`)

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { syncHealth, type SyncHealth, type SyncHealthRow, type SyncState } from '../../../app/notifications/sync-health.ts';
 import { listParkedEmails, replayParkedEmail } from '../../../app/inbound/poll-inboxes.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import type { ParkedEmail } from '../../../adapters/db/inbound-parked.ts';
 import { Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
@@ -174,12 +175,13 @@ function SyncHealthPage({ page, health, parked, csrf, flash }: { page: PageInfo;
 export function registerIntegrationSyncPages(app: FastifyInstance, ctx: AppContext): void {
   const guard = { preHandler: requirePageAdmin(ctx) };
   app.get<{ Querystring: { done?: string } }>(SYNC_HEALTH_PATH, guard, async (request, reply) => {
-    const [health, parked] = await Promise.all([syncHealth(ctx), listParkedEmails(ctx)]);
+    const viewer = await viewerOf(ctx, request.principal!);
+    const [health, parked] = await Promise.all([syncHealth(ctx, viewer), listParkedEmails(ctx, viewer)]);
     const flash = request.query.done === 'replayed' ? 'The email was imported.' : request.query.done === 'failed' ? 'The email could not be imported again; the reason is in the table.' : undefined;
     return sendPage(reply, <SyncHealthPage page={pageInfo(ctx, request, 'Sync health', 'setup')} health={health} parked={parked} csrf={request.csrfToken} flash={flash} />);
   });
   app.post<{ Params: { id: string } }>(`${SYNC_HEALTH_PATH}/parked/:id/replay`, guard, async (request, reply) => {
-    const r = await replayParkedEmail(ctx, request.principal!, Number(request.params.id));
+    const r = await replayParkedEmail(ctx, request.principal!, /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : -1, await viewerOf(ctx, request.principal!));
     return reply.redirect(`${SYNC_HEALTH_PATH}?done=${r.ok ? 'replayed' : 'failed'}`, 303);
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { getOutboxEmail, listOutbox, outboxCounts, replayEmail, type OutboxEmail, type OutboxEmailDetail } from '../../../app/email/outbox.ts';
 import { getIntegrationStatus } from '../../../app/integration.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { OUTBOX_STATUSES, STATUS_LABELS, type OutboxStatus } from '../../../domain/email/outbox.ts';
 import { requirePageUser } from '../auth.ts';
 import { SuccessBanner, Tag } from './components.tsx';
@@ -147,18 +148,19 @@ export function registerOutboxPages(app: FastifyInstance, ctx: AppContext): void
   app.get('/outbox', guard, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const status = OUTBOX_STATUSES.find((s) => s === q.status);
-    const [emails, counts, integration] = await Promise.all([listOutbox(ctx, { status, limit: 200 }), outboxCounts(ctx), getIntegrationStatus(ctx)]);
+    const viewer = await viewerOf(ctx, request.principal!);
+    const [emails, counts, integration] = await Promise.all([listOutbox(ctx, viewer, { status, limit: 200 }), outboxCounts(ctx, viewer), getIntegrationStatus(ctx)]);
     const flow = integration.flows.find((f) => f.flow === 'emailOut');
     return sendPage(reply, <OutboxList page={pageInfo(ctx, request, 'Outbox', 'outbox')} emails={emails} counts={counts} status={status} flowReasons={flow?.reasons ?? []} />);
   });
   app.get<{ Params: { id: string } }>('/outbox/:id', guard, async (request, reply) => {
-    const e = await getOutboxEmail(ctx, request.params.id);
+    const e = await getOutboxEmail(ctx, request.params.id, await viewerOf(ctx, request.principal!));
     const done = (request.query as Record<string, unknown>).done === 'replayed' ? 'The email is queued to send again' : undefined;
     return sendPage(reply, <OutboxDetail page={pageInfo(ctx, request, e.subject || 'Email', 'outbox')} e={e} done={done} />);
   });
   app.post<{ Params: { id: string } }>('/outbox/:id/replay', guard, async (request, reply) => {
     if (request.principal?.role !== 'admin') return reply.code(403).send('Only an administrator can replay email');
-    await replayEmail(ctx, request.principal, request.params.id);
+    await replayEmail(ctx, request.principal, request.params.id, await viewerOf(ctx, request.principal));
     return reply.redirect(`/outbox/${request.params.id}?done=replayed`, 303);
   });
 }

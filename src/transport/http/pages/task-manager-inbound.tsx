@@ -7,6 +7,7 @@ import type { AppContext } from '../../../app/context.ts';
 import {
   dismissParkedEmail, inboundPollStatus, inboxRuns, listParkedEmails, parkedRawSource, replayParkedEmail, requestBackfill, requestInboxRun, setAfterImport, startInboundPolling, stopInboundPolling,
 } from '../../../app/inbound/poll-inboxes.ts';
+import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { AppError } from '../../../errors.ts';
 import { ErrorSummary, SuccessBanner, Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
@@ -29,7 +30,8 @@ function Button({ action, text, csrf, fields = {}, warning }: { action: string; 
 
 async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, extra: { banner?: string; error?: string } = {}, code = 200) {
   const page = pageInfo(ctx, request, 'Inbound email', 'setup', Boolean(extra.error));
-  const [s, parked, runs] = await Promise.all([inboundPollStatus(ctx), listParkedEmails(ctx), inboxRuns(ctx, undefined, 20)]);
+  const viewer = await viewerOf(ctx, request.principal!);
+  const [s, parked, runs] = await Promise.all([inboundPollStatus(ctx, viewer), listParkedEmails(ctx, viewer), inboxRuns(ctx, viewer, undefined, 20)]);
   const csrf = page.csrfToken;
   return sendPage(
     reply,
@@ -154,10 +156,10 @@ export function registerInboundPages(app: FastifyInstance, ctx: AppContext): voi
   post('/run', 'run', (b, r) => requestInboxRun(ctx, r.principal!, inbox(b)));
   post('/backfill', 'backfill', (b, r) => requestBackfill(ctx, r.principal!, str(b.inbox), Number(str(b.days))));
   post('/after-import', 'after', (b, r) => setAfterImport(ctx, r.principal!, str(b.inbox), (['mark_read', 'move', 'leave'].includes(str(b.action)) ? str(b.action) : 'mark_read') as 'mark_read', str(b.folder) || undefined));
-  post('/parked/:id/replay', 'replayed', (_b, r) => replayParkedEmail(ctx, r.principal!, Number(r.params.id) || -1));
-  post('/parked/:id/dismiss', 'dismissed', (_b, r) => dismissParkedEmail(ctx, r.principal!, Number(r.params.id) || -1));
+  post('/parked/:id/replay', 'replayed', async (_b, r) => replayParkedEmail(ctx, r.principal!, Number(r.params.id) || -1, await viewerOf(ctx, r.principal!)));
+  post('/parked/:id/dismiss', 'dismissed', async (_b, r) => dismissParkedEmail(ctx, r.principal!, Number(r.params.id) || -1, await viewerOf(ctx, r.principal!)));
   app.get<{ Params: { id: string } }>(`${INBOUND_PATH}/parked/:id/source`, guard, async (request, reply) => {
-    const raw = await parkedRawSource(ctx, /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : -1);
+    const raw = await parkedRawSource(ctx, /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : -1, await viewerOf(ctx, request.principal!));
     return reply
       .type('application/octet-stream')
       .header('content-disposition', `attachment; filename="parked-${request.params.id}.eml"`)
