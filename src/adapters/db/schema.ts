@@ -9,7 +9,7 @@ export * from './schema/tasks.ts';
 
 import type { SystemParameterRow, FrvValueRow, AppointmentReasonRow, LicenceRow, UserRow, TeamRow, TeamMemberRow, SessionRow, ApiTokenRow, KeyValueRow, AuditEventRow, EntraGroupMappingRow, OidcPendingRow } from './schema/core.ts';
 import type { ProductAreaRow, AppointmentReasonProductAreaRow, AppointmentDiaryRow, AppointmentSlotPatternRow, AppointmentSlotExceptionRow, AppointmentSlotRow, BookingRow, BookingHistoryRow, CalendarOutboxRow } from './schema/appointments.ts';
-import type { CalendarSyncStateRow, CalendarSyncLogRow, CalendarPushUnconfirmedRow, CalendarSyncHandledRow } from './schema/calendar-sync.ts';
+import type { CalendarSyncStateRow, CalendarSyncLogRow, CalendarPushUnconfirmedRow, CalendarSyncHandledRow, CalendarFullSyncSeenRow } from './schema/calendar-sync.ts';
 import type { EmailTemplateRow, EmailOutboxRow, EmailOutboxAttachmentRow, EmailOutboxEventRow } from './schema/email.ts';
 import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow } from './schema/tasks.ts';
 
@@ -22,6 +22,7 @@ export interface Database {
   calendar_sync_log: CalendarSyncLogRow;
   calendar_sync_handled: CalendarSyncHandledRow;
   calendar_push_unconfirmed: CalendarPushUnconfirmedRow;
+  calendar_full_sync_seen: CalendarFullSyncSeenRow;
   entra_group_mappings: EntraGroupMappingRow;
   oidc_pending: OidcPendingRow;
   audit_events: AuditEventRow;

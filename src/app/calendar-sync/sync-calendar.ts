@@ -20,6 +20,7 @@ import {
   type CalendarSyncState,
   type SyncBooking,
 } from '../../adapters/db/calendar-sync.ts';
+import { addFullSyncSeen, clearFullSyncSeen, selectFullSyncSeen } from '../../adapters/db/calendar-full-sync.ts';
 import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/calendar-sync/window.ts';
 import { GraphCursorExpired, isGraphFailure } from '../ports/graph-errors.ts';
 import type { CalendarChange, CalendarGateway } from '../ports/graph.ts';
@@ -138,12 +139,23 @@ async function runClaimed(
       seen = new Set();
       result.fullSync = true;
       result.resync = why;
-      await saveCursor(ctx.db, calendar, { cursor: null, window, fullSyncStartedAt: ctx.now() });
+      await ctx.db.transaction().execute(async (trx) => {
+        await clearFullSyncSeen(trx, calendar);
+        await saveCursor(trx, calendar, { cursor: null, window, fullSyncStartedAt: ctx.now() });
+      });
       log.info({ why, window }, 'calendar full sync');
     };
     const roll = window && !opts.windowFor ? windowRollReason(window, ctx.now(), lastSlotEnd) : undefined;
     if (!cursor || !window) await startFullSync(window ? 'the last sync did not finish' : 'first sync of this calendar');
     else if (roll) await startFullSync(roll);
+    else if (state.fullSyncStartedAt) {
+      // A full sync stopped between pages (killed, given up, Graph down): it goes on from its page
+      // cursor with the events it had listed, so it still ends with reconcileUnseen (issue 14 §11).
+      seen = await selectFullSyncSeen(ctx.db, calendar);
+      result.fullSync = true;
+      result.resync = 'resuming the full sync that did not finish';
+      log.info({ seen: seen.size }, 'calendar full sync resumed');
+    }
 
     for (let restarts = 0; ; restarts++) {
       try {
@@ -151,10 +163,16 @@ async function runClaimed(
           step();
           result.pages++;
           result.changes += page.changes.length;
-          if (seen) for (const c of page.changes) if (c.kind === 'upsert') seen.add(c.event.id);
+          const listed = page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : []));
+          if (seen) for (const id of listed) seen.add(id);
           await applyPage(ctx, input, page.changes, result);
           cursor = page.cursor;
-          await saveCursor(ctx.db, calendar, page.complete && seen ? { cursor, fullSyncStartedAt: null, fullSyncDoneAt: ctx.now() } : { cursor });
+          if (seen) {
+            await ctx.db.transaction().execute(async (trx) => {
+              await addFullSyncSeen(trx, calendar, listed);
+              await saveCursor(trx, calendar, { cursor });
+            });
+          } else await saveCursor(ctx.db, calendar, { cursor });
         }
         break;
       } catch (err) {
@@ -166,7 +184,16 @@ async function runClaimed(
     }
     // A full sync lists every event in the window; a booking whose event was not listed was deleted,
     // or moved out of the window, while no cursor was held. A GET tells which.
-    if (seen && window) await reconcileUnseen(ctx, input, window, seen, result);
+    // The full sync counts as done only after that check: stopped before or inside it, the next run
+    // resumes (from the delta link now) and checks again.
+    if (seen && window) {
+      await reconcileUnseen(ctx, input, window, seen, result);
+      step();
+      await ctx.db.transaction().execute(async (trx) => {
+        await saveCursor(trx, calendar, { cursor, fullSyncStartedAt: null, fullSyncDoneAt: ctx.now() });
+        await clearFullSyncSeen(trx, calendar);
+      });
+    }
     step();
     const applied = (result.outcomes.moved ?? 0) + (result.outcomes.cancelled ?? 0);
     const refused = (result.outcomes.refused ?? 0) + (result.outcomes.conflict ?? 0);

@@ -1,4 +1,5 @@
-// Row types: inbound calendar sync (issue 7, migration 0008) and unconfirmed pushes (0011).
+// Row types: inbound calendar sync (issue 7, migration 0008), unconfirmed pushes (0012) and the
+// events a full sync has listed so far (0018).
 import type { Generated } from 'kysely';
 import type { Timestamp, NullableTimestamp } from './columns.ts';
 
@@ -47,4 +48,9 @@ export interface CalendarSyncHandledRow {
   booking_id: number;
   change_key: string;
   at: Generated<Date>;
+}
+
+export interface CalendarFullSyncSeenRow {
+  calendar: string;
+  event_id: string;
 }
