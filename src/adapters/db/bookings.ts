@@ -250,3 +250,7 @@ export async function updateOutlookSync(db: Db, bookingId: number, p: OutlookSyn
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+export async function selectBookingRef(db: Db, bookingId: number): Promise<number | undefined> {
+  return (await db.selectFrom('bookings').select('ref').where('id', '=', bookingId).executeTakeFirst())?.ref;
+}

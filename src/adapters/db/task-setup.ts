@@ -163,3 +163,25 @@ export async function upsertEventType(db: Db, v: { code: string; description: st
 export async function teamIdsOfUser(db: Db, userId: number): Promise<number[]> {
   return (await db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).execute()).map((r) => r.team_id);
 }
+
+/** Of these team ids, the ones that exist. */
+export async function selectExistingTeamIds(db: Db, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  return new Set((await db.selectFrom('teams').select('id').where('id', 'in', ids).execute()).map((t) => t.id));
+}
+
+export async function jobGroupExists(db: Db, id: number): Promise<boolean> {
+  return Boolean(await db.selectFrom('tm_job_groups').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+export async function jobTypeExists(db: Db, id: number): Promise<boolean> {
+  return Boolean(await db.selectFrom('tm_job_types').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+export async function workflowExists(db: Db, code: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('tm_workflows').select('code').where('code', '=', code).executeTakeFirst());
+}
+
+export async function activeUserExists(db: Db, id: number): Promise<boolean> {
+  return Boolean(await db.selectFrom('users').select('id').where('id', '=', id).where('active', '=', true).executeTakeFirst());
+}

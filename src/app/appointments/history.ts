@@ -1,5 +1,5 @@
 import type { Db } from '../../adapters/db/database.ts';
-import { insertHistory, type BookingHistoryEntry } from '../../adapters/db/bookings.ts';
+import { insertHistory, selectBookingRef, type BookingHistoryEntry } from '../../adapters/db/bookings.ts';
 import { recordAudit } from '../audit.ts';
 
 type Change = Omit<BookingHistoryEntry, 'id' | 'at'> & { at?: Date };
@@ -12,8 +12,7 @@ const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', 
  */
 export async function recordBookingChange(trx: Db, bookingId: number, change: Change): Promise<void> {
   await insertHistory(trx, bookingId, change);
-  const row = await trx.selectFrom('bookings').select('ref').where('id', '=', bookingId).executeTakeFirst();
-  const ref = row?.ref ?? bookingId;
+  const ref = (await selectBookingRef(trx, bookingId)) ?? bookingId;
   const moved = change.fromStart && change.toStart && change.fromStart.getTime() !== change.toStart.getTime();
   const parts = [
     `Booking ${ref} ${change.action.toLowerCase()}`,

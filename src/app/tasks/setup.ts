@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import {
   insertJobGroup, insertJobType, selectEventTypes, selectJobGroups, selectJobTypes, selectWorkflowFile, selectWorkflows,
   updateJobGroupRow, updateJobTypeRow, upsertEventType, upsertWorkflow,
+  activeUserExists, jobGroupExists, jobTypeExists, selectExistingTeamIds, workflowExists,
   type EventType, type JobGroup, type JobType, type Workflow,
 } from '../../adapters/db/task-setup.ts';
 import { WorkflowFileError, generateWorkflowFile, parseWorkflowFile, type WorkflowDefinition } from '../../domain/tasks/workflow-file.ts';
@@ -49,8 +50,8 @@ export const listWorkflows = (ctx: AppContext) => selectWorkflows(ctx.db);
 
 async function checkTeams(ctx: AppContext, ids: number[], field: string): Promise<void> {
   if (!ids.length) return;
-  const found = await ctx.db.selectFrom('teams').select('id').where('id', 'in', ids).execute();
-  const missing = ids.filter((id) => !found.some((f) => f.id === id));
+  const found = await selectExistingTeamIds(ctx.db, ids);
+  const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw AppError.validation(field, `There is no team with id ${missing.join(', ')}`);
 }
 
@@ -78,14 +79,14 @@ export async function updateJobGroup(ctx: AppContext, actor: Actor, id: number, 
 }
 
 async function checkJobTypeRefs(ctx: AppContext, v: z.output<typeof JobTypeInput>): Promise<void> {
-  if (v.jobGroupId !== null && !(await ctx.db.selectFrom('tm_job_groups').select('id').where('id', '=', v.jobGroupId).executeTakeFirst())) {
+  if (v.jobGroupId !== null && !(await jobGroupExists(ctx.db, v.jobGroupId))) {
     throw AppError.validation('jobGroupId', `There is no job group with id ${v.jobGroupId}`);
   }
-  if (v.workflowCode !== null && !(await ctx.db.selectFrom('tm_workflows').select('code').where('code', '=', v.workflowCode).executeTakeFirst())) {
+  if (v.workflowCode !== null && !(await workflowExists(ctx.db, v.workflowCode))) {
     throw AppError.validation('workflowCode', `There is no workflow ${v.workflowCode}: upload its workflow file first`);
   }
   if (v.defaultTeamId !== null) await checkTeams(ctx, [v.defaultTeamId], 'defaultTeamId');
-  if (v.defaultUserId !== null && !(await ctx.db.selectFrom('users').select('id').where('id', '=', v.defaultUserId).where('active', '=', true).executeTakeFirst())) {
+  if (v.defaultUserId !== null && !(await activeUserExists(ctx.db, v.defaultUserId))) {
     throw AppError.validation('defaultUserId', `There is no active user with id ${v.defaultUserId}`);
   }
 }
@@ -112,7 +113,7 @@ export async function updateJobType(ctx: AppContext, actor: Actor, id: number, i
 /** Creates or updates an event type (EML_<INBOX> codes for inboxes, guide §2.2.4). */
 export async function saveEventType(ctx: AppContext, actor: Actor, input: EventTypeInput): Promise<EventType> {
   const v = parseOrThrow(EventTypeInput, input);
-  if (v.jobTypeId !== null && !(await ctx.db.selectFrom('tm_job_types').select('id').where('id', '=', v.jobTypeId).executeTakeFirst())) {
+  if (v.jobTypeId !== null && !(await jobTypeExists(ctx.db, v.jobTypeId))) {
     throw AppError.validation('jobTypeId', `There is no job type with id ${v.jobTypeId}`);
   }
   const how = await upsertEventType(ctx.db, v);

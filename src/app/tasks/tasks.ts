@@ -7,6 +7,7 @@ import {
   type SummaryRow, type Task, type TaskFilter, type TaskHistoryEntry, type TaskPage, type TaskSort,
 } from '../../adapters/db/tasks.ts';
 import { selectJobTypes, teamIdsOfUser } from '../../adapters/db/task-setup.ts';
+import { selectTeamCodeById, selectUserBy } from '../../adapters/db/users.ts';
 import { TASK_STATUSES, TASK_STATUS_LABELS, transitionProblem, type TaskStatus } from '../../domain/tasks/status.ts';
 import { assigneeProblem } from '../../domain/tasks/visibility.ts';
 import { parseOrThrow } from '../users.ts';
@@ -104,13 +105,12 @@ export async function reassignTask(ctx: AppContext, principal: Principal, id: nu
     let teamCode: string | null = null;
     let username: string | null = null;
     if (v.teamId != null) {
-      const team = await trx.selectFrom('teams').select('code').where('id', '=', v.teamId).executeTakeFirst();
-      if (!team) throw AppError.validation('teamId', `There is no team with id ${v.teamId}`);
-      teamCode = team.code;
+      teamCode = (await selectTeamCodeById(trx, v.teamId)) ?? null;
+      if (!teamCode) throw AppError.validation('teamId', `There is no team with id ${v.teamId}`);
     }
     let userTeamIds: number[] | undefined;
     if (v.userId != null) {
-      const user = await trx.selectFrom('users').select(['username', 'active']).where('id', '=', v.userId).executeTakeFirst();
+      const user = await selectUserBy(trx, { id: v.userId });
       if (!user || !user.active) throw AppError.validation('userId', `There is no active user with id ${v.userId}`);
       username = user.username;
       userTeamIds = await teamIdsOfUser(trx, v.userId);
