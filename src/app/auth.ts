@@ -1,6 +1,7 @@
 import { verify } from '@node-rs/argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
+import { deleteUserSessions } from '../adapters/db/sessions.ts';
 import { selectUserBy, updateUserRow, type User } from '../adapters/db/users.ts';
 import { hashPassword } from './users.ts';
 import type { Actor, AppContext, Principal } from './context.ts';
@@ -116,7 +117,7 @@ export async function signOut(ctx: AppContext, sessionToken: string): Promise<vo
 }
 
 export async function signOutEverywhere(ctx: AppContext, userId: number): Promise<void> {
-  await ctx.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await deleteUserSessions(ctx.db, userId);
 }
 
 export async function createApiToken(ctx: AppContext, actor: Actor, input: { name: string; role: 'admin' | 'officer' }): Promise<{ id: number; token: string }> {
@@ -151,9 +152,19 @@ export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<
   return { kind: 'token', id: row.id, username: `token:${row.name}`, displayName: `API token ${row.name}`, role: row.role };
 }
 
-export async function changePassword(ctx: AppContext, userId: number, current: string, next: string): Promise<void> {
+/**
+ * A user changes their own password. Every other session of theirs ends (a thief holding an old
+ * session is signed out); the session that made the change, `keepSessionToken`, stays. API tokens are
+ * not the user's (they belong to the organisation, see docs/security.md) and are not touched.
+ */
+export async function changePassword(ctx: AppContext, userId: number, current: string, next: string, opts: { keepSessionToken?: string; ip?: string } = {}): Promise<{ endedSessions: number }> {
   const u = await selectUserBy(ctx.db, { id: userId });
   if (!u?.passwordHash || !(await verify(u.passwordHash, current))) throw AppError.validation('currentPassword', 'The current password is not right');
   if (next.length < 12) throw AppError.validation('newPassword', 'The new password must be at least 12 characters');
+  if (next.length > 200) throw AppError.validation('newPassword', 'The new password must be at most 200 characters');
   await updateUserRow(ctx.db, userId, { password_hash: await hashPassword(next), must_change_password: false });
+  const endedSessions = await deleteUserSessions(ctx.db, userId, { exceptId: opts.keepSessionToken ? sha256(opts.keepSessionToken) : undefined });
+  ctx.logger.info({ user: u.username, endedSessions }, 'password changed');
+  await recordAudit(ctx.db, { username: u.username, ip: opts.ip }, { action: 'user.password.change', entityType: 'user', entityId: u.id, summary: `${u.username} changed their password; ${endedSessions} other session(s) ended` });
+  return { endedSessions };
 }

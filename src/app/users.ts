@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { deleteTeamMember, insertTeam, insertTeamMember, insertUser, selectTeamCodeById, selectTeamIdByCode, selectTeams, selectUserBy, selectUsers, updateUserRow, type Team, type User } from '../adapters/db/users.ts';
 import type { Actor, AppContext } from './context.ts';
 import { recordAudit } from './audit.ts';
+import { deleteUserSessions } from '../adapters/db/sessions.ts';
 
 export type { Team, User };
 
@@ -97,8 +98,11 @@ export async function setPassword(ctx: AppContext, actor: Actor, id: number, pas
   const data = parseOrThrow(z.object({ password: UserInput.shape.password.unwrap() }), { password });
   const u = await updateUserRow(ctx.db, id, { password_hash: await hashPassword(data.password), must_change_password: opts.mustChange ?? false });
   if (!u) throw new AppError('not_found', `There is no user with id ${id}`);
-  ctx.logger.info({ user: u.username, by: actor.username }, 'password set');
-  await recordAudit(ctx.db, actor, { action: 'user.password', entityType: 'user', entityId: u.id, summary: `Password of ${u.username} set${opts.mustChange ? ' (one-time)' : ''}` });
+  // A password set by someone else (a reset) ends every session of that user: whoever held one, by
+  // whatever means, signs in again with the new password.
+  const endedSessions = await deleteUserSessions(ctx.db, id);
+  ctx.logger.info({ user: u.username, by: actor.username, endedSessions }, 'password set');
+  await recordAudit(ctx.db, actor, { action: 'user.password', entityType: 'user', entityId: u.id, summary: `Password of ${u.username} set${opts.mustChange ? ' (one-time)' : ''}; ${endedSessions} session(s) ended` });
 }
 
 export const listTeams = (ctx: AppContext) => selectTeams(ctx.db);

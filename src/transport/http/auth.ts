@@ -19,6 +19,9 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// What a user holding a one-time password may do: replace it, or leave. (Assets, /healthz, /readyz and
+// /metrics do not look at the session at all.)
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /account/password', 'POST /account/password', 'POST /sign-out', 'POST /account/sign-out-everywhere', 'GET /sign-in']);
 // Requests that never need to know the caller: skip the session lookup (a database round trip).
 const ANONYMOUS_PREFIXES = ['/assets/', '/healthz', '/readyz', '/favicon.ico'];
 
@@ -63,13 +66,19 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     request.sessionToken = token;
   });
 
-  // A user who signed in with a one-time password chooses their own before anything else: every page
-  // (not the password page itself, sign-out, assets or the API) sends them to the password page.
+  // A user who signed in with a one-time password chooses their own before anything else: nothing but
+  // the password form and signing out is open to them. Pages send them to the password page; form
+  // posts and API calls on that session are refused (a one-time password has been seen by whoever
+  // issued it, so it must not be enough to act).
   app.addHook('preHandler', async (request, reply) => {
-    if (!request.principal?.mustChangePassword || request.authVia !== 'session' || request.method !== 'GET') return;
+    if (!request.principal?.mustChangePassword || request.authVia !== 'session') return;
     const path = request.url.split('?')[0];
-    if (path === '/account/password' || path.startsWith('/api/') || path.startsWith('/assets/') || path === '/healthz' || path === '/readyz') return;
-    return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(request.url)}`, 303);
+    if (OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${path}`) || request.routeOptions.url === undefined) return;
+    if (path.startsWith('/api/')) {
+      return sendProblem(reply, problem('password_change_required', 403, 'Forbidden', 'You signed in with a one-time password: choose your own at /account/password first'));
+    }
+    if (request.method === 'GET') return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(request.url)}`, 303);
+    return reply.redirect('/account/password?first=1', 303);
   });
 
   // Synchronizer-token CSRF check for every unsafe request that rides on the session cookie. Bearer

@@ -42,8 +42,8 @@ export const usersCommand: Command = {
       const password = randomBytes(12).toString('base64url');
       await withContext(async (ctx) => {
         const id = await userId(ctx, username);
+        // setPassword ends the user's sessions.
         await setPassword(ctx, cliActor(), id, password, { mustChange: true });
-        await signOutEverywhere(ctx, id);
       });
       console.log(`one-time password for ${username}: ${password} (to be changed at next sign-in)`);
       return;

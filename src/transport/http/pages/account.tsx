@@ -2,16 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { changePassword, signOutEverywhere } from '../../../app/auth.ts';
 import { recordAudit } from '../../../app/audit.ts';
 import { SESSION_COOKIE } from '../auth.ts';
+import { safeNextPath } from '../safe-next.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { requirePageUser } from '../auth.ts';
 import { ErrorSummary, TextInput, fieldErrors, type FieldErrors } from './components.tsx';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
-
-/** Same-site paths only, as after sign-in. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 function PasswordPage(props: { page: PageInfo; next: string; errors: FieldErrors; mustChange: boolean; changed?: boolean }): JSX.Element {
   if (props.changed) {
@@ -71,20 +67,20 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
   app.get('/account/password', { preHandler: requirePageUser() }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const page = pageInfo(ctx, request, 'Change your password', null);
-    return sendPage(reply, <PasswordPage page={page} next={safeNext(q.next)} errors={{}} mustChange={q.first === '1'} />);
+    return sendPage(reply, <PasswordPage page={page} next={safeNextPath(q.next)} errors={{}} mustChange={q.first === '1'} />);
   });
 
   app.post('/account/password', { preHandler: requirePageUser() }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
-    const next = safeNext(body.next);
+    const next = safeNextPath(body.next);
     const errors: FieldErrors = {};
     if (!field('currentPassword')) errors.currentPassword = 'Enter your current password';
     if (!field('newPassword')) errors.newPassword = 'Enter a new password';
     else if (field('newPassword') !== field('confirmPassword')) errors.confirmPassword = 'The new passwords do not match';
     if (Object.keys(errors).length === 0) {
       try {
-        await changePassword(ctx, request.principal!.id, field('currentPassword'), field('newPassword'));
+        await changePassword(ctx, request.principal!.id, field('currentPassword'), field('newPassword'), { keepSessionToken: request.sessionToken ?? undefined, ip: request.ip });
         return sendPage(reply, <PasswordPage page={pageInfo(ctx, request, 'Password changed', null)} next={next} errors={{}} mustChange={false} changed />);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'validation') throw err;

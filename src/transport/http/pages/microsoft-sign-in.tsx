@@ -3,7 +3,7 @@ import type { AppContext } from '../../../app/context.ts';
 import { beginMicrosoftSignIn, completeMicrosoftSignIn, microsoftSignInAvailable } from '../../../app/entra-signin.ts';
 import { AppError } from '../../../errors.ts';
 import { SESSION_COOKIE, isSecureRequest } from '../auth.ts';
-import { safeNext } from './account.tsx';
+import { safeNextPath } from '../safe-next.ts';
 import { sendErrorPage } from './errors.tsx';
 
 // "Sign in with Microsoft": /sign-in/microsoft sends the browser to Entra ID (or the emulator), which
@@ -18,7 +18,7 @@ export function callbackUrlFor(ctx: AppContext, request: FastifyRequest): string
 export function registerMicrosoftSignIn(app: FastifyInstance, ctx: AppContext): void {
   app.get('/sign-in/microsoft', async (request, reply) => {
     if (!microsoftSignInAvailable(ctx)) return sendErrorPage(ctx, request, reply, 404);
-    const next = safeNext((request.query as Record<string, unknown>).next);
+    const next = safeNextPath((request.query as Record<string, unknown>).next);
     try {
       const url = await beginMicrosoftSignIn(ctx, callbackUrlFor(ctx, request), next);
       return reply.redirect(url, 303);
@@ -34,7 +34,7 @@ export function registerMicrosoftSignIn(app: FastifyInstance, ctx: AppContext): 
     try {
       const { sessionToken, nextPath } = await completeMicrosoftSignIn(ctx, url, { ip: request.ip });
       reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(ctx, request) });
-      return reply.redirect(safeNext(nextPath), 303);
+      return reply.redirect(safeNextPath(nextPath), 303);
     } catch (err) {
       if (err instanceof AppError && err.code === 'unauthenticated') return sendErrorPage(ctx, request, reply, 401, err.message);
       throw err;

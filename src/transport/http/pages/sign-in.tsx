@@ -7,7 +7,7 @@ import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { SESSION_COOKIE, constantTimeEqual, isSecureRequest } from '../auth.ts';
 import { problem, sendProblem } from '../problem.ts';
-import { safeNext } from './account.tsx';
+import { safeNextPath } from '../safe-next.ts';
 import { ErrorSummary, TextInput, type FieldErrors } from './components.tsx';
 import { Layout, pageInfo, sendPage } from './layout.tsx';
 
@@ -71,7 +71,7 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
   };
 
   app.get('/sign-in', async (request, reply) => {
-    const next = safeNext((request.query as Record<string, unknown>).next);
+    const next = safeNextPath((request.query as Record<string, unknown>).next);
     if (request.principal && request.authVia === 'session') return reply.redirect(next, 303);
     return render(request, reply, { next });
   });
@@ -82,7 +82,7 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
     if (!cookie || !form._csrf || !constantTimeEqual(cookie, form._csrf)) {
       return sendProblem(reply, problem('csrf', 403, 'Forbidden', 'The sign-in form had expired or was not sent from this site; reload the page and try again'));
     }
-    const next = safeNext(form.next);
+    const next = safeNextPath(form.next);
     const errors: FieldErrors = {};
     if (!form.username) errors.username = 'Enter your username';
     if (!form.password) errors.password = 'Enter your password';

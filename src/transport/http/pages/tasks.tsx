@@ -11,6 +11,7 @@ import { AppError } from '../../../errors.ts';
 import { requirePageUser } from '../auth.ts';
 import { ErrorSummary, Select, SuccessBanner, Tag, TextInput } from './components.tsx';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
+import { safeNextPath } from '../safe-next.ts';
 
 // Task Manager pages (guide §2.2.1): Summary, Task List, Task Details. Every read goes through the
 // app layer's visibility rule, so a task someone may not see is a 404 page, not a hidden row.
@@ -333,7 +334,7 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
   app.post('/tasks/bulk', guard, async (request, reply) => {
     const b = (request.body ?? {}) as Record<string, unknown>;
     const ids = (Array.isArray(b.taskIds) ? b.taskIds : [b.taskIds]).map(num).filter((x): x is number => x !== undefined);
-    const back = str(b.back).startsWith('/tasks/list') ? str(b.back) : '/tasks/list';
+    const back = safeNextPath(b.back, '/tasks/list').startsWith('/tasks/list') ? safeNextPath(b.back) : '/tasks/list';
     try {
       const r = await bulkTaskAction(ctx, request.principal!, { taskIds: ids, action: str(b.action) === 'reassign' ? 'reassign' : 'complete', teamId: num(b.teamId) ?? null, userId: num(b.userId) ?? null });
       if (r.failed.length === 0) return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=1`, 303);
