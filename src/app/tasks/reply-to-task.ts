@@ -3,6 +3,7 @@ import { AppError } from '../../errors.ts';
 import { selectEmailsOfTask } from '../../adapters/db/inbound-emails.ts';
 import { insertHistory } from '../../adapters/db/tasks.ts';
 import { enqueueEmail, kickOutbox } from '../email/enqueue.ts';
+import { displaySafeName } from '../../domain/text/bidi.ts';
 import { parseOrThrow } from '../users.ts';
 import { getTask } from './tasks.ts';
 import type { AppContext, Principal } from '../context.ts';
@@ -30,7 +31,8 @@ export async function replyToTask(ctx: AppContext, principal: Principal, taskId:
   const subject = `${/^re:/i.test(base) ? base : `RE: ${base}`} ${taskTag(task.id)}`;
   const r = await ctx.db.transaction().execute(async (trx) => {
     const queued = await enqueueEmail(trx, principal, {
-      to: [{ address: last.fromAddress!, ...(last.fromName ? { name: last.fromName } : {}) }],
+      // The sender chose that name: no bidi control goes on to Outlook (Sent Items) or the Outbox page.
+      to: [{ address: last.fromAddress!, ...(last.fromName ? { name: displaySafeName(last.fromName) } : {}) }],
       ...(v.template
         ? { template: v.template, data: { task: { id: task.id, title: task.title, tag: taskTag(task.id) }, email: { subject: last.subject, from: last.fromAddress, received: last.receivedAt.toISOString() }, officer: { name: principal.displayName }, subject } }
         : { subject, text: v.text! }),

@@ -7,6 +7,7 @@ import {
 import { getTaskDetails } from '../../../app/tasks/task-details.ts';
 import { replyToTask } from '../../../app/tasks/reply-to-task.ts';
 import { TASK_STATUSES } from '../../../domain/tasks/status.ts';
+import { displaySafeName } from '../../../domain/text/bidi.ts';
 import type { ApiCatalogue } from './define.ts';
 import { iso } from './schemas.ts';
 
@@ -58,7 +59,8 @@ const HistoryEntry = z
 const Attachment = z
   .object({
     id: z.number().int(),
-    name: z.string(),
+    name: z.string().describe('The name as the sender gave it, byte for byte; may hold bidi controls'),
+    displayName: z.string().describe('The name to show: every bidi control (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) replaced by U+FFFD, so "invoice\u202Efdp.exe" cannot pass for a PDF'),
     kind: z.enum(['file', 'inline', 'item', 'reference']),
     size: z.number().int(),
     detectedType: z.string().nullable(),
@@ -72,7 +74,11 @@ const Email = z
   .object({
     id: z.number().int(),
     inbox: z.string(),
-    from: z.object({ address: z.string().nullable(), name: z.string().nullable() }),
+    from: z.object({
+      address: z.string().nullable(),
+      name: z.string().nullable().describe('As the sender gave it; may hold bidi controls'),
+      displayName: z.string().nullable().describe('The name to show, bidi controls replaced by U+FFFD'),
+    }),
     to: z.array(z.object({ address: z.string(), name: z.string().optional() })),
     cc: z.array(z.object({ address: z.string(), name: z.string().optional() })),
     subject: z.string(),
@@ -139,7 +145,7 @@ export function registerTaskApi(app: FastifyInstance, ctx: AppContext, api: ApiC
         emails: d.emails.map((e) => ({
           id: e.id,
           inbox: e.inbox,
-          from: { address: e.fromAddress, name: e.fromName },
+          from: { address: e.fromAddress, name: e.fromName, displayName: displaySafeName(e.fromName) },
           to: e.to,
           cc: e.cc,
           subject: e.subject,
@@ -149,7 +155,7 @@ export function registerTaskApi(app: FastifyInstance, ctx: AppContext, api: ApiC
           bodyText: e.bodyText,
           hasHtml: e.bodyHtml !== null,
           attachments: e.attachments.map((a) => ({
-            id: a.id, name: a.name, kind: a.kind, size: a.size, detectedType: a.detectedType, saved: a.blobSha256 !== null, rejectedReason: a.rejectedReason,
+            id: a.id, name: a.name, displayName: displaySafeName(a.name), kind: a.kind, size: a.size, detectedType: a.detectedType, saved: a.blobSha256 !== null, rejectedReason: a.rejectedReason,
             downloadUrl: a.blobSha256 ? `/tasks/${d.task.id}/attachments/${a.id}` : null,
           })),
         })),

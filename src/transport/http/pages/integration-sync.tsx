@@ -7,6 +7,7 @@ import type { AppContext } from '../../../app/context.ts';
 import { syncHealth, type SyncHealth, type SyncHealthRow, type SyncState } from '../../../app/notifications/sync-health.ts';
 import { listParkedEmails, replayParkedEmail } from '../../../app/inbound/poll-inboxes.ts';
 import { viewerOf } from '../../../app/tasks/viewer.ts';
+import { displaySafeName } from '../../../domain/text/bidi.ts';
 import type { ParkedEmail } from '../../../adapters/db/inbound-parked.ts';
 import { Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
@@ -114,15 +115,15 @@ function ParkedTable({ parked, csrf }: { parked: ParkedEmail[]; csrf: string | n
         {parked.map((p) => (
           <tr class="govuk-table__row">
             <td class="govuk-table__cell" safe>{p.inbox}</td>
-            <td class="govuk-table__cell" safe>{p.subject ?? '(no subject)'}</td>
-            <td class="govuk-table__cell" safe>{p.reason}</td>
+            <td class="govuk-table__cell" safe>{displaySafeName(p.subject) ?? '(no subject)'}</td>
+            <td class="govuk-table__cell" safe>{displaySafeName(p.reason)}</td>
             <td class="govuk-table__cell govuk-table__cell--numeric">{String(p.attempts)}</td>
             <td class="govuk-table__cell" safe>{when(p.lastAt)}</td>
             <td class="govuk-table__cell">
               <form method="post" action={`${SYNC_HEALTH_PATH}/parked/${p.id}/replay`}>
                 <CsrfField token={csrf} />
                 <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-0" data-module="govuk-button">
-                  Replay <span class="govuk-visually-hidden" safe>{p.subject ?? ''}</span>
+                  Replay <span class="govuk-visually-hidden" safe>{displaySafeName(p.subject) ?? ''}</span>
                 </button>
               </form>
             </td>

@@ -4,13 +4,14 @@ import { getOutboxEmail, listOutbox, outboxCounts, replayEmail, type OutboxEmail
 import { getIntegrationStatus } from '../../../app/integration.ts';
 import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { OUTBOX_STATUSES, STATUS_LABELS, type OutboxStatus } from '../../../domain/email/outbox.ts';
+import { displaySafeName } from '../../../domain/text/bidi.ts';
 import { requirePageUser } from '../auth.ts';
 import { SuccessBanner, Tag } from './components.tsx';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
 
 const COLOURS: Record<OutboxStatus, 'green' | 'red' | 'grey' | 'yellow' | 'blue'> = { queued: 'blue', held: 'yellow', sending: 'blue', sent: 'green', failed: 'yellow', dead: 'red' };
 const fmt = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '');
-const addresses = (list: { address: string; name?: string }[]) => list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+const addresses = (list: { address: string; name?: string }[]) => displaySafeName(list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '));
 
 function StatusTag({ e }: { e: OutboxEmail }): JSX.Element {
   return <Tag text={STATUS_LABELS[e.status]} colour={COLOURS[e.status]} />;
@@ -96,7 +97,7 @@ function OutboxDetail({ page, e, done }: { page: PageInfo; e: OutboxEmailDetail;
     ['Template', e.templateCode ?? 'none'],
     ['Queued by', `${e.createdBy} (${e.source}${e.sourceRef ? `, ${e.sourceRef}` : ''}) at ${fmt(e.createdAt)}`],
     ['Attempts', String(e.attempts)],
-    ['Attachments', e.attachments.map((a) => `${a.name} (${a.contentType}, ${a.size} bytes)`).join('; ') || 'none'],
+    ['Attachments', displaySafeName(e.attachments.map((a) => `${a.name} (${a.contentType}, ${a.size} bytes)`).join('; ')) || 'none'],
   ];
   if (e.status === 'failed') rows.push(['Next attempt', fmt(e.nextAttemptAt)]);
   if (e.lastError) rows.push(['Last error', e.lastError]);

@@ -2,6 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { getTaskDetails, openTaskAttachment } from '../../../app/tasks/task-details.ts';
+import { attachmentDisposition } from '../../../domain/text/bidi.ts';
 import { requirePageUser } from '../auth.ts';
 
 // Inbound HTML mail is hostile input. It is sanitised (sanitize-html: no script, no event handlers,
@@ -114,11 +115,11 @@ export function registerTaskEmailFrame(app: FastifyInstance, ctx: AppContext): v
   app.get<{ Params: { id: string; attId: string } }>('/tasks/:id/attachments/:attId', { preHandler: requirePageUser() }, async (request, reply) => {
     const num = (s: string) => (/^\d{1,15}$/.test(s) ? Number(s) : -1);
     const { attachment, stream } = await openTaskAttachment(ctx, request.principal!, num(request.params.id), num(request.params.attId));
-    // Always a download, never rendered by the browser: the bytes are the sender's, not ours.
-    const ascii = attachment.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    // Always a download, never rendered by the browser: the bytes are the sender's, not ours. The name
+    // is the sender's too: no bidi control reaches the saved file's name (domain/text/bidi.ts).
     return reply
       .type('application/octet-stream')
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
+      .header('content-disposition', attachmentDisposition(attachment.name))
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'private, no-store')

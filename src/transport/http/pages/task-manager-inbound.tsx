@@ -8,6 +8,7 @@ import {
   dismissParkedEmail, inboundPollStatus, inboxRuns, listParkedEmails, parkedRawSource, replayParkedEmail, requestBackfill, requestInboxRun, setAfterImport, startInboundPolling, stopInboundPolling,
 } from '../../../app/inbound/poll-inboxes.ts';
 import { viewerOf } from '../../../app/tasks/viewer.ts';
+import { displaySafeName } from '../../../domain/text/bidi.ts';
 import { AppError } from '../../../errors.ts';
 import { ErrorSummary, SuccessBanner, Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
@@ -100,8 +101,8 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
             {parked.map((p) => (
               <tr class="govuk-table__row">
                 <td class="govuk-table__cell" safe>{p.inbox}</td>
-                <td class="govuk-table__cell" safe>{p.subject ?? '(unknown)'}</td>
-                <td class="govuk-table__cell" safe>{p.reason}</td>
+                <td class="govuk-table__cell" safe>{displaySafeName(p.subject) ?? '(unknown)'}</td>
+                <td class="govuk-table__cell" safe>{displaySafeName(p.reason)}</td>
                 <td class="govuk-table__cell">{String(p.attempts)}</td>
                 <td class="govuk-table__cell">{when(p.firstAt)}</td>
                 <td class="govuk-table__cell">

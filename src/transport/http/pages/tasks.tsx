@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { displaySafeName } from '../../../domain/text/bidi.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { bulkTaskAction, createFollowUpTask, listTasks, reassignTask, setTaskStatus, taskSummary, type SummaryRow, type Task } from '../../../app/tasks/tasks.ts';
 import { getTaskDetails, type TaskDetails } from '../../../app/tasks/task-details.ts';
@@ -245,9 +246,9 @@ function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }:
         <section class="app-email" aria-labelledby={`email-${e.id}-heading`}>
           <h2 class="govuk-heading-m" id={`email-${e.id}-heading`}>{i === 0 ? 'Email' : `Reply ${i}`}</h2>
           <dl class="govuk-summary-list govuk-summary-list--no-border">
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value" safe>{e.fromAddress ? `${e.fromName ? `${e.fromName} ` : ''}<${e.fromAddress}>` : '(no sender)'}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value" safe>{e.to.map((r) => r.address).join(', ')}</dd></div>
-            {e.cc.length ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Cc</dt><dd class="govuk-summary-list__value" safe>{e.cc.map((r) => r.address).join(', ')}</dd></div> : ''}
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value" safe>{e.fromAddress ? displaySafeName(`${e.fromName ? `${e.fromName} ` : ''}<${e.fromAddress}>`) : '(no sender)'}</dd></div>
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value" safe>{displaySafeName(e.to.map((r) => r.address).join(', '))}</dd></div>
+            {e.cc.length ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Cc</dt><dd class="govuk-summary-list__value" safe>{displaySafeName(e.cc.map((r) => r.address).join(', '))}</dd></div> : ''}
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Subject</dt><dd class="govuk-summary-list__value" safe>{e.subject || '(no subject)'}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Received</dt><dd class="govuk-summary-list__value">{when(e.receivedAt)}</dd></div>
           </dl>
@@ -269,9 +270,9 @@ function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }:
               <ul class="govuk-list">
                 {e.attachments.map((a) => (
                   <li class={a.rejectedReason ? 'app-attachment--rejected' : 'app-attachment'}>
-                    {a.blobSha256 ? <a class="govuk-link" href={`/tasks/${t.id}/attachments/${a.id}`} safe>{a.name}</a> : <strong safe>{a.name}</strong>}
+                    {a.blobSha256 ? <a class="govuk-link" href={`/tasks/${t.id}/attachments/${a.id}`} safe>{displaySafeName(a.name)}</a> : <strong safe>{displaySafeName(a.name)}</strong>}
                     {' '}<span class="govuk-body-s" safe>{`(${a.kind === 'reference' ? 'cloud link' : formatBytes(a.size)}${a.kind === 'inline' ? ', inline image' : ''})`}</span>
-                    {a.rejectedReason ? <><br /><Tag text="Not saved" colour="red" /> <span class="govuk-body-s" safe>{a.rejectedReason}</span></> : ''}
+                    {a.rejectedReason ? <><br /><Tag text="Not saved" colour="red" /> <span class="govuk-body-s" safe>{displaySafeName(a.rejectedReason)}</span></> : ''}
                   </li>
                 ))}
               </ul>
