@@ -19,6 +19,7 @@ import { createUser, readSeed, stateFromSeed, type Seed } from './state.ts';
 import { defaultThrottle, Throttle, type ThrottleOptions } from './throttle.ts';
 import { sendMailInternal } from './mail/send.ts';
 import { AttachmentContent } from './mail/content.ts';
+import { defaultMailLimits, type MailLimits } from './mail/limits.ts';
 import { tmpdir } from 'node:os';
 
 export interface CoreOptions {
@@ -31,6 +32,8 @@ export interface CoreOptions {
   quiet?: boolean;
   /** Where large attachment content is kept (default `<stateDir>/attachments`, else a temporary one). */
   attachmentDir?: string;
+  /** Exchange's limits on outbound mail (mail/limits.ts); defaults are the documented ones. */
+  mailLimits?: Partial<MailLimits>;
 }
 
 export class Core {
@@ -51,6 +54,10 @@ export class Core {
   readonly uploads = new Map<string, import('./mail/upload.ts').UploadSession>();
   /** Large attachment bytes on disk (mail/content.ts). */
   readonly content: AttachmentContent;
+  /** Message size limit, upload session minimum, Sent Items delay (mail/limits.ts). */
+  readonly mailLimits: MailLimits;
+  /** Sends waiting out `sentItemsDelayMs` (runtime only). */
+  readonly pendingSends = new Set<NodeJS.Timeout>();
 
   private changeListeners = new Set<(c: ChangeEvent) => void>();
   private userCreatedListeners: ((u: UserState, s: EmulatorState) => void)[] = [];
@@ -64,6 +71,7 @@ export class Core {
     this.seed = options.seed;
     this.origin = options.origin;
     this.graphBaseUrl = `${options.origin}/v1.0`;
+    this.mailLimits = { ...defaultMailLimits, ...options.mailLimits };
     this.content = new AttachmentContent(options.attachmentDir ?? join(options.stateDir ?? join(tmpdir(), `graph-emulator-content-${process.pid}`), 'attachments'));
     const loaded = this.loadSnapshot();
     this.state = loaded ?? stateFromSeed(options.seed);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Clock, EmulatorState, ModuleRegister } from './contracts.ts';
 import { Core } from './core.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
+import type { MailLimits } from './mail/limits.ts';
 import { registerMailRoutes } from './mail/routes.ts';
 import { createServer } from './server.ts';
 import { createSmtpServer } from './smtp.ts';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   notificationsAllowHttp?: boolean;
   /** Silence stderr logging. */
   quiet?: boolean;
+  /** Exchange's limits on outbound mail: message size (35 MB), upload session minimum, Sent Items delay (mail/limits.ts). */
+  mailLimits?: Partial<MailLimits>;
 }
 
 export interface Emulator {
@@ -89,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `https://localhost:${port}`;
-  core = new Core({ seed, stateDir: options.stateDir, throttle: options.throttle, notificationsAllowHttp: options.notificationsAllowHttp, signingKeyPem, origin, quiet: options.quiet, attachmentDir: join(keyDir, 'attachments') });
+  core = new Core({ seed, stateDir: options.stateDir, throttle: options.throttle, notificationsAllowHttp: options.notificationsAllowHttp, signingKeyPem, origin, quiet: options.quiet, attachmentDir: join(keyDir, 'attachments'), mailLimits: options.mailLimits });
 
   registerMailRoutes(core);
   registerAdminRoutes(core);
@@ -128,6 +131,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const t of core.pendingSends) clearTimeout(t);
+      core.pendingSends.clear();
       core.saveNow();
       for (const s of hung) s.destroy();
       await Promise.all([

@@ -14,6 +14,7 @@ import { renderMessage } from '../mail/render.ts';
 import { attachmentFromJson, attachmentsFromJson, isoNow, recipientsFrom } from '../mail/send.ts';
 import { ContentTooLarge } from '../mail/content.ts';
 import { maxAttachmentBytes } from '../mail/upload.ts';
+import { updateMailLimits } from '../mail/limits.ts';
 import { newImmutableId } from '../ids.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -238,6 +239,16 @@ export function registerAdminRoutes(core: Core): void {
     core.state.outbound = [];
     core.markDirty();
     return { status: 204 };
+  } });
+
+  // Exchange's outbound mail limits at run time (mail/limits.ts)
+  r({ method: 'GET', pattern: '/limits', handler: () => ok(core.mailLimits) });
+  r({ method: 'POST', pattern: '/limits', handler: (ctx) => {
+    try {
+      return ok(updateMailLimits(core.mailLimits, ctx.body ?? {}));
+    } catch (e) {
+      throw new GraphError(400, 'BadRequest', (e as Error).message);
+    }
   } });
 
   // throttling limits at run time

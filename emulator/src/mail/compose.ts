@@ -12,6 +12,7 @@ import { applyPatch, messageOf } from './messages.ts';
 import { parseMime } from './mime.ts';
 import { checkSendAs, deliver, isoNow, outgoingFromJson, recipientsFrom, type Outgoing } from './send.ts';
 import { addMessage, messageChanged } from './store.ts';
+import { checkMessageSize } from './send-draft.ts';
 
 export function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoing {
   const from = checkSendAs(user, m.from);
@@ -91,12 +92,14 @@ export async function handleSendMail(core: Core, ctx: RouteContext): Promise<Rou
       customHeaders: [], mimeHeaders: p.internetMessageHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'), inReplyTo: p.inReplyTo, references: p.references,
       attachments: p.attachments, mime: raw.toString('utf8'),
     };
+    checkMessageSize(core, o);
     deliver(core, user, o, { saveToSentItems: true, via: 'graph' });
     return { status: 202 };
   }
   const b = ctx.body as Record<string, any> | undefined;
   if (!b || typeof b.message !== 'object' || b.message === null) throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
   const o = outgoingFromJson(core, user, b.message);
+  checkMessageSize(core, o);
   deliver(core, user, o, { saveToSentItems: b.saveToSentItems === undefined ? true : String(b.saveToSentItems).toLowerCase() === 'true', via: 'graph' });
   return { status: 202 };
 }

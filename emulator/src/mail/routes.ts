@@ -14,7 +14,8 @@ import { buildMime, itemMime } from './mime.ts';
 import { encodePath, parseSelect, renderAttachment, renderFolder, renderUser } from './render.ts';
 import { attachmentFromJson, deliver, isoNow } from './send.ts';
 import { addMessage, deleteMessage, messageChanged, moveMessage, purgeMessage } from './store.ts';
-import { cancelUpload, createUploadSession, putChunk } from './upload.ts';
+import { cancelUpload, createUploadSession, putChunk, uploadStatus } from './upload.ts';
+import { checkMessageSize, sendDraft } from './send-draft.ts';
 
 export { mergeExtendedProperties } from './messages.ts';
 
@@ -139,10 +140,7 @@ export function registerMailRoutes(core: Core): void {
       } });
     }
     r({ method: 'POST', pattern: `${prefix}/send`, roles: sendMail, handler: (ctx) => {
-      const m = messageOf(ctx);
-      if (!m.isDraft) throw new GraphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
-      const o = outgoingFromDraft(core, ctx.user!, m);
-      deliver(core, ctx.user!, o, { saveToSentItems: true, draft: m, via: 'graph' });
+      sendDraft(core, ctx.user!, messageOf(ctx));
       return { status: 202 };
     } });
 
@@ -158,6 +156,7 @@ export function registerMailRoutes(core: Core): void {
       const m = messageOf(ctx);
       const a = attachmentFromJson(ctx.body ?? {}, isoNow(core));
       if (a.kind === 'file' && a.size > 3 * 1024 * 1024) throw new GraphError(413, 'RequestEntityTooLarge', 'The attachment is larger than 3 MB: use an upload session.');
+      checkMessageSize(core, m, a.size);
       m.attachments.push(a);
       messageChanged(ctx.user!, m, isoNow(core), ctx.emit);
       return { status: 201, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...renderAttachment(a, true, core.content) } };
@@ -214,5 +213,6 @@ export function registerMailRoutes(core: Core): void {
 
   // pre-authenticated upload URLs (served outside /v1.0; no Authorization header needed)
   r({ method: 'PUT', pattern: '/_uploads/:session', roles: [], anonymous: true, handler: (ctx) => putChunk(core, ctx) });
+  r({ method: 'GET', pattern: '/_uploads/:session', roles: [], anonymous: true, handler: (ctx) => uploadStatus(core, ctx) });
   r({ method: 'DELETE', pattern: '/_uploads/:session', roles: [], anonymous: true, handler: (ctx) => cancelUpload(core, ctx) });
 }

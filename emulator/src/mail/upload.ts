@@ -12,6 +12,7 @@ import type { Core } from '../core.ts';
 import { newImmutableId } from '../ids.ts';
 import { findMessage, messageChanged } from './store.ts';
 import { isoNow } from './send.ts';
+import { checkMessageSize } from './send-draft.ts';
 
 export interface UploadSession {
   id: string;
@@ -40,6 +41,12 @@ export function createUploadSession(core: Core, ctx: RouteContext, user: UserSta
   const size = Number(item.size);
   if (!Number.isInteger(size) || size < 0) throw new GraphError(400, 'ErrorInvalidRequest', "The 'size' of the AttachmentItem is missing or invalid.");
   if (size > maxAttachmentBytes) throw new GraphError(400, 'ErrorAttachmentSizeLimitExceeded', 'The attachment size exceeds the maximum of 150 MB.');
+  // "To attach a file that's smaller than 3 MB, do a POST operation on the attachments navigation property" (graph/api/attachment-createuploadsession).
+  if (size < core.mailLimits.uploadSessionMinBytes) {
+    throw new GraphError(400, 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', `The attachment size ${size} is less than the minimum size of ${core.mailLimits.uploadSessionMinBytes} bytes for an upload session; attach it with a POST instead.`);
+  }
+  const msg = findMessage(user, messageImmutableId);
+  if (msg) checkMessageSize(core, msg, size);
   if (!item.name) throw new GraphError(400, 'ErrorInvalidRequest', "The 'name' of the AttachmentItem is missing.");
   const s: UploadSession = {
     id: randomBytes(16).toString('hex'),
@@ -70,6 +77,10 @@ export function createUploadSession(core: Core, ctx: RouteContext, user: UserSta
 }
 
 function session(core: Core, ctx: RouteContext): UploadSession {
+  // The uploadUrl is pre-authenticated (its authtoken is for outlook.office.com): "Do not specify an
+  // Authorization request header" (graph/outlook-large-attachments). Outlook refuses a Graph bearer
+  // token sent there anyway: 401 InvalidAudience (msgraph-sdk-java-core#445, msgraph-sdk-java#409).
+  if (ctx.headers.authorization) throw new GraphError(401, 'InvalidAudience', "The audience claim value is invalid 'aud'. Do not send an Authorization header to a pre-authenticated uploadUrl.");
   const s = core.uploads.get(ctx.params.session);
   if (!s || ctx.query.get('authtoken') !== s.token) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
   if (s.expiresAtMs < core.clock.nowMs()) {
@@ -121,6 +132,12 @@ export function putChunk(core: Core, ctx: RouteContext): RouteResult {
   messageChanged(user, msg, nowIso, (c) => core.emit(c));
   const loc = `${core.graphBaseUrl}/users('${user.id}')/messages('${msg.immutableId}')/attachments('${id}')`;
   return { status: 201, headers: { location: loc } };
+}
+
+/** GET uploadUrl: where the session stands (uploadSession: expirationDateTime, nextExpectedRanges). */
+export function uploadStatus(core: Core, ctx: RouteContext): RouteResult {
+  const s = session(core, ctx);
+  return { status: 200, body: { expirationDateTime: new Date(s.expiresAtMs).toISOString(), nextExpectedRanges: [String(s.received)] } };
 }
 
 export function cancelUpload(core: Core, ctx: RouteContext): RouteResult {

@@ -1,23 +1,25 @@
 /**
- * MailboxGateway over Graph: drafts with our marker, attachments (upload sessions over 3 MB),
+ * MailboxGateway over Graph: drafts with our marker, attachments (budgeted on the encoded request;
+ * upload sessions from 3 MB, resumed after a lost range — see attachment-plan.ts),
  * send, marker lookup, inbox delta, attachments as streams, read/move.
  * https://learn.microsoft.com/graph/api/user-post-messages, /message-send, /message-delta,
  * /graph/outlook-large-attachments
  */
 import type { Readable } from 'node:stream';
 import type * as MSGraph from '@microsoft/microsoft-graph-types';
-import type { AttachmentInfo, DeltaPage, InboxChange, InboxMessage, MailboxGateway, MarkedMessage, OutgoingAttachment, OutgoingMail } from '../../app/ports/graph.ts';
+import { attachmentBytes, attachmentRange, attachmentSize, type AttachmentInfo, type DeltaPage, type InboxChange, type InboxMessage, type MailboxGateway, type MarkedMessage, type OutgoingAttachment, type OutgoingMail } from '../../app/ports/graph.ts';
+import { isGraphFailure } from '../../app/ports/graph-errors.ts';
+import { nextExpectedStart, planAttachments, UPLOAD_CHUNK_BYTES, UPLOAD_SESSION_MIN_BYTES } from './attachment-plan.ts';
 import { GraphPermanent, GraphTooLarge } from './errors.ts';
 import { markerFilter, markerPropertyId, odataString, toAttachmentInfo, toGraphMessage, toInboxChange, toInboxMessage } from './mappers.ts';
 import { allPages, deltaPages } from './paging.ts';
 import type { GraphTransport } from './transport.ts';
 
-/** Graph's request cap is 4 MB; base64 grows bytes by 4/3, so 3 MB is the most one JSON attachment may be. */
-export const inlineAttachmentLimit = 3 * 1024 * 1024;
-/** Outlook's limit for a message with attachments through upload sessions. */
+/** Outlook's own ceiling for a message with attachments through upload sessions; the tenant's limit (35 MB by default) is usually lower. */
 export const maxMessageBytes = 150 * 1024 * 1024;
-/** Upload chunk: a multiple of 320 KiB, under the 4 MB per-request cap. */
-export const uploadChunkBytes = 320 * 1024 * 9;
+export const uploadChunkBytes = UPLOAD_CHUNK_BYTES;
+/** Tries per upload range after a network error or 5xx before the whole email is retried later. */
+const rangeAttempts = 4;
 
 // '@' stays bare: Graph takes UPNs in paths as they are, and its nextLinks keep them that way.
 const seg = (s: string) => encodeURIComponent(s).replace(/%40/g, '@');
@@ -27,12 +29,12 @@ const markerExpand = `singleValueExtendedProperties($filter=id eq ${odataString(
 export function createMailGateway(t: GraphTransport): MailboxGateway {
   const user = (mailbox: string) => `/users/${seg(mailbox)}`;
 
-  function attachmentJson(a: OutgoingAttachment): Record<string, unknown> {
+  async function attachmentJson(a: OutgoingAttachment): Promise<Record<string, unknown>> {
     return {
       '@odata.type': '#microsoft.graph.fileAttachment',
       name: a.name,
       contentType: a.contentType,
-      contentBytes: a.content.toString('base64'),
+      contentBytes: (await attachmentBytes(a)).toString('base64'),
       ...(a.isInline ? { isInline: true } : {}),
       ...(a.contentId ? { contentId: a.contentId } : {}),
     };
@@ -40,55 +42,99 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
 
   async function addAttachment(mailbox: string, draftId: string, a: OutgoingAttachment): Promise<void> {
     const base = `${user(mailbox)}/messages/${seg(draftId)}/attachments`;
-    if (a.content.length <= inlineAttachmentLimit) {
-      await t.json({ method: 'POST', path: base, mailbox, body: attachmentJson(a) });
+    const size = attachmentSize(a);
+    if (size < UPLOAD_SESSION_MIN_BYTES) {
+      await t.json({ method: 'POST', path: base, mailbox, body: await attachmentJson(a) });
       return;
     }
-    if (a.content.length > maxMessageBytes) throw new GraphTooLarge(`attachment ${a.name} is ${a.content.length} bytes; Outlook takes at most 150 MB`, 'size');
-    const session = await t.json<{ uploadUrl: string }>({
+    if (size > maxMessageBytes) throw new GraphTooLarge(`attachment ${a.name} is ${size} bytes; Outlook takes at most 150 MB`, 'size');
+    const session = await t.json<{ uploadUrl: string; nextExpectedRanges?: string[] }>({
       method: 'POST',
       path: `${base}/createUploadSession`,
       mailbox,
-      body: { AttachmentItem: { attachmentType: 'file', name: a.name, size: a.content.length, contentType: a.contentType, ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}) } },
+      body: { AttachmentItem: { attachmentType: 'file', name: a.name, size, contentType: a.contentType, ...(a.isInline ? { isInline: true, contentId: a.contentId } : {}) } },
     });
     const uploadUrl = session.body?.uploadUrl;
     if (!uploadUrl) throw new GraphPermanent('createUploadSession returned no uploadUrl', 'upload');
-    const total = a.content.length;
-    for (let from = 0; from < total; from += uploadChunkBytes) {
+    await uploadRanges(mailbox, draftId, uploadUrl, a, size);
+  }
+
+  /**
+   * PUTs the file a range at a time, each read from its source when it is sent. After a network error
+   * or a 5xx the same range is offered again and the session's answer decides where to go on: a 416
+   * names the byte it expects next (`nextExpectedRanges`: the lost PUT had arrived after all), so the
+   * upload resumes there instead of failing for good — "this allows transfer to be resumed, in case
+   * the network connection is dropped" (graph/api/attachment-createuploadsession). The uploadUrl is
+   * pre-authenticated and must not carry our bearer token ("Do not specify an Authorization request
+   * header", graph/outlook-large-attachments; Outlook answers 401 InvalidAudience when one is sent,
+   * msgraph-sdk-java-core#445).
+   */
+  async function uploadRanges(mailbox: string, draftId: string, uploadUrl: string, a: OutgoingAttachment, total: number): Promise<void> {
+    let from = 0;
+    let tries = 0;
+    let lostAnswer = false;
+    while (from < total) {
       const to = Math.min(total, from + uploadChunkBytes) - 1;
-      // The uploadUrl is pre-authenticated: sending our bearer token there is refused (and would leak it).
-      await t.json({
-        method: 'PUT',
-        path: uploadUrl,
-        mailbox,
-        anonymous: true,
-        body: a.content.subarray(from, to + 1),
-        headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${from}-${to}/${total}` },
-      });
+      const bytes = await attachmentRange(a, from, to + 1);
+      let res: { status: number; body: { nextExpectedRanges?: string[] } | undefined };
+      try {
+        res = await t.json({
+          method: 'PUT',
+          path: uploadUrl,
+          mailbox,
+          anonymous: true,
+          // Not retried blindly by the transport: a repeat of a range that did arrive is answered 416, handled here.
+          idempotent: false,
+          acceptStatuses: [416],
+          body: bytes,
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${from}-${to}/${total}` },
+        });
+      } catch (err) {
+        if (!isGraphFailure(err)) throw err;
+        if (err.kind === 'not_found' && lostAnswer && to === total - 1 && (await hasAttachment(mailbox, draftId, a.name, total))) {
+          // The last range had arrived (the session closed and made the attachment); only its answer was lost.
+          return;
+        }
+        if (!err.retryable || ++tries >= rangeAttempts) throw err;
+        lostAnswer = err.kind === 'transient';
+        const waitMs = err.kind === 'throttled' ? ((err as { retryAfterMs?: number }).retryAfterMs ?? t.backoff(tries)) : t.backoff(tries);
+        await new Promise((r) => setTimeout(r, waitMs));
+        continue;
+      }
+      tries = 0;
+      lostAnswer = false;
+      if (res.status === 201) return;
+      const next = nextExpectedStart(res.body?.nextExpectedRanges);
+      if (res.status === 416) {
+        if (next === undefined || next === from) throw new GraphPermanent(`upload of ${a.name} refused the range ${from}-${to} without saying which it expects`, 'InvalidRange', 416);
+        from = next;
+        continue;
+      }
+      from = next ?? to + 1;
     }
+  }
+
+  async function hasAttachment(mailbox: string, draftId: string, name: string, size: number): Promise<boolean> {
+    const q = new URLSearchParams({ $select: 'id,name,size' });
+    const res = await t.json<{ value?: { name?: string; size?: number }[] }>({ method: 'GET', path: `${user(mailbox)}/messages/${seg(draftId)}/attachments?${q}`, mailbox }).catch(() => undefined);
+    return !!res?.body?.value?.some((x) => x.name === name && x.size === size);
   }
 
   return {
     async createDraft(mailbox: string, mail: OutgoingMail, marker: string) {
       const atts = mail.attachments ?? [];
-      const total = atts.reduce((n, a) => n + a.content.length, 0);
+      const total = atts.reduce((n, a) => n + attachmentSize(a), 0);
       if (total > maxMessageBytes) throw new GraphTooLarge(`attachments total ${total} bytes; Outlook takes at most 150 MB per message`, 'size');
-      // Small attachments ride in the create request while the JSON stays under the 4 MB cap; the rest follow.
-      const inline: OutgoingAttachment[] = [];
-      const later: OutgoingAttachment[] = [];
-      let budget = inlineAttachmentLimit;
-      for (const a of atts) {
-        if (a.content.length <= budget && a.content.length <= inlineAttachmentLimit) {
-          inline.push(a);
-          budget -= a.content.length;
-        } else later.push(a);
-      }
-      const body: Record<string, unknown> = { ...toGraphMessage(mail, marker) };
-      if (inline.length) body.attachments = inline.map(attachmentJson);
-      const res = await t.json<MSGraph.Message>({ method: 'POST', path: `${user(mailbox)}/messages`, mailbox, body });
+      const message: Record<string, unknown> = { ...toGraphMessage(mail, marker) };
+      // Budget on the encoded request: the message itself, then each attachment as base64 JSON.
+      const routes = planAttachments(Buffer.byteLength(JSON.stringify(message)), atts.map((a) => ({ name: a.name, contentType: a.contentType, size: attachmentSize(a), contentId: a.contentId })));
+      const inline = atts.filter((_, i) => routes[i] === 'draft');
+      if (inline.length) message.attachments = await Promise.all(inline.map(attachmentJson));
+      const res = await t.json<MSGraph.Message>({ method: 'POST', path: `${user(mailbox)}/messages`, mailbox, body: message });
       const id = res.body?.id;
       if (!id) throw new GraphPermanent('create draft returned no id', 'draft');
-      for (const a of later) await addAttachment(mailbox, id, a);
+      // One at a time: a file's bytes are read just before they are sent.
+      for (const [i, a] of atts.entries()) if (routes[i] !== 'draft') await addAttachment(mailbox, id, a);
       return { id };
     },
 
@@ -109,10 +155,12 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
     async sendMail(mailbox: string, mail: OutgoingMail, marker?: string) {
       const message: Record<string, unknown> = { ...toGraphMessage(mail, marker) };
       const atts = mail.attachments ?? [];
-      if (atts.reduce((n, a) => n + a.content.length, 0) > inlineAttachmentLimit) {
-        throw new GraphTooLarge('sendMail takes at most ~3 MB of attachments (4 MB request cap): use a draft with upload sessions', 'size');
+      // sendMail carries everything in one JSON request: it must fit the 4 MB cap encoded.
+      const routes = planAttachments(Buffer.byteLength(JSON.stringify({ message, saveToSentItems: true })), atts.map((a) => ({ name: a.name, contentType: a.contentType, size: attachmentSize(a), contentId: a.contentId })));
+      if (routes.some((r) => r !== 'draft')) {
+        throw new GraphTooLarge('sendMail takes attachments only while the request stays under 4 MB encoded: use a draft (createDraft) instead', 'size');
       }
-      if (atts.length) message.attachments = atts.map(attachmentJson);
+      if (atts.length) message.attachments = await Promise.all(atts.map(attachmentJson));
       await t.json({ method: 'POST', path: `${user(mailbox)}/sendMail`, mailbox, body: { message, saveToSentItems: true } });
     },
 

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { fetch, type Dispatcher, type Response } from 'undici';
 import { isGraphFailure, type GraphFailure } from '../../app/ports/graph-errors.ts';
-import { GraphThrottled, GraphTransient, networkFailure, parseRetryAfter, translateGraphError } from './errors.ts';
+import { GraphPermanent, GraphThrottled, GraphTransient, networkFailure, parseRetryAfter, translateGraphError } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { MailboxLimiter } from './mailbox-slots.ts';
 
@@ -39,6 +39,8 @@ export interface TransportOptions {
   onRetry?: (info: { method: string; url: string; attempt: number; waitMs: number; reason: string }) => void;
   /** Every attempt's outcome (metrics): HTTP status, or 0 for a network error / time-out. */
   onResponse?: (info: { method: string; url: string; status: number; ms: number }) => void;
+  /** Largest JSON answer read (default 64 MiB); a bigger one fails as GraphPermanent instead of filling memory. */
+  maxResponseBytes?: number;
 }
 
 export interface GraphRequest {
@@ -57,6 +59,8 @@ export interface GraphRequest {
   /** Extra Prefer tokens, e.g. `odata.maxpagesize=50`. ImmutableId is always sent. */
   prefer?: string[];
   timeoutMs?: number;
+  /** 4xx statuses handed back as answers instead of thrown (an upload session's 416 carries nextExpectedRanges). */
+  acceptStatuses?: number[];
 }
 
 export interface GraphResponse<T = unknown> {
@@ -71,7 +75,9 @@ export interface TransportStats {
   throttled: number;
 }
 
-const defaults = { perMailboxConcurrency: 4, timeoutMs: 30_000, maxRetries: 5, maxRetryWaitMs: 120_000, baseBackoffMs: 400, maxBackoffMs: 30_000 };
+const defaults = { perMailboxConcurrency: 4, timeoutMs: 30_000, maxRetries: 5, maxRetryWaitMs: 120_000, baseBackoffMs: 400, maxBackoffMs: 30_000, maxResponseBytes: 64 * 1024 * 1024 };
+/** Error bodies are a few hundred bytes; more is not an error body worth reading. */
+const maxErrorBodyBytes = 64 * 1024;
 
 export class GraphTransport {
   readonly stats: TransportStats = { requests: 0, retries: 0, throttled: 0 };
@@ -96,7 +102,7 @@ export class GraphTransport {
   /** Sends with retries; JSON-decodes the body (undefined for 202/204/empty). Throws GraphFailure. */
   async json<T = any>(req: GraphRequest): Promise<GraphResponse<T>> {
     const res = await this.send(req);
-    const text = await res.text();
+    const text = await readCapped(res, this.o.maxResponseBytes, `${req.method} ${redact(/^https?:\/\//i.test(req.path) ? req.path : `${this.o.baseUrl}${req.path}`)}`);
     let body: any;
     if (text) {
       try {
@@ -142,7 +148,7 @@ export class GraphTransport {
       try {
         const res = await this.attempt(url, req, refreshedToken);
         this.o.onResponse?.({ method: req.method, url, status: res.status, ms: performance.now() - startedAt });
-        if (res.status < 400) {
+        if (res.status < 400 || req.acceptStatuses?.includes(res.status)) {
           if (streaming && res.body) {
             // Hold the mailbox slot while the body streams; release when it ends or fails.
             keep = true;
@@ -150,7 +156,7 @@ export class GraphTransport {
           }
           return res;
         }
-        const text = await res.text().catch(() => '');
+        const text = await readCapped(res, maxErrorBodyBytes, url, true).catch(() => '');
         let body: unknown;
         try {
           body = text ? JSON.parse(text) : undefined;
@@ -212,6 +218,33 @@ export class GraphTransport {
     const ceiling = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.o.random() * ceiling) / 2);
   }
+}
+
+/**
+ * The body as text, at most `max` bytes: a bigger answer is cut off and fails (or, for error bodies,
+ * `truncate`s) instead of being buffered whole — Graph's answers are small unless something is wrong.
+ */
+async function readCapped(res: Response, max: number, what: string, truncate = false): Promise<string> {
+  if (!res.body) return '';
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (!truncate && declared > max) {
+    await res.body.cancel().catch(() => {});
+    throw new GraphPermanent(`${what}: the answer is ${declared} bytes, over the ${max}-byte cap`, 'responseTooLarge', res.status);
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) {
+      if (truncate) {
+        parts.push(Buffer.from(chunk.subarray(0, chunk.length - (size - max))));
+        break;
+      }
+      throw new GraphPermanent(`${what}: the answer is over the ${max}-byte cap`, 'responseTooLarge', res.status);
+    }
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function releaseWhenDone(res: Response, release: () => void): Response {

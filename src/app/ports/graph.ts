@@ -19,13 +19,38 @@ export interface EmailAddress {
 
 // ───────────────────────────────────────────────────────────── outbound mail ──
 
+/** Bytes kept elsewhere (the blob store), read a range at a time: a 150 MB file never sits whole in memory. */
+export interface AttachmentSource {
+  size: number;
+  /** Bytes [start, end) of the file. */
+  read(start: number, end: number): Promise<Buffer>;
+}
+
 export interface OutgoingAttachment {
   name: string;
   contentType: string;
-  /** Bytes. Attachments over 3 MB go through an upload session (Graph caps a request at 4 MB). */
-  content: Buffer;
+  /** The bytes, when small and at hand … */
+  content?: Buffer;
+  /** … or where to read them (outbox attachments live in the blob store). One of the two is given. */
+  source?: AttachmentSource;
   isInline?: boolean;
   contentId?: string;
+}
+
+export const attachmentSize = (a: OutgoingAttachment): number => a.content?.length ?? a.source?.size ?? 0;
+
+/** The whole file (for the small ones that travel as JSON). */
+export async function attachmentBytes(a: OutgoingAttachment): Promise<Buffer> {
+  if (a.content) return a.content;
+  if (a.source) return a.source.read(0, a.source.size);
+  return Buffer.alloc(0);
+}
+
+/** Bytes [start, end) of the file (upload session chunks). */
+export function attachmentRange(a: OutgoingAttachment, start: number, end: number): Promise<Buffer> {
+  if (a.content) return Promise.resolve(a.content.subarray(start, end));
+  if (a.source) return a.source.read(start, end);
+  return Promise.resolve(Buffer.alloc(0));
 }
 
 export interface OutgoingMail {

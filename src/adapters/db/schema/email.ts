@@ -45,6 +45,7 @@ export interface EmailOutboxRow {
   internet_message_id: string | null;
   send_started_at: NullableTimestamp;
   sent_at: NullableTimestamp;
+  send_requested_at: NullableTimestamp;
   created_at: Generated<Date>;
   created_by: string;
   updated_at: Generated<Date>;
@@ -57,7 +58,9 @@ export interface EmailOutboxAttachmentRow {
   name: string;
   content_type: string;
   size: number;
-  content: Buffer;
+  /** Rows queued before migration 0019; newer ones keep their bytes in the blob store. */
+  content: Buffer | null;
+  blob_sha256: string | null;
 }
 
 export interface EmailOutboxEventRow {
