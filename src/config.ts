@@ -31,6 +31,7 @@ const EnvSchema = z
     GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
     AZURE_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
     GRAPH_CA_FILE: z.string().min(1).optional(),
+    EXCHANGE_MAX_MESSAGE_MB: z.coerce.number().int('must be whole megabytes').min(1).max(150, 'Outlook takes no message over 150 MB').default(35),
   })
   .superRefine((env, ctx) => {
     const azure = [env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID].filter(Boolean).length;
@@ -62,6 +63,11 @@ export interface Config {
   logPretty: boolean;
   cookieSecure: 'auto' | boolean;
   publicBaseUrl?: string;
+  /**
+   * The tenant's Exchange Online message size limit (EXCHANGE_MAX_MESSAGE_MB, default 35 MB as
+   * Exchange ships; a tenant may raise it to 150 MB): outbound email over it is refused when queued.
+   */
+  maxMessageBytes: number;
   /** No Azure credentials: run the built-in Graph emulator with a demo tenant. */
   demoMode: boolean;
   azure: {
@@ -102,6 +108,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, opts: { isTTY?: boolean } = 
     logPretty: e.LOG_PRETTY ?? Boolean(opts.isTTY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    // Exchange's "MB" are binary: 35 MB is shown as 36,700,160 bytes.
+    maxMessageBytes: e.EXCHANGE_MAX_MESSAGE_MB * 1024 * 1024,
     demoMode: !e.AZURE_TENANT_ID,
     azure: {
       tenantId: e.AZURE_TENANT_ID,

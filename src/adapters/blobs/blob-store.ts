@@ -12,7 +12,8 @@ export interface BlobStore {
    * Nothing is visible until `commit()`; `discard()` drops the staged copy.
    */
   stage(source: Readable, opts: { maxBytes: number; headBytes?: number }): Promise<StagedBlob>;
-  open(sha256: string): Promise<Readable>;
+  /** The blob's bytes, or bytes [start, end) of it (an upload session's range). */
+  open(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
   has(sha256: string): Promise<boolean>;
 }
 

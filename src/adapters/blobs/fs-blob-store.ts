@@ -73,7 +73,7 @@ export function createFsBlobStore(root: string): BlobStore {
       };
     },
 
-    async open(sha256: string): Promise<Readable> {
+    async open(sha256: string, range?: { start: number; end: number }): Promise<Readable> {
       if (!valid(sha256)) throw new BlobNotFound(sha256);
       const p = finalPath(sha256);
       try {
@@ -81,7 +81,8 @@ export function createFsBlobStore(root: string): BlobStore {
       } catch {
         throw new BlobNotFound(sha256);
       }
-      return createReadStream(p);
+      // createReadStream's `end` is inclusive
+      return range ? createReadStream(p, { start: range.start, end: Math.max(range.start, range.end) - 1 }) : createReadStream(p);
     },
 
     async has(sha256: string): Promise<boolean> {

@@ -43,6 +43,8 @@ export interface OutboxEmail {
   draftId: string | null;
   internetMessageId: string | null;
   sendStartedAt: Date | null;
+  /** When Graph was last asked to send the recorded draft (its answer may have been lost). */
+  sendRequestedAt: Date | null;
   sentAt: Date | null;
   createdAt: Date;
   createdBy: string;
@@ -90,6 +92,7 @@ export function toOutboxEmail(r: Selectable<EmailOutboxRow>): OutboxEmail {
     draftId: r.draft_id,
     internetMessageId: r.internet_message_id,
     sendStartedAt: r.send_started_at,
+    sendRequestedAt: r.send_requested_at,
     sentAt: r.sent_at,
     createdAt: r.created_at,
     createdBy: r.created_by,
@@ -113,7 +116,25 @@ export interface NewOutboxEmail {
   taskId: number | null;
   idempotencyKey: string | null;
   createdBy: string;
-  attachments: { name: string; contentType: string; content: Buffer }[];
+  /** Bytes in the blob store (`blobSha256`), or — small ones from flows without a blob store — inline. */
+  attachments: NewOutboxAttachment[];
+}
+
+export interface NewOutboxAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  blobSha256?: string;
+  content?: Buffer;
+}
+
+/** Where an outbox attachment's bytes are: the blob store, or (rows from before migration 0019, small flows) the row. */
+export interface OutboxAttachmentRef {
+  name: string;
+  contentType: string;
+  size: number;
+  blobSha256: string | null;
+  content: Buffer | null;
 }
 
 /** Inserts the email (and its attachments) — or, when the idempotency key was used before, returns that email's id. */
@@ -148,7 +169,7 @@ export async function insertOutboxEmail(db: Db, e: NewOutboxEmail): Promise<{ id
   if (e.attachments.length) {
     await db
       .insertInto('email_outbox_attachments')
-      .values(e.attachments.map((a, position) => ({ email_id: row.id, position, name: a.name, content_type: a.contentType, size: a.content.length, content: a.content })))
+      .values(e.attachments.map((a, position) => ({ email_id: row.id, position, name: a.name, content_type: a.contentType, size: a.size, content: a.blobSha256 ? null : (a.content ?? Buffer.alloc(0)), blob_sha256: a.blobSha256 ?? null })))
       .execute();
   }
   await addEvent(db, row.id, 'queued', e.source === 'api' ? 'queued through the API' : `queued by ${e.source}`);
@@ -171,9 +192,15 @@ export async function selectAttachmentInfo(db: Db, emailId: string): Promise<Out
   return rows.map((r) => ({ position: r.position, name: r.name, contentType: r.content_type, size: r.size }));
 }
 
-export async function selectAttachmentContents(db: Db, emailId: string): Promise<{ name: string; contentType: string; content: Buffer }[]> {
-  const rows = await db.selectFrom('email_outbox_attachments').select(['name', 'content_type', 'content']).where('email_id', '=', emailId).orderBy('position').execute();
-  return rows.map((r) => ({ name: r.name, contentType: r.content_type, content: r.content }));
+/** The attachments of an email to send: names and where their bytes are (blob contents are not read here). */
+export async function selectAttachmentRefs(db: Db, emailId: string): Promise<OutboxAttachmentRef[]> {
+  const rows = await db
+    .selectFrom('email_outbox_attachments')
+    .select(['name', 'content_type', 'size', 'blob_sha256', sql<Buffer | null>`case when blob_sha256 is null then content end`.as('content')])
+    .where('email_id', '=', emailId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ name: r.name, contentType: r.content_type, size: r.size, blobSha256: r.blob_sha256, content: r.content }));
 }
 
 export async function selectEvents(db: Db, emailId: string): Promise<OutboxEvent[]> {
@@ -259,6 +286,9 @@ async function finish(db: Db, claim: Claim, set: Record<string, unknown>, event:
 
 export const recordDraft = (db: Db, claim: Claim, draftId: string) =>
   db.updateTable('email_outbox').set({ draft_id: draftId }).where('id', '=', claim.id).where('attempts', '=', claim.attempts).execute();
+
+export const recordSendRequested = (db: Db, claim: Claim) =>
+  db.updateTable('email_outbox').set({ send_requested_at: sql`now()` } as never).where('id', '=', claim.id).where('attempts', '=', claim.attempts).execute();
 
 export const markSent = (db: Db, claim: Claim, facts: { internetMessageId?: string; detail: string }) =>
   finish(db, claim, { status: 'sent', sent_at: sql`now()`, lease_until: null, last_error: null, internet_message_id: facts.internetMessageId ?? null }, ['sent', facts.detail]);

@@ -12,7 +12,10 @@
  */
 import type { Db } from '../../adapters/db/database.ts';
 import { insertOutboxEmail } from '../../adapters/db/email-outbox.ts';
-import { EmailInput } from '../../domain/email/email-input.ts';
+import type { BlobStore } from '../../adapters/blobs/blob-store.ts';
+import { attachmentInputSize, EmailInput, messageSizeOf } from '../../domain/email/email-input.ts';
+import { blobStoreOf } from '../inbound/policy.ts';
+import { mb, tooLargeMessage, toOutboxAttachments } from './attachments.ts';
 import { describeProblem, renderTemplate, TemplateRenderError } from '../../domain/templates/render.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor, AppContext } from '../context.ts';
@@ -28,7 +31,16 @@ export interface QueuedEmail {
   created: boolean;
 }
 
-export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput): Promise<QueuedEmail> {
+export interface EnqueueOptions {
+  /** Where attachment bytes go (the API, CLI and UI pass the data directory's store). */
+  blobs?: BlobStore;
+  /** The tenant's message size limit (Config.maxMessageBytes); default Exchange's 35 MB. */
+  maxMessageBytes?: number;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
+
+export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput, opts: EnqueueOptions = {}): Promise<QueuedEmail> {
   const e = parseOrThrow(EmailInput, input);
   let subject = e.subject ?? '';
   let html: string | null = e.html ?? null;
@@ -48,6 +60,14 @@ export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput): Pr
       throw err;
     }
   }
+  // Exchange refuses a message over the tenant's limit only at send time (ErrorMessageSizeExceeded):
+  // say so now, to whoever queues it, rather than let it die in the outbox.
+  const limit = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const attBytes = e.attachments.reduce((n, a) => n + attachmentInputSize(a), 0);
+  const size = messageSizeOf({ html, text, subject }, attBytes);
+  if (size > limit) {
+    throw new AppError('validation', tooLargeMessage(limit, `This email is ${mb(size)},`), [{ field: 'attachments', message: `the email is ${size} bytes; the limit is ${limit} bytes (${mb(limit)})` }]);
+  }
   return insertOutboxEmail(trx, {
     to: e.to,
     cc: e.cc,
@@ -64,7 +84,7 @@ export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput): Pr
     taskId: e.taskId ?? null,
     idempotencyKey: e.idempotencyKey ?? null,
     createdBy: actor.username,
-    attachments: e.attachments.map((a) => ({ name: a.name, contentType: a.contentType, content: a.content })),
+    attachments: await toOutboxAttachments(opts.blobs, e.attachments),
   });
 }
 
@@ -75,7 +95,7 @@ export function kickOutbox(ctx: AppContext): void {
 
 /** API / UI / CLI: enqueue in a transaction of its own, then wake the worker. */
 export async function sendEmail(ctx: AppContext, actor: Actor, input: EmailInput): Promise<QueuedEmail> {
-  const r = await ctx.db.transaction().execute((trx) => enqueueEmail(trx, actor, input));
+  const r = await ctx.db.transaction().execute((trx) => enqueueEmail(trx, actor, input, { blobs: blobStoreOf(ctx), maxMessageBytes: ctx.config.maxMessageBytes }));
   kickOutbox(ctx);
   return r;
 }

@@ -15,13 +15,15 @@
  * the email as sent. What remains is Exchange's own window between accepting /send and moving the
  * item to Sent Items (see docs/outbound-email.md).
  */
-import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, releaseHeld, selectAttachmentContents, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
-import { LEASE_MS, SEND_RATE_PER_MINUTE, verdictFor } from '../../domain/email/outbox.ts';
+import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, recordSendRequested, releaseHeld, selectAttachmentRefs, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { LEASE_MS, SEND_RATE_PER_MINUTE, SENT_COPY_GRACE_MS, verdictFor } from '../../domain/email/outbox.ts';
+import { blobStoreOf } from '../inbound/policy.ts';
+import { outgoingAttachment } from './attachments.ts';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
-import type { OutgoingMail } from '../ports/graph.ts';
+import type { OutgoingAttachment, OutgoingMail } from '../ports/graph.ts';
 import { isGraphFailure } from '../ports/graph-errors.ts';
 
 export interface DrainOptions {
@@ -81,7 +83,7 @@ export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Pro
   return result;
 }
 
-function mailOf(e: OutboxEmail, attachments: { name: string; contentType: string; content: Buffer }[]): OutgoingMail {
+function mailOf(e: OutboxEmail, attachments: OutgoingAttachment[]): OutgoingMail {
   return {
     subject: e.subject,
     html: e.html ?? undefined,
@@ -123,14 +125,30 @@ async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { trie
       else if (found) {
         // A draft we never recorded as complete: it may lack attachments. Start again.
         await gw.deleteMessage(mailbox, found.id);
+      } else if (e.draftId && e.sendRequestedAt) {
+        // We asked Graph to send the draft and it is in no folder now: Exchange took it out of Drafts and
+        // has not filed the Sent Items copy yet ("may not" be there at once — graph/api/message-send).
+        // A new draft would send it twice: wait for the copy instead.
+        const waitedMs = ctx.now().getTime() - e.sendRequestedAt.getTime();
+        if (waitedMs < SENT_COPY_GRACE_MS) {
+          await markFailed(ctx.db, claim, `sent, waiting for Exchange to file the Sent Items copy (asked ${Math.round(waitedMs / 1000)} s ago)`, Math.min(60_000, 5_000 * 2 ** Math.max(0, e.attempts - 2)));
+          log.info('sent draft not yet in Sent Items; looking again later');
+          return 'failed';
+        }
+        const reason = `the draft left Drafts after the send request ${Math.round(waitedMs / 60_000)} min ago but no Sent Items copy appeared: it may have been deleted before it went. Not sent again automatically — check with the recipient, then replay to send it again`;
+        await markDead(ctx.db, claim, reason);
+        log.warn({ reason }, 'email is dead');
+        return 'dead';
       }
     }
     if (!draftId) {
-      const attachments = await selectAttachmentContents(ctx.db, e.id);
+      const blobs = blobStoreOf(ctx);
+      const attachments = (await selectAttachmentRefs(ctx.db, e.id)).map((r) => outgoingAttachment(blobs, r));
       draftId = (await gw.createDraft(mailbox, mailOf(e, attachments), e.id)).id;
       await recordDraft(ctx.db, claim, draftId);
     }
     try {
+      await recordSendRequested(ctx.db, claim);
       await gw.sendDraft(mailbox, draftId);
     } catch (err) {
       // Refused outright after an earlier attempt: that attempt's send may have gone through late —

@@ -10,22 +10,35 @@ export const EmailAddressInput = z.union([
 ]);
 export type EmailAddressInput = z.input<typeof EmailAddressInput>;
 
-export const AttachmentInput = z.object({
-  name: z.string().trim().min(1).max(255),
-  contentType: z.string().trim().min(3).max(200).default('application/octet-stream'),
-  /** Bytes, or base64 text (API JSON). */
-  content: z.union([z.instanceof(Buffer), z.string().transform((s, c) => {
-    if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(s)) {
-      c.addIssue({ code: 'custom', message: 'must be base64' });
-      return z.NEVER;
-    }
-    return Buffer.from(s, 'base64');
-  })]),
+const Base64 = z.string().transform((s, c) => {
+  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(s)) {
+    c.addIssue({ code: 'custom', message: 'must be base64' });
+    return z.NEVER;
+  }
+  return Buffer.from(s, 'base64');
 });
+
+export const AttachmentInput = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    contentType: z.string().trim().min(3).max(200).default('application/octet-stream'),
+    /** Bytes, or base64 text (API JSON) … */
+    content: z.union([z.instanceof(Buffer), Base64]).optional(),
+    /** … or a file already streamed into the blob store (CLI files, API uploads). */
+    blob: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().min(0) }).optional(),
+  })
+  .refine((a) => (a.content === undefined) !== (a.blob === undefined), { message: 'give the content or a stored blob', path: ['content'] });
 export type AttachmentInput = z.input<typeof AttachmentInput>;
 
-/** Outlook's limit for one message through upload sessions. */
+export const attachmentInputSize = (a: z.output<typeof AttachmentInput>): number => a.content?.length ?? a.blob?.size ?? 0;
+
+/** Outlook's own ceiling for one message (upload sessions); the tenant's limit, usually 35 MB, is checked when queued. */
 export const MAX_ATTACHMENTS_BYTES = 150 * 1024 * 1024;
+
+/** A message's weight against the tenant's limit: its body and its attachments' bytes (as Graph's upload session counts them). */
+export function messageSizeOf(body: { html?: string | null; text?: string | null; subject?: string }, attachmentBytes: number): number {
+  return Buffer.byteLength(body.html ?? '') + Buffer.byteLength(body.text ?? '') + Buffer.byteLength(body.subject ?? '') + attachmentBytes;
+}
 
 export const EmailInput = z
   .object({
@@ -57,7 +70,7 @@ export const EmailInput = z
       if (!v.subject?.trim()) c.addIssue({ code: 'custom', path: ['subject'], message: 'a subject is needed when no template is given' });
       if (!v.html?.trim() && !v.text?.trim()) c.addIssue({ code: 'custom', path: ['text'], message: 'a body (html or text) is needed when no template is given' });
     }
-    const total = v.attachments.reduce((n, a) => n + a.content.length, 0);
+    const total = v.attachments.reduce((n, a) => n + attachmentInputSize(a), 0);
     if (total > MAX_ATTACHMENTS_BYTES) c.addIssue({ code: 'custom', path: ['attachments'], message: `attachments total ${total} bytes; the limit is 150 MB` });
   });
 export type EmailInput = z.input<typeof EmailInput>;

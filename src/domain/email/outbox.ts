@@ -42,6 +42,13 @@ export const LEASE_MS = 2 * 60_000;
 /** Exchange Online: 30 messages a minute per mailbox (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits). */
 export const SEND_RATE_PER_MINUTE = 30;
 
+/**
+ * How long after a send request the outbox waits for the Sent Items copy of a draft that has left
+ * Drafts before it gives the email up as dead (rather than send a second copy). Exchange usually
+ * files it within seconds.
+ */
+export const SENT_COPY_GRACE_MS = 15 * 60_000;
+
 export type FailureVerdict = { status: 'failed'; retryInMs: number } | { status: 'dead'; reason: string };
 
 export interface FailureFacts {

@@ -25,7 +25,7 @@ const NewEmail = z
       .array(z.object({ name: z.string().min(1).max(255), contentType: z.string().max(200).optional(), content: z.string().describe('base64') }))
       .max(100)
       .optional()
-      .describe('Up to 150 MB in all; over 3 MB each they go to Outlook through upload sessions'),
+      .describe('The whole email may be at most the tenant\'s message size limit (EXCHANGE_MAX_MESSAGE_MB, 35 MB by default); from 3 MB each they go to Outlook through upload sessions. Larger files are better uploaded first with POST /email-attachments'),
     sourceRef: z.string().max(200).optional().describe('Your reference for the business record it belongs to'),
     idempotencyKey: z.string().min(1).max(200).optional().describe('Send the same key again and you get the first email back instead of a second one'),
   })
@@ -104,7 +104,8 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     tag: 'Email',
     role: 'officer',
     body: NewEmail,
-    bodyLimit: 210 * 1024 * 1024,
+    // base64 of the largest email the tenant takes, and room for the rest of the JSON
+    bodyLimit: Math.ceil((ctx.config.maxMessageBytes * 4) / 3) + 1024 * 1024,
     status: 202,
     response: EmailDetail,
     handler: async ({ body, principal }) => {
