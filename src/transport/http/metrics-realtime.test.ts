@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphRoute, mailboxOf } from './metrics-realtime.ts';
+import { graphRoute, mailboxOf, recordGraphResponse } from './metrics-realtime.ts';
+import { registry } from './metrics.ts';
 
 describe('Graph route labels', () => {
   it('replaces mailboxes and ids so label cardinality stays small', () => {
@@ -20,5 +21,13 @@ describe('Graph route labels carry no case content', () => {
     expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/mailFolders/Threats%20from%20neighbour/messages')).toBe('/users/{user}/mailFolders/{id}/messages');
     expect(graphRoute('https://graph.microsoft.com/v1.0/users/asb@x.org/messages/short/attachments/abc/$value')).toBe('/users/{user}/messages/{id}/attachments/{id}/$value');
     expect(graphRoute('https://graph.microsoft.com/v1.0/$batch')).toBe('/$batch');
+  });
+
+  it('scrapes no subject, sender or folder name after Graph requests that carried them', async () => {
+    recordGraphResponse({ method: 'GET', url: "https://graph.microsoft.com/v1.0/users/victim.elm%40example.org/mailFolders/ElmRow/messages?$filter=subject eq 'Knife threat'", status: 200 });
+    recordGraphResponse({ method: 'POST', url: 'https://graph.microsoft.com/v1.0/users/asb@x.org/mailFolders/Knife-threat/messages/AAMk=/move', status: 429 });
+    const text = await registry.metrics();
+    expect(text).toContain('route="/users/{user}/mailFolders/{id}/messages"');
+    for (const word of ['victim', 'ElmRow', 'Knife', 'threat', 'asb@x.org']) expect(text).not.toContain(word);
   });
 });
