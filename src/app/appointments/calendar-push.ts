@@ -17,7 +17,9 @@ import {
 import { updateOutlookSync } from '../../adapters/db/bookings.ts';
 import { readEventTemplates } from '../../adapters/db/appointments-settings.ts';
 import { DEFAULT_EVENT_BODY, DEFAULT_EVENT_SUBJECT, outlookWindowsZone } from '../../domain/appointments/event.ts';
-import { isGraphFailure, GraphThrottled } from '../ports/graph-errors.ts';
+import { isGraphFailure } from '../ports/graph-errors.ts';
+import { decideFailure, FLOW_RULES } from '../../domain/failures/policy.ts';
+import { failureFacts } from '../failure-facts.ts';
 import type { CalendarGateway } from '../ports/graph.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
@@ -45,17 +47,13 @@ export interface DrainResult {
   dead: number;
 }
 
-export const MAX_ATTEMPTS = 8;
+/** Attempts before a booking's push is dead-lettered (the failure policy's bound). */
+export const MAX_ATTEMPTS = FLOW_RULES['calendar-push'].itemMaxAttempts;
 
-/** 10 s, 20 s, 40 s … capped at an hour; a throttled answer's Retry-After when longer. */
-export function retryDelayMs(attempts: number, err: unknown): number {
-  const backoff = Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
-  return err instanceof GraphThrottled && err.retryAfterMs ? Math.max(backoff, err.retryAfterMs) : backoff;
-}
-
-/** Errors that no retry can fix: dead-lettered at once (a bad address, an invalid body). */
-function isPermanent(err: unknown): boolean {
-  return isGraphFailure(err) && (err.kind === 'permanent' || err.kind === 'not_found' || err.kind === 'too_large');
+/** When to try a failed push again, or null to dead-letter it now — by the one failure policy. */
+function nextAttemptAt(ctx: AppContext, err: unknown, attempts: number, maxAttempts: number): Date | null {
+  const v = decideFailure('calendar-push', 'item', failureFacts(err), attempts, Math.random, { itemMaxAttempts: maxAttempts });
+  return v.action === 'retry' ? new Date(ctx.now().getTime() + v.inMs) : null;
 }
 
 const describe = (err: unknown): string => {
@@ -114,9 +112,7 @@ export async function drainCalendarOutbox(ctx: AppContext, opts: DrainOptions = 
           }
           const message = describe(err);
           const { attempts, dead } = await ctx.db.transaction().execute(async (trx) => {
-            const r = await markOutboxFailed(trx, bookingId, upToOutboxId, message, (n) =>
-              isPermanent(err) || n >= maxAttempts ? null : new Date(ctx.now().getTime() + retryDelayMs(n, err)),
-            );
+            const r = await markOutboxFailed(trx, bookingId, upToOutboxId, message, (n) => nextAttemptAt(ctx, err, n, maxAttempts));
             await updateOutlookSync(trx, bookingId, { state: r.dead ? 'dead' : 'failed', error: message });
             await releaseClaim(trx, bookingId, token);
             return r;

@@ -1,3 +1,5 @@
+import { decideFailure, FLOW_RULES, type FailureKind } from '../failures/policy.ts';
+
 /**
  * The outbox's rules as data: its states, the moves between them, and what a failure leads to.
  *
@@ -35,8 +37,8 @@ export const STATUS_LABELS: Readonly<Record<OutboxStatus, string>> = Object.free
   dead: 'Dead',
 });
 
-/** Attempts before an email that keeps failing is given up as dead. */
-export const MAX_ATTEMPTS = 12;
+/** Attempts before an email that keeps failing is given up as dead (the failure policy's bound). */
+export const MAX_ATTEMPTS = FLOW_RULES['email-outbox'].itemMaxAttempts;
 /** How long a worker owns a claimed email before another may take it over (its worker died). */
 export const LEASE_MS = 2 * 60_000;
 /** Exchange Online: 30 messages a minute per mailbox (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits). */
@@ -59,16 +61,16 @@ export interface FailureFacts {
 }
 
 /**
- * What one failed attempt leads to. Throttling waits as long as Graph said; transient trouble backs
- * off exponentially (30 s · 2ⁿ⁻¹, at most an hour). Auth and permission problems are an admin's to
- * fix, so they keep retrying slowly rather than killing every email. Anything else is permanent.
+ * What one failed attempt leads to, by the one failure policy (domain/failures/policy.ts): throttling
+ * waits as long as Graph said; transient trouble backs off exponentially (30 s · 2ⁿ⁻¹, at most an hour);
+ * auth and permission problems are an admin's to fix, so they keep retrying slowly rather than killing
+ * every email; anything else is permanent.
  */
 export function verdictFor(f: FailureFacts, attempts: number, random: () => number = Math.random): FailureVerdict {
-  const adminFixable = f.kind === 'auth_failed' || f.kind === 'permission_missing';
-  if (!f.retryable && !adminFixable) return { status: 'dead', reason: f.message };
-  if (attempts >= MAX_ATTEMPTS) return { status: 'dead', reason: `gave up after ${attempts} attempts: ${f.message}` };
-  if (f.kind === 'throttled' && f.retryAfterMs !== undefined) return { status: 'failed', retryInMs: Math.max(1000, f.retryAfterMs) };
-  const base = adminFixable ? 5 * 60_000 : 30_000;
-  const ceiling = Math.min(60 * 60_000, base * 2 ** Math.max(0, attempts - 1));
-  return { status: 'failed', retryInMs: Math.round(ceiling * (0.75 + random() * 0.25)) };
+  const kind: FailureKind = KNOWN_KINDS.has(f.kind as FailureKind) ? (f.kind as FailureKind) : f.retryable ? 'transient' : 'permanent';
+  const v = decideFailure('email-outbox', 'item', { kind, message: f.message, retryAfterMs: f.retryAfterMs }, attempts, random);
+  if (v.action === 'retry') return { status: 'failed', retryInMs: v.inMs };
+  return { status: 'dead', reason: 'reason' in v ? v.reason : f.message };
 }
+
+const KNOWN_KINDS = new Set<FailureKind>(['throttled', 'auth_failed', 'permission_missing', 'not_found', 'cursor_expired', 'too_large', 'transient', 'permanent', 'internal']);
