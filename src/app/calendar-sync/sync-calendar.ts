@@ -25,6 +25,8 @@ import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/cal
 import { GraphCursorExpired, isGraphFailure } from '../ports/graph-errors.ts';
 import type { CalendarChange, CalendarGateway } from '../ports/graph.ts';
 import type { AppContext } from '../context.ts';
+import { decideFailure } from '../../domain/failures/policy.ts';
+import { failureFacts } from '../failure-facts.ts';
 import { applyOutlookChange, lookUpEvent, toEventState, type ApplyInput, type ApplyOutcome } from './apply-outlook-change.ts';
 import type { InboundCalendarSettings } from './settings.ts';
 
@@ -253,8 +255,9 @@ async function applyOne(ctx: AppContext, input: RunInput, t: Touched, result: Ca
         : await applyOutlookChange(ctx, input, booking, { kind: 'present', event: toEventState(change.event) });
     result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
   } catch (err) {
-    // Graph unavailable or throttled: stop the run so the page is read again next time.
-    if (isGraphFailure(err) && (err.retryable || err.kind === 'cursor_expired')) throw err;
+    // Graph unavailable, throttled or refusing us: stop the run so the page is read again next time;
+    // a booking that cannot be applied is logged and the run goes on (the one failure policy).
+    if (decideFailure('calendar-sync', 'item', failureFacts(err), 1).action !== 'skip') throw err;
     const message = isGraphFailure(err) ? `${err.kind}: ${err.message}` : (err as Error).message;
     result.outcomes.error = (result.outcomes.error ?? 0) + 1;
     await insertSyncLog(ctx.db, { calendar: input.calendar, bookingId: booking.id, ref: booking.ref, eventId: booking.eventId, outcome: 'error', detail: message, at: ctx.now() });
