@@ -54,7 +54,7 @@ export function searchAudit(ctx: AppContext, viewer: Viewer, filter: AuditFilter
   return selectAuditEvents(ctx.db, viewer, filter);
 }
 
-const csvCell = (v: unknown): string => {
+export const csvCell = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
   // A leading = + - @ would be run as a formula by spreadsheet software (CSV injection).
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

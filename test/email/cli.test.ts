@@ -32,7 +32,7 @@ afterAll(async () => database?.drop());
 describe('housing365 email, templates and doctor', () => {
   it('lists, changes, previews and resets templates; a Liquid error names the line', async () => {
     const list = await cli('templates', 'list', '--json');
-    expect(JSON.parse(list.stdout).map((t: { code: string }) => t.code)).toEqual(['APPT_CANCELLED', 'APPT_CONFIRM', 'APPT_MOVED', 'EMAIL_ACK']);
+    expect(JSON.parse(list.stdout).map((t: { code: string }) => t.code)).toEqual(['APPT_CANCELLED', 'APPT_CONFIRM', 'APPT_MOVED', 'COMPLAINT_ACK', 'EMAIL_ACK']);
     const file = path.join(dataDir, 'ack.txt');
     writeFileSync(file, 'Thanks.\nRef {{ email.reference }}');
     expect((await cli('templates', 'set', 'EMAIL_ACK', '--text-file', file)).stdout).toContain('EMAIL_ACK saved');

@@ -81,7 +81,7 @@ describe('templates API', () => {
     expect((await api('DELETE', '/templates/REPAIR_DONE', undefined, f.adminToken)).status).toBe(204);
     expect((await api('GET', '/templates/REPAIR_DONE')).status).toBe(404);
     const shipped = (await (await api('GET', '/templates')).json()).map((t: { code: string }) => t.code);
-    expect(shipped).toEqual(['APPT_CANCELLED', 'APPT_CONFIRM', 'APPT_MOVED', 'EMAIL_ACK']);
+    expect(shipped).toEqual(['APPT_CANCELLED', 'APPT_CONFIRM', 'APPT_MOVED', 'COMPLAINT_ACK', 'EMAIL_ACK']);
   });
 });
 

@@ -6,14 +6,22 @@ export * from './schema/appointments.ts';
 export * from './schema/calendar-sync.ts';
 export * from './schema/email.ts';
 export * from './schema/tasks.ts';
+export * from './schema/complaints.ts';
 
 import type { SystemParameterRow, FrvValueRow, AppointmentReasonRow, LicenceRow, UserRow, TeamRow, TeamMemberRow, SessionRow, ApiTokenRow, KeyValueRow, AuditEventRow, EntraGroupMappingRow, OidcPendingRow } from './schema/core.ts';
 import type { ProductAreaRow, AppointmentReasonProductAreaRow, AppointmentDiaryRow, AppointmentSlotPatternRow, AppointmentSlotExceptionRow, AppointmentSlotRow, BookingRow, BookingHistoryRow, CalendarOutboxRow } from './schema/appointments.ts';
 import type { CalendarSyncStateRow, CalendarSyncLogRow, CalendarPushUnconfirmedRow, CalendarSyncHandledRow, CalendarFullSyncSeenRow } from './schema/calendar-sync.ts';
 import type { EmailTemplateRow, EmailOutboxRow, EmailOutboxAttachmentRow, EmailOutboxEventRow } from './schema/email.ts';
 import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow } from './schema/tasks.ts';
+import type { ComplaintPolicyRow, ComplaintSettingsRow, ComplaintHolidayFileRow, ComplaintCaseRow, ComplaintDeadlineRow, ComplaintStepRow } from './schema/complaints.ts';
 
 export interface Database {
+  complaint_policies: ComplaintPolicyRow;
+  complaint_settings: ComplaintSettingsRow;
+  complaint_holiday_files: ComplaintHolidayFileRow;
+  complaint_cases: ComplaintCaseRow;
+  complaint_deadlines: ComplaintDeadlineRow;
+  complaint_steps: ComplaintStepRow;
   email_templates: EmailTemplateRow;
   email_outbox: EmailOutboxRow;
   email_outbox_attachments: EmailOutboxAttachmentRow;

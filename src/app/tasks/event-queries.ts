@@ -13,6 +13,7 @@ import { selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.t
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
 import { parseOrThrow } from '../users.ts';
 import { taskTitle } from './raise-task.ts';
+import { openComplaintCases } from '../complaints/open-cases.ts';
 import type { Actor, AppContext } from '../context.ts';
 
 export type { EventQuery };
@@ -180,6 +181,7 @@ async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: R
         }
       }
       const taskIds = await insertTasksBulk(trx, newTasks, actor.username, at);
+      await openComplaintCases(trx, taskIds, at);
       const taskOf = (l: { taskId?: number; newTask?: number }) => l.taskId ?? taskIds[l.newTask!];
       await linkEventsToTasks(trx, links.map((l) => ({ eventId: l.eventId, taskId: taskOf(l) })));
       await linkEmailsToTasks(trx, newTasks.flatMap((t, k) => (t.emailId !== null ? [{ emailId: t.emailId, taskId: taskIds[k] }] : [])));

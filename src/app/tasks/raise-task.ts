@@ -1,5 +1,6 @@
 import type { Db } from '../../adapters/db/database.ts';
 import { insertHistory, insertTask } from '../../adapters/db/tasks.ts';
+import { openComplaintCases } from '../complaints/open-cases.ts';
 
 export interface NewTask {
   jobType: { id: number; defaultTeamId: number | null; defaultUserId: number | null };
@@ -37,5 +38,6 @@ export async function raiseTask(trx: Db, t: NewTask): Promise<number> {
     at: t.at,
   });
   await insertHistory(trx, { taskId: id, actor: t.actor, action: 'created', toStatus: 'open', detail: t.detail, at: t.at });
+  await openComplaintCases(trx, [id], t.at);
   return id;
 }

@@ -94,6 +94,24 @@ We have logged it with the reference {{ email.reference }} and will reply as soo
 
 ${signOff.text}`,
   },
+  {
+    code: 'COMPLAINT_ACK',
+    description: 'Complaint acknowledgement (stage 1 or 2, Complaint Handling Code 6.2 / 6.11)',
+    subject: 'We have logged your complaint at stage {{ complaint.stage }} {{ task.tag }}',
+    html: `<p>Thank you for contacting us. We have logged your complaint at <strong>stage {{ complaint.stage }}</strong> of our complaints procedure, received on {{ complaint.received }}.</p>
+<p>We will send you our full response by <strong>{{ complaint.respond_by }}</strong>. If we need longer we will tell you why and give you a new date.</p>
+<p>Please keep {{ task.tag }} in the subject if you write to us about it.</p>
+<p>Yours sincerely,<br>{{ officer.name }}<br>{{ organisation.name }}</p>`,
+    text: `Thank you for contacting us. We have logged your complaint at stage {{ complaint.stage }} of our complaints procedure, received on {{ complaint.received }}.
+
+We will send you our full response by {{ complaint.respond_by }}. If we need longer we will tell you why and give you a new date.
+
+Please keep {{ task.tag }} in the subject if you write to us about it.
+
+Yours sincerely,
+{{ officer.name }}
+{{ organisation.name }}`,
+  },
 ]);
 
 export function shippedTemplate(code: string): ShippedTemplate | undefined {

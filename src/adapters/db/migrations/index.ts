@@ -15,6 +15,7 @@ import * as m0014 from './0014_visibility.ts';
 import * as m0016 from './0016_poll_schedule.ts';
 import * as m0018 from './0018_calendar_full_sync_seen.ts';
 import * as m0019 from './0019_outbox_blobs.ts';
+import * as m0020 from './0020_complaints.ts';
 
 // Forward-only and strictly ordered: each name is a unique four-digit number and a word, and a new
 // migration takes the next number (test/db/migrations.test.ts checks it). Never edit or rename one
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0016_poll_schedule': m0016,
   '0018_calendar_full_sync_seen': m0018,
   '0019_outbox_blobs': m0019,
+  '0020_complaints': m0020,
 };
 
 /**
