@@ -18,6 +18,14 @@ describe('booking events', () => {
     expect(toWallClock(new Date('2026-10-26T09:00:00Z'), 'GMT Standard Time')).toEqual({ dateTime: '2026-10-26T09:00:00', timeZone: 'GMT Standard Time' });
   });
 
+  it('sends a time of the repeated autumn hour in UTC, which names one instant', () => {
+    // 01:00 "GMT Standard Time" on Sun 31 Oct 2027 is both 00:00Z (BST) and 01:00Z (GMT).
+    expect(toWallClock(new Date('2027-10-31T00:00:00Z'), 'GMT Standard Time')).toEqual({ dateTime: '2027-10-31T00:00:00', timeZone: 'UTC' });
+    expect(toWallClock(new Date('2027-10-31T01:00:00Z'), 'GMT Standard Time')).toEqual({ dateTime: '2027-10-31T01:00:00', timeZone: 'UTC' });
+    expect(toWallClock(new Date('2027-10-31T02:00:00Z'), 'GMT Standard Time')).toEqual({ dateTime: '2027-10-31T02:00:00', timeZone: 'GMT Standard Time' });
+    expect(toWallClock(new Date('2027-10-30T23:00:00Z'), 'GMT Standard Time')).toEqual({ dateTime: '2027-10-31T00:00:00', timeZone: 'GMT Standard Time' });
+  });
+
   it('sends a Windows zone name whatever form OUTLOOK365_TIMEZONE takes', () => {
     expect(outlookWindowsZone(null)).toBe('GMT Standard Time');
     expect(outlookWindowsZone('Europe/Paris')).toBe('Romance Standard Time');

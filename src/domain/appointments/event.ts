@@ -5,6 +5,7 @@
 import { Liquid } from 'liquidjs';
 import { DateTime } from 'luxon';
 import { graphTimeZoneToIana, ianaToWindowsZone, isWindowsTimeZone } from '../time/zones.ts';
+import { isRepeatedWallTime } from '../time/wall-clock.ts';
 
 export const DEFAULT_EVENT_SUBJECT = 'Appointment {{ ref }}: {{ diary.name }}';
 export const DEFAULT_EVENT_BODY = [
@@ -38,11 +39,17 @@ export function outlookWindowsZone(param: string | null | undefined): string {
   return ianaToWindowsZone(v) ?? DEFAULT_OUTLOOK_TIME_ZONE;
 }
 
-/** An instant as Graph's dateTimeTimeZone in a Windows zone: local wall-clock time, DST exact. */
+/**
+ * An instant as Graph's dateTimeTimeZone in a Windows zone: local wall-clock time, DST exact. A wall
+ * time that happens twice (the repeated hour when the clocks go back: 01:30 "GMT Standard Time" on
+ * 31 Oct 2027 is 00:30Z and 01:30Z) would let Graph pick either, so that one instant is sent in UTC.
+ */
 export function toWallClock(at: Date, windowsZone: string): { dateTime: string; timeZone: string } {
   const iana = graphTimeZoneToIana(windowsZone);
   if (!iana) throw new Error(`no IANA zone for ${windowsZone}`);
-  return { dateTime: DateTime.fromJSDate(at, { zone: iana }).toFormat("yyyy-LL-dd'T'HH:mm:ss"), timeZone: windowsZone };
+  const wallFormat = "yyyy-LL-dd'T'HH:mm:ss";
+  if (isRepeatedWallTime(at, iana)) return { dateTime: DateTime.fromJSDate(at, { zone: 'utc' }).toFormat(wallFormat), timeZone: 'UTC' };
+  return { dateTime: DateTime.fromJSDate(at, { zone: iana }).toFormat(wallFormat), timeZone: windowsZone };
 }
 
 /** The marker in our extended property: says "this event is booking <ref>". */

@@ -4,7 +4,7 @@
 // for the person who must act on them, and start with the guide's own phrases (§2.4.2: "No
 // appointment slots exist for diary …", "the appointment slot is in the past", "no units available
 // in the appointment slot") because the Outlook move-violation email quotes them verbatim.
-import { DateTime } from 'luxon';
+import { formatLocal } from '../time/wall-clock.ts';
 import { nextStatus, STATUS_LABELS, type BookingAction, type BookingStatus } from './status.ts';
 
 export type RuleCode =
@@ -59,9 +59,9 @@ export interface BookingFacts {
   diaryId: number;
 }
 
-/** "Mon 30 Nov 2026 10:00" in the diary's own time zone: what staff see in the diary. */
+/** "Mon 30 Nov 2026 10:00" in the diary's own time zone: what staff see in the diary ("… 01:00 BST" in a repeated hour). */
 export function formatSlotTime(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('ccc d LLL yyyy HH:mm');
+  return formatLocal(at, timeZone, 'ccc d LLL yyyy HH:mm');
 }
 
 const fail = (rule: RuleCode, field: string, message: string): RuleFailure => ({ rule, field, message });

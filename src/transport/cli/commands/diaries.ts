@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { diaryWeek } from '../../../app/appointments/bookings.ts';
 import { addPattern, closeDay, createDiary, diaryOutlookProgress, generateDiarySlots, getDiary, listDiaries, listPatterns, updateDiary } from '../../../app/appointments/diaries.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
+import { formatLocal } from '../../../domain/time/wall-clock.ts';
 
 const usage = [
   'housing365 diaries list [--json] | show CODE [--json] | week CODE [DATE]',
@@ -121,7 +122,7 @@ export const diariesCommand: Command = {
       case 'week': {
         const w = await withContext((ctx) => diaryWeek(ctx, code, rest[0]));
         if (values.json) return void console.log(JSON.stringify(w, null, 2));
-        const fmt = (d: Date) => DateTime.fromJSDate(d, { zone: w.diary.timeZone }).toFormat('HH:mm');
+        const fmt = (d: Date) => formatLocal(d, w.diary.timeZone, 'HH:mm');
         for (const day of w.days) {
           console.log(day.label);
           for (const s of day.slots) console.log(`  ${fmt(s.startsAt)}-${fmt(s.endsAt)}  ${s.past ? 'past' : `${s.free}/${s.units} free`}  ${s.bookings.map((b) => b.ref).join(' ')}`);

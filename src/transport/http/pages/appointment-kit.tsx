@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { BookingStatus } from '../../../domain/appointments/status.ts';
 import { STATUS_LABELS } from '../../../domain/appointments/status.ts';
 import { Tag } from './components.tsx';
+import { formatLocal } from '../../../domain/time/wall-clock.ts';
 
 export const str = (body: unknown, key: string): string => {
   const v = (body as Record<string, unknown> | undefined)?.[key];
@@ -18,8 +19,9 @@ export const query = (request: { query: unknown }, key: string): string | undefi
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-export const fmtTime = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('HH:mm');
-export const fmtDateTime = (at: Date | null, zone = 'Europe/London') => (at ? DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL yyyy, HH:mm') : '');
+// A time of the repeated hour when the clocks go back is shown with its zone ("01:00 BST", "01:00 GMT").
+export const fmtTime = (at: Date, zone: string) => formatLocal(at, zone, 'HH:mm');
+export const fmtDateTime = (at: Date | null, zone = 'Europe/London') => (at ? formatLocal(at, zone, 'ccc d LLL yyyy, HH:mm') : '');
 
 const STATUS_COLOURS: Record<BookingStatus, 'green' | 'blue' | 'red' | 'grey'> = { BOOKED: 'green', MOVED: 'blue', CAN: 'red', COMPLETED: 'grey' };
 export function StatusTag({ status }: { status: BookingStatus }): JSX.Element {

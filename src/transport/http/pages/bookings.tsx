@@ -16,7 +16,7 @@ import { AppError } from '../../../errors.ts';
 import { requirePageUser } from '../auth.ts';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
 import { ErrorSummary, Select, SuccessBanner, TextInput, fieldErrors, type FieldErrors } from './components.tsx';
-import { StatusTag, SyncTag, Textarea, fmtDateTime, query, str } from './appointment-kit.tsx';
+import { StatusTag, SyncTag, Textarea, fmtDateTime, fmtTime, query, str } from './appointment-kit.tsx';
 
 const bookingUrl = (ref: number) => `/appointments/bookings/${ref}`;
 
@@ -62,7 +62,7 @@ function BookingPage({ page, detail, diary, saved }: { page: PageInfo; detail: A
       <h1 class="govuk-heading-l" safe>{`Appointment ${b.ref}`}</h1>
       <dl class="govuk-summary-list">
         {row('Status', <StatusTag status={b.status} />)}
-        {row('When', <span safe>{`${fmtDateTime(b.startsAt, diary.timeZone)} – ${DateTime.fromJSDate(b.endsAt, { zone: diary.timeZone }).toFormat('HH:mm')}`}</span>)}
+        {row('When', <span safe>{`${fmtDateTime(b.startsAt, diary.timeZone)} – ${fmtTime(b.endsAt, diary.timeZone)}`}</span>)}
         {row('Who', <span safe>{b.who}</span>)}
         {row('Where', <span safe>{b.location ?? ''}</span>)}
         {row('Notes', <span safe>{b.notes ?? ''}</span>)}
@@ -85,7 +85,7 @@ function BookingPage({ page, detail, diary, saved }: { page: PageInfo; detail: A
       <dl class="govuk-summary-list" aria-labelledby="outlook">
         {row('Sync state', <SyncTag state={o.state} />)}
         {row('Calendar', <span safe>{o.calendar ?? (diary.externalCalendar === 'OUTLOOK365' ? (diary.calendarAddress ?? '') : 'Diary not mapped to Outlook')}</span>)}
-        {row('Event we wrote', <span safe>{o.start ? `${fmtDateTime(o.start, diary.timeZone)} – ${o.end ? DateTime.fromJSDate(o.end, { zone: diary.timeZone }).toFormat('HH:mm') : ''}` : ''}</span>)}
+        {row('Event we wrote', <span safe>{o.start ? `${fmtDateTime(o.start, diary.timeZone)} – ${o.end ? fmtTime(o.end, diary.timeZone) : ''}` : ''}</span>)}
         {row('Last sent', <span safe>{fmtDateTime(o.syncedAt, diary.timeZone)}</span>)}
         {o.error ? row('Problem', <span safe>{o.error}</span>) : ''}
         {(() => {
@@ -172,7 +172,7 @@ function MovePage(p: { page: PageInfo; booking: BookingView; diary: Diary; slots
                       <div class="govuk-radios__item">
                         <input class="govuk-radios__input" id={id} name="slot" type="radio" value={String(s.id)} checked={p.chosen.slot === String(s.id)} />
                         <label class="govuk-label govuk-radios__label" for={id} safe>
-                          {`${DateTime.fromJSDate(s.startsAt, { zone: p.diary.timeZone }).toFormat('HH:mm')} (${s.units - s.booked} free)`}
+                          {`${fmtTime(s.startsAt, p.diary.timeZone)} (${s.units - s.booked} free)`}
                         </label>
                       </div>
                     );
