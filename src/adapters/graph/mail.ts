@@ -144,12 +144,12 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
       await t.json({ method: 'POST', path: `${user(mailbox)}/messages/${seg(draftId)}/send`, mailbox });
     },
 
-    async findByMarker(mailbox: string, marker: string): Promise<MarkedMessage | undefined> {
+    async findByMarker(mailbox: string, marker: string, preferId?: string): Promise<MarkedMessage | undefined> {
       const q = new URLSearchParams({ $filter: markerFilter(marker), $select: 'id,isDraft,internetMessageId', $top: '10' });
       const res = await t.json<{ value?: MSGraph.Message[] }>({ method: 'GET', path: `${user(mailbox)}/messages?${q}`, mailbox });
       const found = (res.body?.value ?? []).map((m) => ({ id: m.id!, isDraft: !!m.isDraft, internetMessageId: m.internetMessageId ?? undefined }));
-      // The Sent Items copy wins: it proves the send happened even if a stale draft lingers.
-      return found.find((m) => !m.isDraft) ?? found[0];
+      // The Sent Items copy wins: it proves the send happened even if a stale draft lingers; then the draft asked for.
+      return found.find((m) => !m.isDraft) ?? found.find((m) => m.id === preferId) ?? found[0];
     },
 
     async sendMail(mailbox: string, mail: OutgoingMail, marker?: string) {

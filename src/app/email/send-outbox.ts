@@ -115,30 +115,32 @@ async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { trie
   try {
     let draftId: string | undefined;
     if (e.triedBefore || e.draftId) {
-      const found = await gw.findByMarker(mailbox, e.id);
+      const found = await gw.findByMarker(mailbox, e.id, e.draftId ?? undefined);
       if (found && !found.isDraft) {
         await markSent(ctx.db, claim, { internetMessageId: found.internetMessageId, detail: 'already sent by an earlier attempt (found in Sent Items by its marker); not sent again' });
         log.info('email found already sent; not sending again');
         return 'sent';
       }
       if (found && found.id === e.draftId) draftId = found.id;
-      else if (found) {
-        // A draft we never recorded as complete: it may lack attachments. Start again.
-        await gw.deleteMessage(mailbox, found.id);
-      } else if (e.draftId && e.sendRequestedAt) {
-        // We asked Graph to send the draft and it is in no folder now: Exchange took it out of Drafts and
-        // has not filed the Sent Items copy yet ("may not" be there at once — graph/api/message-send).
-        // A new draft would send it twice: wait for the copy instead.
-        const waitedMs = ctx.now().getTime() - e.sendRequestedAt.getTime();
-        if (waitedMs < SENT_COPY_GRACE_MS) {
-          await markFailed(ctx.db, claim, `sent, waiting for Exchange to file the Sent Items copy (asked ${Math.round(waitedMs / 1000)} s ago)`, Math.min(60_000, 5_000 * 2 ** Math.max(0, e.attempts - 2)));
-          log.info('sent draft not yet in Sent Items; looking again later');
-          return 'failed';
+      else {
+        // A draft we never recorded as complete (an earlier create whose answer was lost): it may lack
+        // attachments, and it is never sent. Delete it.
+        if (found) await gw.deleteMessage(mailbox, found.id);
+        if (e.draftId && e.sendRequestedAt) {
+          // We asked Graph to send the recorded draft and it is in no folder now: Exchange took it out of
+          // Drafts and has not filed the Sent Items copy yet ("may not" be there at once —
+          // graph/api/message-send). A new draft would send it twice: wait for the copy instead.
+          const waitedMs = ctx.now().getTime() - e.sendRequestedAt.getTime();
+          if (waitedMs < SENT_COPY_GRACE_MS) {
+            await markFailed(ctx.db, claim, `sent, waiting for Exchange to file the Sent Items copy (asked ${Math.round(waitedMs / 1000)} s ago)`, Math.min(60_000, 5_000 * 2 ** Math.max(0, e.attempts - 2)));
+            log.info('sent draft not yet in Sent Items; looking again later');
+            return 'failed';
+          }
+          const reason = `the draft left Drafts after the send request ${Math.round(waitedMs / 60_000)} min ago but no Sent Items copy appeared: it may have been deleted before it went. Not sent again automatically — check with the recipient, then replay to send it again`;
+          await markDead(ctx.db, claim, reason);
+          log.warn({ reason }, 'email is dead');
+          return 'dead';
         }
-        const reason = `the draft left Drafts after the send request ${Math.round(waitedMs / 60_000)} min ago but no Sent Items copy appeared: it may have been deleted before it went. Not sent again automatically — check with the recipient, then replay to send it again`;
-        await markDead(ctx.db, claim, reason);
-        log.warn({ reason }, 'email is dead');
-        return 'dead';
       }
     }
     if (!draftId) {

@@ -144,8 +144,11 @@ export interface MailboxGateway {
   addAttachment(mailbox: string, draftId: string, attachment: OutgoingAttachment): Promise<void>;
   /** Sends a draft (Graph: POST /messages/{id}/send, 202). */
   sendDraft(mailbox: string, draftId: string): Promise<void>;
-  /** Finds a message (draft or sent) carrying our marker anywhere in the mailbox, or undefined. */
-  findByMarker(mailbox: string, marker: string): Promise<MarkedMessage | undefined>;
+  /**
+   * Finds a message carrying our marker anywhere in the mailbox, or undefined: a sent copy first, then
+   * the draft `preferId` names, then any other (a stale draft).
+   */
+  findByMarker(mailbox: string, marker: string, preferId?: string): Promise<MarkedMessage | undefined>;
   /**
    * One-shot send without a draft (POST /sendMail). Cheapest, but a time-out leaves it unknown
    * whether it went: use only where a duplicate is acceptable. The marker is still stamped so the
