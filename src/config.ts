@@ -19,6 +19,8 @@ const EnvSchema = z
     HOUSING365_DATA_DIR: z.string().min(1).default('./var'),
     HOUSING365_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HOUSING365_LICENCE_PUBLIC_KEY: z.string().min(1).optional(),
+    // Bearer token Prometheus sends to scrape /metrics; without it /metrics answers 404.
+    HOUSING365_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (e.g. openssl rand -hex 32)').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
     HOUSING365_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: yesNo.optional(),
@@ -59,6 +61,8 @@ export interface Config {
   adminPassword?: string;
   licencePublicKey?: string;
   dbPoolSize: number;
+  /** The bearer token that opens /metrics; unset, /metrics is not served (404). */
+  metricsToken?: string;
   logLevel: string;
   logPretty: boolean;
   cookieSecure: 'auto' | boolean;
@@ -104,6 +108,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, opts: { isTTY?: boolean } = 
     adminPassword: e.HOUSING365_ADMIN_PASSWORD,
     licencePublicKey: e.HOUSING365_LICENCE_PUBLIC_KEY,
     dbPoolSize: e.HOUSING365_DB_POOL_SIZE,
+    metricsToken: e.HOUSING365_METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? Boolean(opts.isTTY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',

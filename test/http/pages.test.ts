@@ -184,13 +184,5 @@ describe('operations endpoints', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
   });
-
-  it('serves Prometheus metrics to loopback callers, including request durations by route', async () => {
-    const c = new WebClient(f.baseUrl);
-    await c.get('/healthz');
-    const text = await (await c.get('/metrics')).text();
-    expect(text).toContain('housing365_http_request_duration_seconds_bucket');
-    expect(text).toMatch(/route="\/healthz"/);
-    expect(text).toContain('process_cpu_user_seconds_total');
-  });
+  // /metrics and its scrape token: test/http/metrics.test.ts.
 });

@@ -150,7 +150,8 @@ describe('change notifications', () => {
   });
 
   it('publishes webhook and sync figures on /metrics', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    w.t.ctx.config.metricsToken = 'scrape-token-for-the-notifications-test';
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-token-for-the-notifications-test' } })).text();
     expect(text).toMatch(/housing365_webhook_notifications_total\{[^}]*outcome="accepted"[^}]*\} \d+/);
     expect(text).toContain('housing365_webhook_duration_seconds_bucket');
   });

@@ -23,7 +23,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // /metrics do not look at the session at all.)
 const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /account/password', 'POST /account/password', 'POST /sign-out', 'POST /account/sign-out-everywhere', 'GET /sign-in']);
 // Requests that never need to know the caller: skip the session lookup (a database round trip).
-const ANONYMOUS_PREFIXES = ['/assets/', '/healthz', '/readyz', '/favicon.ico'];
+// /metrics has its own scrape token, never a session or an API token.
+const ANONYMOUS_PREFIXES = ['/assets/', '/healthz', '/readyz', '/metrics', '/favicon.ico'];
 
 export function constantTimeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

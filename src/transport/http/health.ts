@@ -1,18 +1,20 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { pendingMigrations, ping } from '../../adapters/db/database.ts';
 import { registry } from './metrics.ts';
+import { constantTimeEqual } from './auth.ts';
 import { problem, sendProblem } from './problem.ts';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 /**
- * /metrics is open to callers on the same machine (a local Prometheus or node exporter sidecar) and
- * otherwise needs an admin API token: metrics reveal traffic and queue sizes, which are not public.
+ * /metrics answers only a scraper that sends HOUSING365_METRICS_TOKEN as a bearer token. The socket
+ * address proves nothing behind a reverse proxy on the same machine (every request comes from
+ * 127.0.0.1), and metrics reveal traffic, queue sizes and mailbox names. Without a configured token
+ * the endpoint does not exist (404), so a fresh install exposes nothing.
  */
-export function mayReadMetrics(request: Pick<FastifyRequest, 'socket' | 'authVia' | 'principal'>): boolean {
-  if (LOOPBACK.has(request.socket.remoteAddress ?? '')) return true;
-  return request.authVia === 'token' && request.principal?.role === 'admin';
+export function metricsAccess(metricsToken: string | undefined, authorization: string | undefined): 'ok' | 'not_configured' | 'refused' {
+  if (!metricsToken) return 'not_configured';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match && constantTimeEqual(match[1], metricsToken) ? 'ok' : 'refused';
 }
 
 export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
@@ -41,9 +43,11 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/metrics', async (request, reply) => {
-    if (!mayReadMetrics(request)) {
-      reply.header('www-authenticate', 'Bearer realm="housing365"');
-      return sendProblem(reply, problem('forbidden', request.principal ? 403 : 401, request.principal ? 'Forbidden' : 'Sign-in required', '/metrics is served to loopback callers, or with an admin API token'));
+    const access = metricsAccess(ctx.config.metricsToken, request.headers.authorization);
+    if (access === 'not_configured') return sendProblem(reply, problem('not_found', 404, 'Not found', 'There is no GET /metrics'));
+    if (access === 'refused') {
+      reply.header('www-authenticate', 'Bearer realm="housing365 metrics"');
+      return sendProblem(reply, problem('unauthenticated', 401, 'Sign-in required', 'Send the scrape token (HOUSING365_METRICS_TOKEN) as "Authorization: Bearer <token>"'));
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });
