@@ -47,7 +47,7 @@ const concurrency = arg('concurrency', 16);
 
 const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));
 const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+const serverUrl = process.env.DATABASE_URL ?? embedded!.superuserUrl;
 const dbName = `h365_bench_${Date.now()}`;
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();

@@ -16,6 +16,10 @@ const EnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    HOUSING365_EVENT_QUERY_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
     HOUSING365_DATA_DIR: z.string().min(1).default('./var'),
     HOUSING365_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HOUSING365_LICENCE_PUBLIC_KEY: z.string().min(1).optional(),
@@ -57,6 +61,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** Login for the event-query SQL sandbox role (docs/security-sql-and-files.md); made by us when absent. */
+  eventQueryDatabaseUrl?: string;
   dataDir: string;
   adminPassword?: string;
   licencePublicKey?: string;
@@ -104,6 +110,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, opts: { isTTY?: boolean } = 
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    eventQueryDatabaseUrl: e.HOUSING365_EVENT_QUERY_DATABASE_URL,
     dataDir: path.resolve(e.HOUSING365_DATA_DIR),
     adminPassword: e.HOUSING365_ADMIN_PASSWORD,
     licencePublicKey: e.HOUSING365_LICENCE_PUBLIC_KEY,

@@ -2,6 +2,7 @@ import { switchOnDemoFlows } from './app/demo-switches.ts';
 import type { FastifyInstance } from 'fastify';
 import PgBoss from 'pg-boss';
 import { createDb, migrateToLatest, type Db } from './adapters/db/database.ts';
+import { SqlSandbox } from './adapters/db/sql-sandbox.ts';
 import { openEmbedded, type EmbeddedInfo } from './adapters/db/embedded.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -48,7 +49,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { own: 
   };
 }
 
-export async function buildContext(config: Config, logger: Logger, db: Db): Promise<AppContext & { demoPrivateKey?: string }> {
+export async function buildContext(config: Config, logger: Logger, db: Db, database?: Pick<DatabaseHandle, 'url' | 'embedded'>): Promise<AppContext & { demoPrivateKey?: string }> {
   const keys = await configuredLicenceKeys(config.licencePublicKey);
   let demoPrivateKey: string | undefined;
   if (config.demoMode) {
@@ -56,7 +57,11 @@ export async function buildContext(config: Config, logger: Logger, db: Db): Prom
     keys.push(pair.publicKeyPem);
     demoPrivateKey = pair.privateKeyPem;
   }
-  return { db, config, logger, licencePublicKeys: keys, now: () => new Date(), demoPrivateKey };
+  // Admins' event queries log in as a role of their own (issue 13 §1; adapters/db/sql-sandbox.ts).
+  const sqlSandbox = new SqlSandbox(db, config.eventQueryDatabaseUrl
+    ? { loginUrl: config.eventQueryDatabaseUrl, loginSource: 'configured' }
+    : database?.embedded ? { loginUrl: database.embedded.eventQueryUrl, loginSource: 'embedded' } : { appUrl: database?.url ?? config.databaseUrl });
+  return { db, config, logger, licencePublicKeys: keys, now: () => new Date(), demoPrivateKey, sqlSandbox };
 }
 
 export interface RunningSystem {
@@ -99,7 +104,9 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   try {
     const { applied } = await migrateToLatest(handle.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const ctx = await buildContext(config, logger, handle.db);
+    const ctx = await buildContext(config, logger, handle.db, handle);
+    const sandbox = await ctx.sqlSandbox!.status();
+    if (!sandbox.ok) logger.warn({ problem: sandbox.problem }, 'event queries cannot run');
     // Graph: the tenant from AZURE_*, or the embedded emulator with the demo tenant (demo mode).
     graph = await connectGraph(config, logger, { limiter: slots, onResponse: recordGraphResponse, onRetry: recordGraphRetry });
     ctx.graph = graph.graph;

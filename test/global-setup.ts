@@ -18,7 +18,8 @@ export async function setup(project: TestProject): Promise<void> {
   if (!url) {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'h365-test-pg-'));
     embedded = await openEmbedded(path.join(dir, 'var'), { own: true });
-    url = embedded.url;
+    // Tests make a database each (and its event-query role): they need the superuser.
+    url = embedded.superuserUrl;
   }
   project.provide('databaseUrl', url);
 }

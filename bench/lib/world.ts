@@ -45,7 +45,7 @@ export interface BenchWorldOptions {
 export async function openBenchWorld(name: string, opts: BenchWorldOptions): Promise<BenchWorld> {
   const work = mkdtempSync(join(tmpdir(), `h365-${name}-`));
   const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-  const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const serverUrl = process.env.DATABASE_URL ?? embedded!.superuserUrl;
   const dbName = `h365_${name.replace(/\W/g, '_')}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

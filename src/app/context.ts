@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Db } from '../adapters/db/database.ts';
+import type { SqlSandbox } from '../adapters/db/sql-sandbox.ts';
 import type { Logger } from '../logger.ts';
 import type { GraphGateway } from './ports/graph.ts';
 
@@ -45,6 +46,11 @@ export interface AppContext {
   boss?: PgBoss;
   /** Staff sign-in with Microsoft (OpenID Connect): the tenant's, or the emulator's in demo mode. */
   staffSignIn?: import('../adapters/identity/oidc.ts').OidcSettings;
+  /**
+   * Where admins' event queries run: a connection logging in as a role that reads the guide's views
+   * only. Absent: made from config.databaseUrl on first use (app/tasks/event-queries.ts).
+   */
+  sqlSandbox?: SqlSandbox;
 }
 
 export const SYSTEM_ACTOR: Actor = { username: 'system' };

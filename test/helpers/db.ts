@@ -29,6 +29,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
+      // The event-query sandbox role made for this database (src/adapters/db/sql-sandbox.ts).
+      await c.query(`drop role if exists ${name}_eventq`);
       await c.end();
     },
   };

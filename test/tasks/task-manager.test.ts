@@ -230,14 +230,3 @@ describe('workflow files', () => {
     await expect(uploadWorkflow(t.ctx, system, '[workflow]\nformat = 1\ncode = TOOLONGCODE\nname = x\n')).rejects.toMatchObject({ fields: [{ field: 'code' }] });
   });
 });
-
-describe('event query isolation', () => {
-  it('runs an admin query as a role that reads the guide views but no other table', async () => {
-    const { runReadOnlySelect } = await import('../../src/adapters/db/task-events.ts');
-    const nine = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
-    const ok = await runReadOnlySelect(t.ctx.db, `SELECT count(*)::text, ${nine} FROM exchange_emails`, { timeoutMs: 5000, maxRows: 10 });
-    expect(ok.rows).toHaveLength(1);
-    const refused = await runReadOnlySelect(t.ctx.db, `SELECT password_hash, ${nine} FROM users`, { timeoutMs: 5000, maxRows: 10 }).catch((e: Error) => e.message);
-    expect(refused).toMatch(/permission denied/);
-  });
-});

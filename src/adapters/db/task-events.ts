@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import type { SqlSandbox } from './sql-sandbox.ts';
 
 // Event queries (admin SQL, guide §2.2.4) and the events they raise.
 
@@ -90,28 +91,20 @@ export async function recordEventQueryRun(db: Db, id: number, r: { at: Date; ok:
 const COLUMN_ALIASES = Array.from({ length: 9 }, (_, i) => `c${i + 1}`);
 
 /**
- * Runs an admin's SELECT in a READ ONLY transaction with a statement time-out and returns its rows by
- * position. The text is wrapped as a subquery with a column alias list: that forces a single query
- * (no "; DELETE …" after it — and the bound LIMIT makes pg use the extended protocol, which refuses
- * several statements), makes PostgreSQL itself reject fewer than nine columns, and names the columns
- * so the guide's unnamed expressions ('EML', NULL, NULL …) cannot collide.
+ * Runs an admin's SELECT in the SQL sandbox (sql-sandbox.ts: its own login, read-only, time-out, row
+ * cap) and returns its rows by position. The text is wrapped as a subquery with a column alias list:
+ * that forces a single query (no "; DELETE …" after it — and the bound LIMIT makes pg use the extended
+ * protocol, which refuses several statements), makes PostgreSQL itself reject fewer than nine columns,
+ * and names the columns so the guide's unnamed expressions ('EML', NULL, NULL …) cannot collide.
  */
-export async function runReadOnlySelect(db: Db, text: string, opts: { timeoutMs: number; maxRows: number; explainOnly?: boolean }): Promise<{ rows: unknown[][]; extraColumns: string[] }> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SET TRANSACTION READ ONLY`.execute(trx);
-    await sql`SELECT set_config('statement_timeout', ${String(opts.timeoutMs)}, true)`.execute(trx);
-    // Read only what the guide's views show (migration 0010), when the database let us make that role.
-    const { rows: can } = await sql<{ ok: boolean }>`SELECT coalesce(pg_has_role(current_user, oid, 'MEMBER'), false) AS ok FROM pg_roles WHERE rolname = 'housing365_event_query'`.execute(trx);
-    if (can[0]?.ok) await sql`SET LOCAL ROLE housing365_event_query`.execute(trx);
-    const limit = opts.explainOnly ? 0 : opts.maxRows;
-    const r = await sql<Record<string, unknown>>`SELECT * FROM (${sql.raw(text)}\n) AS q(${sql.raw(COLUMN_ALIASES.join(', '))}) LIMIT ${limit}`.execute(trx);
-    const extra = new Set<string>();
-    const rows = r.rows.map((row) => {
-      for (const k of Object.keys(row)) if (!COLUMN_ALIASES.includes(k)) extra.add(k);
-      return COLUMN_ALIASES.map((c) => row[c]);
-    });
-    return { rows, extraColumns: [...extra] };
+export async function selectEventRows(sandbox: SqlSandbox, text: string, opts: { timeoutMs: number; maxRows: number }): Promise<{ rows: unknown[][]; extraColumns: string[] }> {
+  const r = await sandbox.run(text, COLUMN_ALIASES, opts);
+  const extra = new Set<string>();
+  const rows = r.rows.map((row) => {
+    for (const k of Object.keys(row)) if (!COLUMN_ALIASES.includes(k)) extra.add(k);
+    return COLUMN_ALIASES.map((c) => row[c]);
   });
+  return { rows, extraColumns: [...extra] };
 }
 
 export async function insertEvent(

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
 import { withSessionLock } from '../../adapters/db/session-lock.ts';
+import { SANDBOX_VIEWS, SandboxUnavailable, SqlSandbox } from '../../adapters/db/sql-sandbox.ts';
 import {
-  insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, runReadOnlySelect, selectDueEventQueryIds, selectEventQueries, updateEventQueryRow,
+  insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, selectDueEventQueryIds, selectEventRows, selectEventQueries, updateEventQueryRow,
   type EventQuery,
 } from '../../adapters/db/task-events.ts';
 import { lockEmails, linkEmailsToTasks } from '../../adapters/db/inbound-emails.ts';
@@ -48,22 +49,58 @@ export async function getEventQuery(ctx: AppContext, id: number): Promise<EventQ
   return q;
 }
 
-function sqlProblem(err: unknown): string {
-  const e = err as { message?: string; code?: string; position?: string };
-  if (e.code === '57014') return `The query ran longer than ${EVENT_QUERY_TIMEOUT_MS / 1000} seconds and was stopped`;
-  if (e.code === '25006') return `The query tried to change data; event queries are read-only (${e.message})`;
+// What of a PostgreSQL error an admin may see. The sandbox role reads only the views, so no message can
+// carry other data; still, only messages known to hold nothing but the query's own text (names, types,
+// syntax) are passed on — a data error ("invalid input syntax for type integer: …") quotes a value, and
+// is reported by its SQLSTATE alone.
+const SAFE_MESSAGE = /^(42|21|0A)/;
+const CONDITION: Record<string, string> = {
+  '22P02': 'a text could not be read as the type asked for',
+  '22003': 'a number is out of range',
+  '22012': 'division by zero',
+  '22007': 'a date or time has the wrong format',
+  '22008': 'a date or time is out of range',
+  '22001': 'a text is too long for its type',
+  '22023': 'a function was given a value it does not accept',
+};
+
+export function sqlProblem(err: unknown): string {
+  if (err instanceof SandboxUnavailable) return `Event queries cannot run: ${err.message}`;
+  const e = err as { message?: string; code?: string };
+  const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  if (code === '57014') return `The query ran longer than ${EVENT_QUERY_TIMEOUT_MS / 1000} seconds and was stopped`;
+  if (code?.startsWith('25')) return `The query tried to change data or its transaction; event queries are read-only (SQLSTATE ${code})`;
+  if (code === '42501') return `${e.message}: event queries may read only the views ${SANDBOX_VIEWS.map((v) => v.toUpperCase()).join(', ')}`;
   const m = /has (\d+) columns available but 9 columns specified/.exec(e.message ?? '');
   if (m) return `The query returns ${m[1]} columns; an event query returns exactly 9 (event type, index value, index code, event date, due date, action, and three unused)`;
-  if (e.code === '42601' && /multiple commands|prepared statement/.test(e.message ?? '')) return 'Enter one SELECT statement only';
-  return `PostgreSQL: ${e.message ?? String(err)}`;
+  if (code === '42601' && /multiple commands|prepared statement/.test(e.message ?? '')) return 'Enter one SELECT statement only';
+  if (code && SAFE_MESSAGE.test(code)) return `PostgreSQL: ${e.message} (SQLSTATE ${code})`;
+  if (code?.startsWith('22')) return `PostgreSQL could not compute a value: ${CONDITION[code] ?? 'data exception'} (SQLSTATE ${code})`;
+  if (code) return `PostgreSQL refused the query (SQLSTATE ${code})`;
+  return 'The query could not be run (no answer from the database)';
 }
+
+/** The app's sandbox, or one made from the configured database the first time it is asked for. */
+const madeSandboxes = new WeakMap<object, SqlSandbox>();
+function sandboxOf(ctx: AppContext): SqlSandbox {
+  if (ctx.sqlSandbox) return ctx.sqlSandbox;
+  let s = madeSandboxes.get(ctx.db);
+  if (!s) {
+    s = new SqlSandbox(ctx.db, { appUrl: ctx.config.databaseUrl, loginUrl: ctx.config.eventQueryDatabaseUrl });
+    madeSandboxes.set(ctx.db, s);
+  }
+  return s;
+}
+
+/** Whether event queries can run here, and as which role (doctor, the event query page). */
+export const eventQuerySandboxStatus = (ctx: AppContext) => sandboxOf(ctx).status();
 
 async function checkQuery(ctx: AppContext, v: z.output<typeof EventQueryInput>): Promise<void> {
   if (!(await ctx.db.selectFrom('tm_event_types').select('code').where('code', '=', v.fetCode).executeTakeFirst())) {
     throw AppError.validation('fetCode', `There is no event type ${v.fetCode}`);
   }
   try {
-    await runReadOnlySelect(ctx.db, v.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: 0, explainOnly: true });
+    await selectEventRows(sandboxOf(ctx), v.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: 0 });
   } catch (err) {
     throw AppError.validation('sqlText', sqlProblem(err));
   }
@@ -105,12 +142,12 @@ export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = 
   const query = await getEventQuery(ctx, id);
   const started = Date.now();
   // One connection for the whole run, holding a session advisory lock: two workers never read the
-  // same rows and both apply them.
+  // same rows and both apply them. The admin's SQL itself runs in the sandbox, on a connection of its own.
   const run = await withSessionLock(ctx.db, sql`hashtext('tm_event_query'), ${id}`, async (conn): Promise<EventQueryRun> => {
     try {
       let rows: unknown[][];
       try {
-        const r = await runReadOnlySelect(conn, query.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: EVENT_QUERY_MAX_ROWS });
+        const r = await selectEventRows(sandboxOf(ctx), query.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: EVENT_QUERY_MAX_ROWS });
         if (r.extraColumns.length) throw new RunRejected(`The query returns more than 9 columns (also ${r.extraColumns.join(', ')}); an event query returns exactly 9`);
         rows = r.rows;
       } catch (err) {
@@ -189,7 +226,7 @@ async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: R
     });
   } catch (err) {
     if (err instanceof RunRejected) throw err;
-    throw new RunRejected(`Applying the rows failed, so none were applied: ${(err as Error).message}`);
+    throw new RunRejected(`Applying the rows failed, so none were applied: ${sqlProblem(err)}`);
   }
 }
 

@@ -40,7 +40,7 @@ export async function withContext<T>(fn: (ctx: AppContext, db: { url: string }) 
   const handle = await openDatabase(config, logger, { own: false, poolSize: 2, applicationName: 'housing365-cli' });
   try {
     await migrateToLatest(handle.db);
-    const ctx = await buildContext(config, logger, handle.db);
+    const ctx = await buildContext(config, logger, handle.db, handle);
     return await fn(ctx, { url: handle.url });
   } finally {
     await handle.close();

@@ -11,6 +11,7 @@ import * as m0009 from './0009_realtime.ts';
 import * as m0010 from './0010_realtime_stats.ts';
 import * as m0011 from './0011_event_query_role.ts';
 import * as m0012 from './0012_calendar_push_unconfirmed.ts';
+import * as m0013 from './0013_sql_sandbox_login.ts';
 import * as m0014 from './0014_visibility.ts';
 import * as m0016 from './0016_poll_schedule.ts';
 import * as m0018 from './0018_calendar_full_sync_seen.ts';
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0010_realtime_stats': m0010,
   '0011_event_query_role': m0011,
   '0012_calendar_push_unconfirmed': m0012,
+  '0013_sql_sandbox_login': m0013,
   '0014_visibility': m0014,
   '0016_poll_schedule': m0016,
   '0018_calendar_full_sync_seen': m0018,

@@ -4,12 +4,15 @@
 import { createLogger } from '../../../logger.ts';
 import { startSystem, type Roles } from '../../../runtime.ts';
 import { loadConfig, parse, UsageError, type Command } from '../cli-kit.ts';
+import { secureDataDir } from '../../../adapters/data-dir.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
 export async function runUntilSignal(roles: Roles): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const { changed } = await secureDataDir(config.dataDir);
+  if (changed) logger.info({ dataDir: config.dataDir, changed }, 'data directory: made files 0600 and folders 0700');
   const system = await startSystem(config, logger, console.log, roles);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -30,6 +33,18 @@ export async function runUntilSignal(roles: Roles): Promise<void> {
     };
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
+    // Under `npm start` npm is our parent (the script `exec`s node, so npm's forwarded SIGTERM reaches
+    // us). Should npm go without telling us — killed with SIGKILL, or an npm or shell that does not
+    // forward the signal — we would run on orphaned, with the database server: stop when it goes.
+    if (process.env.npm_lifecycle_event) {
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(watch);
+        onSignal('npm exited');
+      }, 500);
+      watch.unref();
+    }
   });
 }
 
