@@ -26,5 +26,6 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await embedded?.stop();
+  if (embedded?.postgresFolder) await fs.rm(embedded.postgresFolder, { recursive: true, force: true });
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 }

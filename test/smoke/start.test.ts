@@ -42,6 +42,9 @@ async function signIn(base: string): Promise<Response> {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  // Run as root, the cluster lives in the postgres user's own folder, outside the data directory.
+  const clusterDir = (JSON.parse(await fs.readFile(path.join(dataDir, 'pg.json'), 'utf8').catch(() => '{}')) as { clusterDir?: string }).clusterDir;
+  if (clusterDir) await fs.rm(path.dirname(clusterDir), { recursive: true, force: true });
   await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
 });
 

@@ -8,6 +8,7 @@ import { saveEventType } from '../../src/app/tasks/setup.ts';
 import { sandboxRoleName, SqlSandbox } from '../../src/adapters/db/sql-sandbox.ts';
 import type { Database } from '../../src/adapters/db/schema.ts';
 import { AppError } from '../../src/errors.ts';
+import { databaseChecks } from '../../src/app/database-checks.ts';
 import { insertEmail, makeUser, system } from './helpers.ts';
 
 // Issue 13 §1: an admin's event query runs on its own connection, logged in as a role that reads the
@@ -154,5 +155,15 @@ describe('the sandbox invariant', () => {
       await plain.destroy();
       await sql.raw(`DROP OWNED BY ${app}; DROP ROLE ${app}`).execute(t.ctx.db);
     }
+  });
+});
+
+describe('housing365 doctor', () => {
+  it('warns that the app connects as a superuser, and passes the sandbox', async () => {
+    const checks = await databaseChecks(t.ctx);
+    expect(checks).toEqual([
+      { area: 'database', name: 'app database user', status: 'warn', detail: expect.stringMatching(/postgres is a superuser: connect as a role that owns the housing365 database/) },
+      { area: 'database', name: 'event query sandbox', status: 'pass', detail: expect.stringMatching(/event queries log in as h365_t_\w+_eventq \(provisioned\)/) },
+    ]);
   });
 });

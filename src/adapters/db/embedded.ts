@@ -42,6 +42,8 @@ export interface EmbeddedInfo {
   /** The superuser's, on the `postgres` database: maintenance, and tests that make databases. */
   superuserUrl: string;
   port: number;
+  /** Run as root: the postgres OS user's folder for this data directory, outside it (holds the cluster). */
+  postgresFolder?: string;
   /** True when this process started (or adopted) the server and must stop it on shutdown. */
   owned: boolean;
   stop(): Promise<void>;
@@ -284,6 +286,7 @@ function makeInfo(state: PgState, owned: boolean, bin: { pg_ctl: string }, clust
     eventQueryUrl: urlFor(state, 'housing365', EVENT_QUERY_ROLE),
     superuserUrl: urlFor(state, 'postgres'),
     port: state.port,
+    postgresFolder: state.clusterDir ? path.dirname(state.clusterDir) : undefined,
     owned,
     async stop() {
       if (!owned) return;

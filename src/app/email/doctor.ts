@@ -14,11 +14,12 @@ import { activeFrvCodes } from '../frvs.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
 import { isGraphFailure } from '../ports/graph-errors.ts';
+import { databaseChecks } from '../database-checks.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface DoctorCheck {
-  area: 'licence' | 'switches' | 'parameters' | 'connection' | 'mailbox' | 'calendar' | 'time zones';
+  area: 'licence' | 'switches' | 'parameters' | 'connection' | 'mailbox' | 'calendar' | 'time zones' | 'database';
   name: string;
   status: CheckStatus;
   detail: string;
@@ -84,6 +85,8 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
     const names = await postgresTimeZoneNames(ctx.db);
     add({ area: 'time zones', name: 'OUTLOOK365_ORACLE_TIMEZONE', status: names.has(dbz) ? 'pass' : 'fail', detail: names.has(dbz) ? `${dbz} is known to the database` : `${dbz} is not a time zone the database knows` });
   }
+
+  for (const c of await databaseChecks(ctx)) add(c);
 
   // Graph: a token, then each mailbox and calendar the enabled directions use.
   const graph = ctx.graph;

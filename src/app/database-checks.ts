@@ -1,0 +1,23 @@
+import { sql } from 'kysely';
+import type { AppContext } from './context.ts';
+import { eventQuerySandboxStatus } from './tasks/event-queries.ts';
+import type { DoctorCheck } from './email/doctor.ts';
+
+/**
+ * `housing365 doctor` on the database side of the trust boundary (docs/security-sql-and-files.md): the
+ * app's own database user should not be a superuser, and admins' event queries need their sandbox role.
+ */
+export async function databaseChecks(ctx: AppContext): Promise<DoctorCheck[]> {
+  const me = (await sql<{ name: string; superuser: boolean; createrole: boolean }>`
+    SELECT current_user AS name, rolsuper AS superuser, rolcreaterole AS createrole FROM pg_roles WHERE rolname = current_user`.execute(ctx.db)).rows[0];
+  const checks: DoctorCheck[] = [
+    me.superuser
+      ? { area: 'database', name: 'app database user', status: 'warn', detail: `${me.name} is a superuser: connect as a role that owns the housing365 database and nothing more (docs/security-sql-and-files.md)` }
+      : { area: 'database', name: 'app database user', status: 'pass', detail: `${me.name} is not a superuser` },
+  ];
+  const sandbox = await eventQuerySandboxStatus(ctx);
+  checks.push(sandbox.ok
+    ? { area: 'database', name: 'event query sandbox', status: 'pass', detail: `event queries log in as ${sandbox.role} (${sandbox.source}), which may read the guide's views only` }
+    : { area: 'database', name: 'event query sandbox', status: 'fail', detail: `event queries cannot run: ${sandbox.problem}` });
+  return checks;
+}
