@@ -97,6 +97,20 @@ describe('bidi controls in names', () => {
     }
   });
 
+  it('never leave in an email we send: attachment and recipient names are neutralised when queued', async () => {
+    const csrf = await c.csrfFrom('/outbox');
+    const r = await c.json('POST', '/api/v1/emails', {
+      to: [{ address: 'tenant@example.org', name: `Ms ${RLO}htimS` }], subject: 'Your statement', text: 'Attached.',
+      attachments: [{ name: REJECTED_NAME, contentType: 'application/pdf', content: PDF.toString('base64') }],
+    }, { 'x-csrf-token': csrf });
+    expect(r.status).toBe(202);
+    const sent = await r.json();
+    expect(sent.attachments.map((a: { name: string }) => a.name)).toEqual(['invoice\uFFFDfdp.exe']);
+    expect(sent.to).toEqual([{ address: 'tenant@example.org', name: 'Ms \uFFFDhtimS' }]);
+    const row = await f.t.ctx.db.selectFrom('email_outbox').select('to_recipients').where('id', '=', sent.id).executeTakeFirstOrThrow();
+    expect(hasBidiControl(JSON.stringify(row.to_recipients))).toBe(false);
+  });
+
   it('never reach Needs attention', async () => {
     await upsertParked(f.t.ctx.db, { inbox: 'ASB', mailbox: 'asb@housingorganisation.co.uk', graphId: 'AAMk-bidi', subject: `Payslip ${RLO}fdp.exe`, reason: `attachment ${REJECTED_NAME} could not be read`, rawSource: null, at: new Date() });
     for (const path of ['/integration/inboxes', '/system-setup/integration/sync']) {

@@ -3,10 +3,12 @@
  * attachments. One zod schema shared by the API, the CLI, the UI and the flows.
  */
 import { z } from 'zod';
+import { displaySafeName } from '../text/bidi.ts';
 
 export const EmailAddressInput = z.union([
   z.string().trim().email().transform((address) => ({ address })),
-  z.object({ address: z.string().trim().email(), name: z.string().trim().max(200).optional() }),
+  // Names we send leave as the reader should see them: no bidi control (domain/text/bidi.ts).
+  z.object({ address: z.string().trim().email(), name: z.string().trim().max(200).transform(displaySafeName).optional() }),
 ]);
 export type EmailAddressInput = z.input<typeof EmailAddressInput>;
 
@@ -20,7 +22,8 @@ const Base64 = z.string().transform((s, c) => {
 
 export const AttachmentInput = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    /** Sent without bidi controls: from our address, "invoice\u202Efdp.exe" would be our phishing. */
+    name: z.string().trim().min(1).max(255).transform(displaySafeName),
     contentType: z.string().trim().min(3).max(200).default('application/octet-stream'),
     /** Bytes, or base64 text (API JSON) … */
     content: z.union([z.instanceof(Buffer), Base64]).optional(),
