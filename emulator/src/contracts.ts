@@ -135,7 +135,9 @@ export interface MessageState {
   internetMessageHeaders?: { name: string; value: string }[];
   singleValueExtendedProperties?: { id: string; value: string }[];
   attachments: AttachmentState[];
-  /** Raw RFC 5322 source when the message arrived by SMTP or MIME sendMail. */
+  /** Raw RFC 5322 source, base64 of its bytes, when the message arrived by SMTP or MIME sendMail. */
+  mimeBase64?: string;
+  /** The same as UTF-8 text, as state files from before kept it (read, never written). */
   mime?: string;
   /** Threading of a reply/forward draft (becomes In-Reply-To / References when sent). */
   inReplyTo?: string;
@@ -162,6 +164,8 @@ export interface AttachmentState {
   contentFile?: string;
   /** itemAttachment: the attached message (as Graph JSON) and its MIME. */
   item?: Record<string, unknown>;
+  itemMimeBase64?: string;
+  /** Older state files: the attached message's MIME as UTF-8 text (read, never written). */
   itemMime?: string;
   /** referenceAttachment link. */
   sourceUrl?: string;
@@ -170,6 +174,8 @@ export interface AttachmentState {
 /** Reads file attachment bytes wherever they are kept (inline base64 or a file on disk). */
 export interface AttachmentContentReader {
   base64(a: AttachmentState): string;
+  /** Where a `contentFile` attachment's bytes are on disk, to stream them. */
+  path?(a: AttachmentState): string;
 }
 
 export interface OutboundRecord {

@@ -2,7 +2,8 @@
  * The SMTP door: mail from the outside world. An RFC 5322 message to a tenant address lands in
  * that mailbox's Inbox with its headers, Message-ID, threading, bodies and attachments. Unknown
  * recipients get 550; a message that cannot be parsed is still delivered (raw text body) rather
- * than crashing the door.
+ * than crashing the door, and input with no header block is delivered as Exchange does (see
+ * deliverSmtp). The source is kept as bytes: `$value` returns exactly what came in.
  */
 import { SMTPServer } from 'smtp-server';
 import type { Core } from './core.ts';
@@ -57,17 +58,36 @@ export function createSmtpServer(core: Core): SMTPServer {
   });
 }
 
+/** RFC 5322 §2.2: the input starts with a header field (printable ASCII name but colon, then a colon). */
+export function hasHeaderBlock(raw: Buffer): boolean {
+  const first = raw.subarray(0, 1000).toString('latin1').split(/\r?\n/, 1)[0];
+  return /^[!-9;-~]+:/.test(first);
+}
+
 export async function deliverSmtp(core: Core, raw: Buffer, mailFrom: string, rcptTo: string[]): Promise<void> {
   const nowIso = isoNow(core);
+  const empty = (content: string): ParsedInbound => ({
+    subject: '', toRecipients: [], ccRecipients: [], bccRecipients: [], replyTo: [], references: [],
+    body: { contentType: 'text', content }, internetMessageHeaders: [], attachments: [], importance: 'normal',
+  });
   let p: ParsedInbound;
-  try {
-    p = await parseMime(raw, nowIso);
-  } catch (e) {
-    core.log(`smtp: unparseable message delivered as text: ${(e as Error).message}`);
-    p = {
-      subject: '', toRecipients: [], ccRecipients: [], bccRecipients: [], replyTo: [], references: [],
-      body: { contentType: 'text', content: raw.toString('utf8') }, internetMessageHeaders: [], attachments: [], importance: 'normal',
-    };
+  let mime = raw;
+  const headerless = !hasHeaderBlock(raw);
+  if (headerless) {
+    // No header block (garbage bytes, bare text): Exchange still delivers it — the whole input is
+    // the body, the envelope sender is shown as From, and its transport adds the trace fields a
+    // message must have (Message-ID, Date). Nothing says who wrote it: that is for the reader to see.
+    p = empty(raw.toString('utf8'));
+    p.internetMessageId = newInternetMessageId('smtp.graph-emulator.localhost');
+    p.internetMessageHeaders = [{ name: 'Message-ID', value: p.internetMessageId }, { name: 'Date', value: new Date(nowIso).toUTCString().replace('GMT', '+0000') }];
+    mime = Buffer.concat([Buffer.from(p.internetMessageHeaders.map((h) => `${h.name}: ${h.value}\r\n`).join('') + '\r\n', 'latin1'), raw]);
+  } else {
+    try {
+      p = await parseMime(raw, nowIso);
+    } catch (e) {
+      core.log(`smtp: unparseable message delivered as text: ${(e as Error).message}`);
+      p = empty(raw.toString('utf8'));
+    }
   }
   // no From header: Exchange falls back on the envelope sender; a null sender (<>) leaves it empty
   const from = p.from ?? (mailFrom ? { emailAddress: { name: mailFrom, address: mailFrom } } : undefined);
@@ -87,6 +107,7 @@ export async function deliverSmtp(core: Core, raw: Buffer, mailFrom: string, rcp
     inReplyTo: p.inReplyTo,
     references: p.references,
     attachments: p.attachments,
-    mime: raw.toString('utf8'),
+    // the bytes as they came: 8-bit MIME is not text in any one charset
+    mime,
   }, { saveToSentItems: false, via: 'smtp', envelopeRecipients: rcptTo });
 }

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asb, repairs, startHarness, type Harness } from './helpers.ts';
 
@@ -97,6 +98,50 @@ describe('SMTP door', () => {
     expect(got.value).toHaveLength(1);
     expect(got.value[0].body.content.trim()).toBe('Noël £5');
     expect(got.value[0].from).toBeNull();
+  });
+
+  it('keeps 8-bit MIME byte for byte: $value returns exactly the bytes that came in', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(`From: <x@example.org>\r\nTo: <${repairs}>\r\nSubject: Eight bit\r\nMessage-ID: <eight-bit@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`),
+      Buffer.from([0x4e, 0x6f, 0xeb, 0x6c, 0x20, 0xa3, 0x35, 0x20, 0xff, 0xfe, 0x80, 0x0d, 0x0a]),
+    ]);
+    await transport.sendMail({ envelope: { from: 'x@example.org', to: [repairs] }, raw });
+    const got = await graph.api(inbox(repairs)).filter("subject eq 'Eight bit'").select('id').get();
+    const bytes = Buffer.from(await graph.api(`/users/${repairs}/messages/${got.value[0].id}/$value`).responseType(ResponseType.ARRAYBUFFER).get());
+    expect(bytes.equals(raw)).toBe(true);
+  });
+
+  it('delivers input with no header block as Exchange does: all of it the body, the envelope sender as From, no field its sender wrote', async () => {
+    const garbage = Buffer.from([0x00, 0x9f, 0x92, 0x96, 0x20, 0x6e, 0x6f, 0x20, 0x68, 0x65, 0x61, 0x64, 0x65, 0x72, 0x73, 0x0d, 0x0a, 0xc3, 0x28, 0x0d, 0x0a]);
+    await transport.sendMail({ envelope: { from: 'someone@garbage.example', to: [repairs] }, raw: garbage });
+    const all = await graph.api(inbox(repairs)).select('id,subject,from,internetMessageHeaders,internetMessageId').top(100).get();
+    const m = all.value.find((x: any) => x.from?.emailAddress?.address === 'someone@garbage.example');
+    expect(m).toBeDefined();
+    expect(m.subject).toBe('');
+    expect(m.internetMessageId).toMatch(/^<.+>$/);
+    const names = m.internetMessageHeaders.map((hd: any) => hd.name.toLowerCase());
+    expect(names).not.toContain('from');
+    expect(names).not.toContain('subject');
+    const bytes = Buffer.from(await graph.api(`/users/${repairs}/messages/${m.id}/$value`).responseType(ResponseType.ARRAYBUFFER).get());
+    expect(bytes.subarray(bytes.length - garbage.length).equals(garbage)).toBe(true);
+  });
+
+  it('composes MIME with RFC 2047 display names and RFC 2231 file names (MailComposer)', async () => {
+    const name = 'O\'Brien "Jim" Ärger';
+    const file = 'Bericht über "März" ' + 'x'.repeat(80) + '.pdf';
+    const draft = await graph.api(`/users/${asb}/messages`).post({
+      subject: 'Grüße "quoted"',
+      body: { contentType: 'text', content: 'Hallo' },
+      toRecipients: [{ emailAddress: { name, address: 'jim@example.org' } }],
+      attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: file, contentType: 'application/pdf', contentBytes: Buffer.from('%PDF-1.4 x').toString('base64') }],
+    });
+    const bytes = Buffer.from(await graph.api(`/users/${asb}/messages/${draft.id}/$value`).responseType(ResponseType.ARRAYBUFFER).get());
+    expect(bytes.toString('latin1')).toMatch(/filename\*0\*?=/);
+    const parsed = await simpleParser(bytes);
+    expect(parsed.subject).toBe('Grüße "quoted"');
+    expect((parsed.to as any).value[0]).toEqual({ name, address: 'jim@example.org' });
+    expect(parsed.attachments[0].filename).toBe(file);
+    expect(parsed.attachments[0].content.toString()).toBe('%PDF-1.4 x');
   });
 
   it('survives malformed mail and keeps serving', async () => {

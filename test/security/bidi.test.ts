@@ -112,7 +112,7 @@ describe('bidi controls in names', () => {
   });
 
   it('never reach Needs attention', async () => {
-    await upsertParked(f.t.ctx.db, { inbox: 'ASB', mailbox: 'asb@housingorganisation.co.uk', graphId: 'AAMk-bidi', subject: `Payslip ${RLO}fdp.exe`, reason: `attachment ${REJECTED_NAME} could not be read`, rawSource: null, at: new Date() });
+    await upsertParked(f.t.ctx.db, { inbox: 'ASB', mailbox: 'asb@housingorganisation.co.uk', graphId: 'AAMk-bidi', subject: `Payslip ${RLO}fdp.exe`, reason: `attachment ${REJECTED_NAME} could not be read`, raw: null, at: new Date() });
     for (const path of ['/integration/inboxes', '/system-setup/integration/sync']) {
       const html = await (await c.get(path)).text();
       expect(html).toContain('Payslip \uFFFDfdp.exe');

@@ -55,7 +55,8 @@ beforeAll(async () => {
   outboxId = (await replyToTask(ctx, f.asbOfficer, asbTaskId, { text: REPLY_TEXT })).outboxId;
   await setTaskStatus(ctx, f.asbOfficer, asbTaskId, 'pending');
 
-  await upsertParked(ctx.db, { inbox: 'ASB', mailbox: 'asb@housingorganisation.co.uk', graphId: 'AAMk-parked-1', subject: PARKED_SUBJECT, reason: 'the message could not be read', rawSource: Buffer.from(`Subject: ${PARKED_SUBJECT}\r\n\r\nbody`), at: new Date() });
+  await upsertParked(ctx.db, { inbox: 'ASB', mailbox: 'asb@housingorganisation.co.uk', graphId: 'AAMk-parked-1', subject: PARKED_SUBJECT, reason: 'the message could not be read', raw: null, at: new Date() });
+  await ctx.db.updateTable('inbound_parked').set({ raw_source: Buffer.from(`Subject: ${PARKED_SUBJECT}\r\n\r\nbody`) }).where('graph_id', '=', 'AAMk-parked-1').execute();
   await ensureInboxState(ctx.db, 'ASB', 'asb@housingorganisation.co.uk', new Date());
   const run = await startRun(ctx.db, 'ASB', new Date());
   await finishRun(ctx.db, run, 'ASB', { at: new Date(), ok: false, imported: 0, duplicates: 0, parked: 1, graphRequests: 3, fullResync: false, error: RUN_ERROR });

@@ -101,9 +101,11 @@ export function registerAdminRoutes(core: Core): void {
     const folder = must(findFolder(user, String(b.folder ?? b.parentFolderId ?? 'inbox')), `Folder '${b.folder}'`);
     const nowIso = isoNow(core);
     let data: Parameters<typeof addMessage>[2];
-    if (typeof b.mime === 'string') {
-      const p = await parseMime(b.mime, nowIso);
-      data = { ...p, mime: b.mime, internetMessageId: p.internetMessageId, receivedDateTime: b.receivedDateTime ?? nowIso };
+    if (typeof b.mime === 'string' || typeof b.mimeBase64 === 'string') {
+      // `mimeBase64` carries 8-bit MIME byte for byte; `mime` is text (UTF-8).
+      const raw = typeof b.mimeBase64 === 'string' ? Buffer.from(b.mimeBase64, 'base64') : Buffer.from(b.mime, 'utf8');
+      const p = await parseMime(raw, nowIso);
+      data = { ...p, mimeBase64: raw.toString('base64'), internetMessageId: p.internetMessageId, receivedDateTime: b.receivedDateTime ?? nowIso };
     } else {
       data = {
         subject: String(b.subject ?? ''),

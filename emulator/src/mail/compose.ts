@@ -90,7 +90,7 @@ export async function handleSendMail(core: Core, ctx: RouteContext): Promise<Rou
       subject: p.subject, body: p.body, from, sender: from, toRecipients: p.toRecipients, ccRecipients: p.ccRecipients, bccRecipients: p.bccRecipients,
       replyTo: p.replyTo, importance: p.importance, internetMessageId: p.internetMessageId ?? newInternetMessageId(core.state.tenant.domain),
       customHeaders: [], mimeHeaders: p.internetMessageHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'), inReplyTo: p.inReplyTo, references: p.references,
-      attachments: p.attachments, mime: raw.toString('utf8'),
+      attachments: p.attachments, mime: raw,
     };
     checkMessageSize(core, o);
     deliver(core, user, o, { saveToSentItems: true, via: 'graph' });

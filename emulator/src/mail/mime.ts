@@ -1,9 +1,12 @@
 /**
  * RFC 5322 in and out: parse inbound MIME (SMTP door, MIME sendMail) into a stored message, and
- * build MIME for `$value` of messages and itemAttachments.
+ * build MIME for `$value` of messages and itemAttachments. Sources are bytes end to end (Buffer in,
+ * base64 in the state, Buffer out): 8-bit MIME is served exactly as it arrived.
  */
 import { randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { AttachmentContentReader, AttachmentState, MessageState, Recipient } from '../contracts.ts';
 import { newImmutableId } from '../ids.ts';
 
@@ -68,7 +71,7 @@ export async function parseMime(raw: Buffer | string, nowIso: string): Promise<P
       contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : undefined,
       lastModifiedDateTime: nowIso,
       contentBytes: isMessage ? undefined : content.toString('base64'),
-      itemMime: isMessage ? content.toString('utf8') : undefined,
+      itemMimeBase64: isMessage ? content.toString('base64') : undefined,
     } satisfies AttachmentState;
   });
   const html = typeof p.html === 'string' ? p.html : undefined;
@@ -94,61 +97,57 @@ export async function parseMime(raw: Buffer | string, nowIso: string): Promise<P
   };
 }
 
-function encodeWord(s: string): string {
-  return /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
+/** The stored source's bytes: kept as base64 (the state file is JSON); older state kept UTF-8 text. */
+export function storedMime(m: Pick<MessageState, 'mimeBase64' | 'mime'>): Buffer | undefined {
+  if (m.mimeBase64 !== undefined) return Buffer.from(m.mimeBase64, 'base64');
+  if (m.mime !== undefined) return Buffer.from(m.mime, 'utf8');
+  return undefined;
 }
 
-function addressList(rs: Recipient[]): string {
-  return rs.map((r) => (r.emailAddress.name && r.emailAddress.name !== r.emailAddress.address ? `${encodeWord(JSON.stringify(r.emailAddress.name))} <${r.emailAddress.address}>` : `<${r.emailAddress.address}>`)).join(', ');
+function address(r: Recipient): { name: string; address: string } | string {
+  return r.emailAddress.name && r.emailAddress.name !== r.emailAddress.address ? { name: r.emailAddress.name, address: r.emailAddress.address } : r.emailAddress.address;
 }
 
-function wrap76(b64: string): string {
-  return b64.replace(/.{1,76}/g, '$&\r\n');
-}
+type BuildSource = Pick<MessageState, 'subject' | 'from' | 'toRecipients' | 'ccRecipients' | 'internetMessageId' | 'body' | 'attachments'> & Partial<Pick<MessageState, 'mimeBase64' | 'mime'>> & { sentDateTime?: string; receivedDateTime?: string };
 
-/** RFC 5322 source of a stored message (what Graph serves at `/messages/{id}/$value`). */
-export function buildMime(m: Pick<MessageState, 'subject' | 'from' | 'toRecipients' | 'ccRecipients' | 'internetMessageId' | 'body' | 'attachments'> & { sentDateTime?: string; receivedDateTime?: string }, content?: AttachmentContentReader): string {
-  if ((m as MessageState).mime) return (m as MessageState).mime!;
-  const boundary = `_000_${randomBytes(12).toString('hex')}_`;
-  const lines: string[] = [];
-  if (m.from) lines.push(`From: ${addressList([m.from])}`);
-  if (m.toRecipients.length) lines.push(`To: ${addressList(m.toRecipients)}`);
-  if (m.ccRecipients.length) lines.push(`Cc: ${addressList(m.ccRecipients)}`);
-  lines.push(`Subject: ${encodeWord(m.subject)}`);
-  lines.push(`Date: ${new Date(m.sentDateTime ?? m.receivedDateTime ?? Date.now()).toUTCString().replace('GMT', '+0000')}`);
-  lines.push(`Message-ID: ${m.internetMessageId}`);
-  lines.push('MIME-Version: 1.0');
-  const bodyType = m.body.contentType === 'html' ? 'text/html' : 'text/plain';
-  const bodyPart = [`Content-Type: ${bodyType}; charset="utf-8"`, 'Content-Transfer-Encoding: base64', '', wrap76(Buffer.from(m.body.content, 'utf8').toString('base64'))].join('\r\n');
-  if (!m.attachments.length) {
-    return [...lines, bodyPart].join('\r\n');
-  }
-  lines.push(`Content-Type: multipart/mixed; boundary="${boundary}"`, '');
-  const parts = [bodyPart];
+/**
+ * RFC 5322 source of a stored message (what Graph serves at `/messages/{id}/$value`): the bytes it
+ * arrived as when it came as MIME, else composed by nodemailer's MailComposer — RFC 2047 display
+ * names and subjects, RFC 2231 file names, multipart/related for inline (cid:) parts. Attachment
+ * bytes kept on disk are streamed from the file.
+ */
+export async function buildMime(m: BuildSource, content?: AttachmentContentReader): Promise<Buffer> {
+  const stored = storedMime(m);
+  if (stored) return stored;
+  const attachments: NonNullable<Mail.Options['attachments']> = [];
   for (const a of m.attachments) {
     if (a.kind === 'reference') continue;
-    const disposition = a.isInline ? 'inline' : 'attachment';
     if (a.kind === 'item') {
-      parts.push([`Content-Type: message/rfc822`, `Content-Disposition: attachment; filename="${encodeWord(a.name)}"`, '', itemMime(a)].join('\r\n'));
+      attachments.push({ filename: a.name.endsWith('.eml') ? a.name : `${a.name}.eml`, contentType: 'message/rfc822', content: await itemMime(a) });
       continue;
     }
-    parts.push(
-      [
-        `Content-Type: ${a.contentType}; name="${encodeWord(a.name)}"`,
-        `Content-Disposition: ${disposition}; filename="${encodeWord(a.name)}"; size=${a.size}`,
-        ...(a.contentId ? [`Content-ID: <${a.contentId}>`] : []),
-        'Content-Transfer-Encoding: base64',
-        '',
-        wrap76(content ? content.base64(a) : (a.contentBytes ?? '')),
-      ].join('\r\n'),
-    );
+    const bytes = a.contentFile && content?.path ? { path: content.path(a) } : { content: Buffer.from(content ? content.base64(a) : (a.contentBytes ?? ''), 'base64') };
+    attachments.push({ filename: a.name, contentType: a.contentType || 'application/octet-stream', contentDisposition: a.isInline ? 'inline' : 'attachment', ...(a.contentId ? { cid: a.contentId } : {}), ...bytes });
   }
-  return [...lines, ...parts.map((p) => `--${boundary}\r\n${p}`), `--${boundary}--`, ''].join('\r\n');
+  const mail = new MailComposer({
+    ...(m.from ? { from: address(m.from) } : {}),
+    ...(m.toRecipients.length ? { to: m.toRecipients.map(address) } : {}),
+    ...(m.ccRecipients.length ? { cc: m.ccRecipients.map(address) } : {}),
+    subject: m.subject,
+    date: new Date(m.sentDateTime ?? m.receivedDateTime ?? Date.now()),
+    messageId: m.internetMessageId,
+    ...(m.body.contentType === 'html' ? { html: m.body.content } : { text: m.body.content }),
+    attachments,
+    // attachments on disk are read from their file (a path we set); never fetch a URL
+    disableUrlAccess: true,
+  });
+  return mail.compile().build();
 }
 
-/** MIME of an itemAttachment: stored source, or built from the attached item JSON. */
-export function itemMime(a: AttachmentState): string {
-  if (a.itemMime) return a.itemMime;
+/** MIME of an itemAttachment: its stored source, or built from the attached item JSON. */
+export async function itemMime(a: AttachmentState): Promise<Buffer> {
+  if (a.itemMimeBase64 !== undefined) return Buffer.from(a.itemMimeBase64, 'base64');
+  if (a.itemMime !== undefined) return Buffer.from(a.itemMime, 'utf8');
   const item = (a.item ?? {}) as Record<string, any>;
   return buildMime({
     subject: String(item.subject ?? a.name ?? ''),

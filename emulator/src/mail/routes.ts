@@ -25,7 +25,12 @@ const writeMail = ['Mail.ReadWrite'];
 const sendMail = ['Mail.Send'];
 
 function selectAttachment(v: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
-  return select ? Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith('@odata') || k === 'id' || select.includes(k))) : v;
+  if (!select) return v;
+  // A derived type's property is selected with a type cast (`microsoft.graph.fileAttachment/contentId`):
+  // it applies to attachments of that type only.
+  const type = String(v['@odata.type'] ?? '').replace(/^#/, '').toLowerCase();
+  const names = select.map((x) => { const i = x.lastIndexOf('/'); return i < 0 ? x : x.slice(0, i).toLowerCase() === type ? x.slice(i + 1) : ''; });
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith('@odata') || k === 'id' || names.includes(k)));
 }
 
 function attachmentOf(ctx: RouteContext, m: MessageState) {
@@ -105,9 +110,9 @@ export function registerMailRoutes(core: Core): void {
       idsApplied(ctx);
       return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages/$entity`, ...render(ctx, m, parseSelect(ctx.query)) } };
     } });
-    r({ method: 'GET', pattern: `${prefix}/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx) => {
+    r({ method: 'GET', pattern: `${prefix}/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: async (ctx) => {
       const m = messageOf(ctx);
-      return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(buildMime(m, core.content), 'utf8') };
+      return { status: 200, headers: { 'content-type': 'text/plain' }, body: await buildMime(m, core.content) };
     } });
     r({ method: 'PATCH', pattern: prefix, roles: writeMail, handler: (ctx) => {
       const m = messageOf(ctx);
@@ -170,10 +175,10 @@ export function registerMailRoutes(core: Core): void {
       if (a.kind === 'item' && /(^|,)\s*microsoft\.graph\.itemattachment\/item/i.test(ctx.query.get('$expand') ?? '')) v.item = a.item ?? {};
       return { status: 200, body: { '@odata.context': `${ctx.graphBaseUrl}/$metadata#users('${encodePath(ctx.params.user)}')/messages('${encodePath(ctx.params.id)}')/attachments/$entity`, ...v } };
     } });
-    r({ method: 'GET', pattern: `${prefix}/attachments/:aid/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: (ctx): RouteResult => {
+    r({ method: 'GET', pattern: `${prefix}/attachments/:aid/$value`, roles: readMail.filter((x) => !x.startsWith('Mail.ReadBasic')), handler: async (ctx): Promise<RouteResult> => {
       const a = attachmentOf(ctx, messageOf(ctx));
       if (a.kind === 'reference') throw new GraphError(405, 'ErrorInvalidRequest', 'The $value of a referenceAttachment is not supported.');
-      if (a.kind === 'item') return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(itemMime(a), 'utf8') };
+      if (a.kind === 'item') return { status: 200, headers: { 'content-type': 'text/plain' }, body: await itemMime(a) };
       // bytes kept on disk are streamed from the file, never read whole
       if (a.contentFile) return { status: 200, headers: { 'content-type': a.contentType || 'application/octet-stream', 'content-length': String(a.size) }, body: core.content.open(a) };
       return { status: 200, headers: { 'content-type': a.contentType || 'application/octet-stream' }, body: Buffer.from(a.contentBytes ?? '', 'base64') };

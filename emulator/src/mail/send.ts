@@ -111,7 +111,8 @@ export interface Outgoing {
   inReplyTo?: string;
   references: string[];
   attachments: AttachmentState[];
-  mime?: string;
+  /** The source's bytes when the message came as MIME (SMTP door, MIME sendMail). */
+  mime?: Buffer;
 }
 
 function copyAttachments(list: AttachmentState[]): AttachmentState[] {
@@ -171,7 +172,7 @@ export function deliver(core: Core, sender: UserState | undefined, o: Outgoing, 
         subject: o.subject, body: o.body, from: o.from, sender: o.sender, toRecipients: o.toRecipients, ccRecipients: o.ccRecipients,
         bccRecipients: o.bccRecipients, replyTo: o.replyTo, importance: o.importance, internetMessageId: o.internetMessageId,
         conversationId, isRead: true, isDraft: false, sentDateTime: nowIso, receivedDateTime: nowIso, attachments: copyAttachments(o.attachments),
-        mime: o.mime,
+        mimeBase64: o.mime?.toString('base64'),
       }, nowIso, emit, domain);
     }
   }
@@ -195,7 +196,7 @@ export function deliver(core: Core, sender: UserState | undefined, o: Outgoing, 
       // Bcc is only visible to the sender.
       bccRecipients: [], replyTo: o.replyTo, importance: o.importance, internetMessageId: o.internetMessageId,
       conversationId: conv, isRead: false, isDraft: false, sentDateTime: nowIso, receivedDateTime: nowIso,
-      internetMessageHeaders: headers, attachments: copyAttachments(o.attachments), mime: o.mime,
+      internetMessageHeaders: headers, attachments: copyAttachments(o.attachments), mimeBase64: o.mime?.toString('base64'),
     }, nowIso, emit, domain);
   }
   if (outside.length) {

@@ -85,7 +85,7 @@ export function addMessage(user: UserState, folder: MailFolderState, data: NewMe
     internetMessageHeaders: data.internetMessageHeaders,
     singleValueExtendedProperties: data.singleValueExtendedProperties,
     attachments: data.attachments ?? [],
-    mime: data.mime,
+    mimeBase64: data.mimeBase64,
     inReplyTo: data.inReplyTo,
     references: data.references,
   };

@@ -15,6 +15,12 @@ export interface BlobStore {
   /** The blob's bytes, or bytes [start, end) of it (an upload session's range). */
   open(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
   has(sha256: string): Promise<boolean>;
+  /**
+   * Removes staging files older than `olderThanMs`: what a crash, a kill or a lost `discard()` left
+   * behind. No staging lives longer than a sync run (bounded by its deadline), so an hour is safe.
+   * Returns how many it removed.
+   */
+  sweepStaging(olderThanMs: number, now?: number): Promise<number>;
 }
 
 export interface StagedBlob {

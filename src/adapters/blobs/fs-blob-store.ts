@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -83,6 +83,19 @@ export function createFsBlobStore(root: string): BlobStore {
       }
       // createReadStream's `end` is inclusive
       return range ? createReadStream(p, { start: range.start, end: Math.max(range.start, range.end) - 1 }) : createReadStream(p);
+    },
+
+    async sweepStaging(olderThanMs: number, now = Date.now()): Promise<number> {
+      const names = await readdir(tmpDir).catch(() => [] as string[]);
+      let removed = 0;
+      for (const name of names) {
+        const p = path.join(tmpDir, name);
+        const st = await stat(p).catch(() => undefined);
+        if (!st || now - st.mtimeMs < olderThanMs) continue;
+        await rm(p, { force: true });
+        removed++;
+      }
+      return removed;
     },
 
     async has(sha256: string): Promise<boolean> {

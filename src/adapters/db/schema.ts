@@ -12,7 +12,7 @@ import type { SystemParameterRow, FrvValueRow, AppointmentReasonRow, LicenceRow,
 import type { ProductAreaRow, AppointmentReasonProductAreaRow, AppointmentDiaryRow, AppointmentSlotPatternRow, AppointmentSlotExceptionRow, AppointmentSlotRow, BookingRow, BookingHistoryRow, CalendarOutboxRow } from './schema/appointments.ts';
 import type { CalendarSyncStateRow, CalendarSyncLogRow, CalendarPushUnconfirmedRow, CalendarSyncHandledRow, CalendarFullSyncSeenRow } from './schema/calendar-sync.ts';
 import type { EmailTemplateRow, EmailOutboxRow, EmailOutboxAttachmentRow, EmailOutboxEventRow } from './schema/email.ts';
-import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow } from './schema/tasks.ts';
+import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow, InboundMessageAttemptRow } from './schema/tasks.ts';
 import type { ComplaintPolicyRow, ComplaintSettingsRow, ComplaintHolidayFileRow, ComplaintCaseRow, ComplaintDeadlineRow, ComplaintStepRow } from './schema/complaints.ts';
 
 export interface Database {
@@ -67,4 +67,5 @@ export interface Database {
   inbox_sync_state: InboxSyncStateRow;
   inbox_runs: InboxRunRow;
   inbound_parked: InboundParkedRow;
+  inbound_message_attempts: InboundMessageAttemptRow;
 }

@@ -186,7 +186,8 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
 
     async listAttachments(mailbox: string, messageId: string): Promise<AttachmentInfo[]> {
       const out: AttachmentInfo[] = [];
-      const q = new URLSearchParams({ $select: 'id,name,contentType,size,isInline' });
+      // contentId is a fileAttachment property: selected by type cast, or inline images cannot be matched to their cid: references.
+      const q = new URLSearchParams({ $select: 'id,name,contentType,size,isInline,microsoft.graph.fileAttachment/contentId' });
       for await (const a of allPages<MSGraph.Attachment>(t, mailbox, `${user(mailbox)}/messages/${seg(messageId)}/attachments?${q}`)) out.push(toAttachmentInfo(a));
       return out;
     },

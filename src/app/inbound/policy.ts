@@ -32,3 +32,22 @@ export function blobStoreOf(ctx: AppContext): BlobStore {
   if (!s) stores.set(root, (s = createFsBlobStore(root)));
   return s;
 }
+
+/** No staging file lives longer than a sync run (its deadline is 10 minutes): older ones were left by a crash. */
+export const STALE_STAGING_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 10 * 60_000;
+const lastSweep = new Map<string, number>();
+
+/**
+ * Sweeps staging files a crash or kill left behind: at the first inbox run of a process (start-up)
+ * and then at most every 10 minutes. Best effort; never fails a run.
+ */
+export async function sweepStaleStaging(ctx: AppContext, now = Date.now()): Promise<number> {
+  const root = path.join(ctx.config.dataDir, 'blobs');
+  const last = lastSweep.get(root);
+  if (last !== undefined && now - last < SWEEP_EVERY_MS) return 0;
+  lastSweep.set(root, now);
+  const removed = await blobStoreOf(ctx).sweepStaging(STALE_STAGING_MS, now).catch(() => 0);
+  if (removed > 0) ctx.logger.info({ removed }, 'removed stale attachment staging files');
+  return removed;
+}

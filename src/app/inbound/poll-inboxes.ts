@@ -3,6 +3,7 @@
 // stop / run-now / backfill, and the plan of which inboxes are due (EMI_POLL minutes since their last
 // run, read afresh every time so a change applies without a restart). The job tick, the CLI and the
 // Integration page all call these.
+import { Readable } from 'node:stream';
 import { ensureInboxState, readPollStopped, recordNotRun, selectInboxStates, selectRuns, updateInboxSettings, writePollStopped, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { selectParked, selectParkedRaw, resolveParked, type ParkedEmail } from '../../adapters/db/inbound-parked.ts';
 import { inboxAddress } from '../../domain/frv/frv.ts';
@@ -13,6 +14,7 @@ import { parameterValues } from '../parameters.ts';
 import type { MailboxGateway } from '../ports/graph.ts';
 import { OPERATOR_VIEWER, type Viewer } from '../../domain/tasks/visibility.ts';
 import type { Actor, AppContext } from '../context.ts';
+import { blobStoreOf } from './policy.ts';
 import { replayParked } from './sync-inbox.ts';
 
 export interface InboxRef {
@@ -192,11 +194,13 @@ export async function planInboxPoll(ctx: AppContext, opts: { force?: boolean; in
 export const listParkedEmails = (ctx: AppContext, viewer: Viewer, status: ParkedEmail['status'] = 'parked') => selectParked(ctx.db, viewer, { status });
 export const inboxRuns = (ctx: AppContext, viewer: Viewer, inbox?: string, limit = 20) => selectRuns(ctx.db, viewer, inbox?.toUpperCase(), limit);
 
-export async function parkedRawSource(ctx: AppContext, id: number, viewer: Viewer): Promise<Buffer> {
+/** The parked message's raw source as Graph gave it, streamed from the blob store (rows from before may hold a cut copy). */
+export async function parkedRawSource(ctx: AppContext, id: number, viewer: Viewer): Promise<{ stream: Readable; truncated: boolean }> {
   const raw = await selectParkedRaw(ctx.db, viewer, id);
   if (raw === undefined) throw new AppError('not_found', `There is no parked email ${id}`);
-  if (raw === null) throw new AppError('not_found', `Parked email ${id} has no raw source (Graph would not give it)`);
-  return raw;
+  if (raw.blobSha256) return { stream: await blobStoreOf(ctx).open(raw.blobSha256), truncated: false };
+  if (raw.bytes) return { stream: Readable.from([raw.bytes]), truncated: raw.truncated };
+  throw new AppError('not_found', `Parked email ${id} has no raw source (Graph would not give it)`);
 }
 
 export async function replayParkedEmail(ctx: AppContext, actor: Actor, id: number, viewer: Viewer, gateway = ctx.graph?.mail): Promise<{ ok: boolean; reason?: string }> {

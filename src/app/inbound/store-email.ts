@@ -5,7 +5,7 @@ import { findByInternetMessageId, findThreadTask, insertAttachments, insertInbou
 import { insertHistory, updateTaskRow } from '../../adapters/db/tasks.ts';
 import { HEAD_BYTES, judgeAttachment, judgeInlineImage } from '../../domain/inbound/attachment-policy.ts';
 import { autoReplyReason, cleanText, htmlToText, threadingIds, type Disposition, type Header } from '../../domain/inbound/classify.ts';
-import type { AttachmentInfo, InboxMessage } from '../ports/graph.ts';
+import type { AttachmentInfo, InboxMessage, MailboxGateway } from '../ports/graph.ts';
 import type { InboundPolicy } from './policy.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -19,12 +19,28 @@ export interface FetchedAttachment {
   open(): Promise<Readable>;
 }
 
+/**
+ * The message's attachments to read. Graph says `hasAttachments: false` for mail whose only parts
+ * are inline images (https://learn.microsoft.com/graph/api/resources/message: "does not include
+ * inline attachments"), so an HTML body that refers to a `cid:` part is listed too (issue 14 §8).
+ */
+export async function fetchedAttachments(g: MailboxGateway, mailbox: string, message: InboxMessage, alsoHasAttachments = false): Promise<FetchedAttachment[]> {
+  const cid = message.body.kind === 'html' && /\bcid:/i.test(message.body.content);
+  if (!message.hasAttachments && !alsoHasAttachments && !cid) return [];
+  return (await g.listAttachments(mailbox, message.id)).map((info) => ({ info, open: () => g.openAttachment(mailbox, message.id, info.id) }));
+}
+
+/** Drops whatever the preparation staged and did not commit (a duplicate, a failed batch, an overrun). */
+export async function discardPrepared(p: PreparedEmail): Promise<void> {
+  for (const s of p.staged) await s.discard().catch(() => {});
+}
+
 export interface PreparedEmail {
   email: NewInboundEmail;
   attachments: NewAttachment[];
   autoReply: string | null;
-  /** Blobs staged for saved attachments: committed before the row that points at them. */
-  staged: Array<{ commit(): Promise<void> }>;
+  /** Blobs staged for saved attachments: committed before the row that points at them; discarded otherwise. */
+  staged: Array<{ commit(): Promise<void>; discard(): Promise<void> }>;
 }
 
 export interface InboxRef {
@@ -64,30 +80,11 @@ export async function prepareEmail(
 
   const saved: NewAttachment[] = [];
   const staged: PreparedEmail['staged'] = [];
-  for (const a of attachments) {
-    const name = attachmentName(a.info);
-    const base = { name, kind: a.info.isInline && a.info.kind === 'file' ? ('inline' as const) : a.info.kind, declaredType: oneLine(a.info.contentType, 200) || null, contentId: a.info.contentId ? oneLine(a.info.contentId, 500) : null, linkUrl: null };
-    if (a.info.kind === 'reference') {
-      saved.push({ ...base, detectedType: null, size: a.info.size, blobSha256: null, rejectedReason: null });
-      continue;
-    }
-    const blob = await deps.blobs.stage(await a.open(), { maxBytes: deps.policy.maxBytes, headBytes: HEAD_BYTES });
-    const verdict =
-      a.info.kind === 'item'
-        ? blob.tooLarge
-          ? judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: true }, deps.policy)
-          : ({ saved: true, type: 'EML' } as const)
-        : base.kind === 'inline'
-          ? judgeInlineImage({ size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy.maxBytes)
-          : judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy);
-    if (verdict.saved) {
-      staged.push(blob);
-      saved.push({ ...base, detectedType: verdict.type, size: blob.size, blobSha256: blob.sha256, rejectedReason: null });
-    } else {
-      await blob.discard();
-      // When we stopped reading at the limit, Graph's declared size says how big it really was.
-      saved.push({ ...base, detectedType: verdict.detected ?? null, size: blob.tooLarge ? Math.max(a.info.size, blob.size) : blob.size, blobSha256: null, rejectedReason: verdict.reason });
-    }
+  try {
+    await prepareAttachments(attachments, deps, saved, staged);
+  } catch (err) {
+    for (const s of staged) await s.discard().catch(() => {});
+    throw err;
   }
 
   return {
@@ -115,6 +112,34 @@ export async function prepareEmail(
     autoReply,
     staged,
   };
+}
+
+async function prepareAttachments(attachments: FetchedAttachment[], deps: { blobs: BlobStore; policy: InboundPolicy }, saved: NewAttachment[], staged: PreparedEmail['staged']): Promise<void> {
+  for (const a of attachments) {
+    const name = attachmentName(a.info);
+    const base = { name, kind: a.info.isInline && a.info.kind === 'file' ? ('inline' as const) : a.info.kind, declaredType: oneLine(a.info.contentType, 200) || null, contentId: a.info.contentId ? oneLine(a.info.contentId, 500) : null, linkUrl: null };
+    if (a.info.kind === 'reference') {
+      saved.push({ ...base, detectedType: null, size: a.info.size, blobSha256: null, rejectedReason: null });
+      continue;
+    }
+    const blob = await deps.blobs.stage(await a.open(), { maxBytes: deps.policy.maxBytes, headBytes: HEAD_BYTES });
+    const verdict =
+      a.info.kind === 'item'
+        ? blob.tooLarge
+          ? judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: true }, deps.policy)
+          : ({ saved: true, type: 'EML' } as const)
+        : base.kind === 'inline'
+          ? judgeInlineImage({ size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy.maxBytes)
+          : judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy);
+    if (verdict.saved) {
+      staged.push(blob);
+      saved.push({ ...base, detectedType: verdict.type, size: blob.size, blobSha256: blob.sha256, rejectedReason: null });
+    } else {
+      await blob.discard();
+      // When we stopped reading at the limit, Graph's declared size says how big it really was.
+      saved.push({ ...base, detectedType: verdict.detected ?? null, size: blob.tooLarge ? Math.max(a.info.size, blob.size) : blob.size, blobSha256: null, rejectedReason: verdict.reason });
+    }
+  }
 }
 
 export type StoreResult = { stored: true; id: number; disposition: Disposition; taskId: number | null } | { stored: false; duplicateOf: number | 'graph-id' };

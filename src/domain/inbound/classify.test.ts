@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoReplyReason, cleanText, htmlToText, messageIds, threadingIds } from './classify.ts';
+import { autoReplyReason, cleanText, htmlToText, messageIds, notAnEmailReason, threadingIds } from './classify.ts';
 
 describe('inbound email classification', () => {
   it('recognises auto-replies by Auto-Submitted, X-Auto-Response-Suppress and Precedence', () => {
@@ -8,6 +8,23 @@ describe('inbound email classification', () => {
     expect(autoReplyReason([{ name: 'X-Auto-Response-Suppress', value: 'All' }])).toMatch(/X-Auto-Response-Suppress/);
     expect(autoReplyReason([{ name: 'Precedence', value: 'bulk' }])).toBe('Precedence: bulk');
     expect(autoReplyReason([{ name: 'Precedence', value: 'first-class' }])).toBeNull();
+  });
+
+  it('takes read receipts and delivery reports (multipart/report, any report-type) for automatic mail', () => {
+    expect(autoReplyReason([{ name: 'Content-Type', value: 'multipart/report; report-type=disposition-notification; boundary="b"' }])).toBe('Content-Type: multipart/report; report-type=disposition-notification');
+    expect(autoReplyReason([{ name: 'content-type', value: 'Multipart/Report; boundary=x; report-type="delivery-status"' }])).toBe('Content-Type: multipart/report; report-type=delivery-status');
+    expect(autoReplyReason([{ name: 'Content-Type', value: 'multipart/report; report-type=tlsrpt' }])).toMatch(/multipart\/report/);
+    expect(autoReplyReason([{ name: 'Content-Type', value: 'multipart/mixed; boundary=x' }])).toBeNull();
+  });
+
+  it('tells input with no header block from an email', () => {
+    const trace = [{ name: 'Received', value: 'from x by y' }, { name: 'Message-ID', value: '<a@b>' }, { name: 'Date', value: 'Fri, 4 Dec 2026 10:00:00 +0000' }];
+    expect(notAnEmailReason({ headers: trace, hasSender: true })).toMatch(/^Not an email: it has no header block/);
+    expect(notAnEmailReason({ headers: [...trace, { name: 'Subject', value: 'hi' }], hasSender: true })).toBeNull();
+    expect(notAnEmailReason({ headers: [...trace, { name: 'FROM', value: 'a@b' }], hasSender: true })).toBeNull();
+    // Mail sent inside the tenant comes without internet headers.
+    expect(notAnEmailReason({ headers: [], hasSender: true })).toBeNull();
+    expect(notAnEmailReason({ headers: undefined, hasSender: false })).toMatch(/^Not an email/);
   });
 
   it('reads In-Reply-To and References, bounded', () => {

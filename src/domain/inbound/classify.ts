@@ -21,6 +21,35 @@ export function autoReplyReason(headers: readonly Header[]): string | null {
   const precedence = header(headers, 'precedence')?.toLowerCase();
   if (precedence && ['bulk', 'junk', 'auto_reply', 'auto-reply', 'list'].includes(precedence)) return `Precedence: ${precedence}`;
   if (header(headers, 'x-autoreply') || header(headers, 'x-autorespond')) return 'X-Autoreply';
+  // Read receipts (MDN, RFC 8098), delivery and non-delivery reports (DSN, RFC 3464) and any other
+  // report (RFC 6522): a multipart/report of whatever report-type. Mail software sends them, not people.
+  const type = header(headers, 'content-type');
+  if (type && /^multipart\/report\b/i.test(type)) {
+    const reportType = /;\s*report-type\s*=\s*"?([\w.+-]{1,100})/i.exec(type)?.[1];
+    return `Content-Type: multipart/report${reportType ? `; report-type=${reportType}` : ''}`;
+  }
+  if (header(headers, 'x-ms-exchange-message-is-ndr') !== undefined) return 'X-MS-Exchange-Message-Is-Ndr';
+  return null;
+}
+
+/** Fields a sender writes in a message's header block (RFC 5322 §3.6); a mail server adds none of them. */
+const SENDER_FIELDS = ['from', 'sender', 'reply-to', 'to', 'cc', 'subject'];
+
+/**
+ * Why this is not an email at all (garbage bytes, or text without a header block, handed to a mail
+ * server), or null. Exchange still delivers such input: it adds its own trace fields (Received,
+ * Message-ID, Date …), shows the envelope sender as From and leaves the subject empty — so from
+ * Graph it looks like a message "(no subject)" from whoever connected. What gives it away is the
+ * header block: mail that came from outside carries `internetMessageHeaders`, and a real email has at
+ * least one field its sender wrote. Mail sent inside the tenant has no internet headers at all; it is
+ * an email when it has a sender.
+ */
+export function notAnEmailReason(m: { headers?: readonly Header[]; hasSender: boolean }): string | null {
+  const hs = m.headers ?? [];
+  if (hs.length > 0 && !hs.some((h) => SENDER_FIELDS.includes(h.name.toLowerCase()))) {
+    return 'Not an email: it has no header block (no From, To, Cc, Subject or Reply-To field), so it is not treated as mail from anyone';
+  }
+  if (hs.length === 0 && !m.hasSender) return 'Not an email: it has neither internet headers nor a sender';
   return null;
 }
 

@@ -14,6 +14,7 @@ import * as m0012 from './0012_calendar_push_unconfirmed.ts';
 import * as m0013 from './0013_sql_sandbox_login.ts';
 import * as m0014 from './0014_visibility.ts';
 import * as m0016 from './0016_poll_schedule.ts';
+import * as m0017 from './0017_inbound_attempts.ts';
 import * as m0018 from './0018_calendar_full_sync_seen.ts';
 import * as m0019 from './0019_outbox_blobs.ts';
 import * as m0020 from './0020_complaints.ts';
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0013_sql_sandbox_login': m0013,
   '0014_visibility': m0014,
   '0016_poll_schedule': m0016,
+  '0017_inbound_attempts': m0017,
   '0018_calendar_full_sync_seen': m0018,
   '0019_outbox_blobs': m0019,
   '0020_complaints': m0020,

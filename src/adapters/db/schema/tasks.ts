@@ -185,10 +185,22 @@ export interface InboundParkedRow {
   subject: string | null;
   reason: string;
   raw_source: Buffer | null;
+  raw_blob_sha256: string | null;
+  raw_size: number | null;
+  raw_truncated: Generated<boolean>;
   attempts: Generated<number>;
   first_at: Timestamp;
   last_at: Timestamp;
   status: Generated<'parked' | 'replayed' | 'dismissed'>;
   resolved_at: NullableTimestamp;
   resolved_by: string | null;
+}
+
+export interface InboundMessageAttemptRow {
+  inbox: string;
+  graph_id: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  first_at: Timestamp;
+  last_at: Timestamp;
 }

@@ -106,7 +106,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                 <td class="govuk-table__cell">{String(p.attempts)}</td>
                 <td class="govuk-table__cell">{when(p.firstAt)}</td>
                 <td class="govuk-table__cell">
-                  {p.hasRawSource ? <a class="govuk-link" href={`${INBOUND_PATH}/parked/${p.id}/source`}>Raw source</a> : ''}
+                  {p.hasRawSource ? <a class="govuk-link" href={`${INBOUND_PATH}/parked/${p.id}/source`}>Raw source{p.rawTruncated ? ' (cut at 25 MB)' : ''}</a> : ''}
                   <Button action={`${INBOUND_PATH}/parked/${p.id}/replay`} text="Replay" csrf={csrf} />
                   <Button action={`${INBOUND_PATH}/parked/${p.id}/dismiss`} text="Dismiss" csrf={csrf} />
                 </td>
@@ -163,9 +163,9 @@ export function registerInboundPages(app: FastifyInstance, ctx: AppContext): voi
     const raw = await parkedRawSource(ctx, /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : -1, await viewerOf(ctx, request.principal!));
     return reply
       .type('application/octet-stream')
-      .header('content-disposition', `attachment; filename="parked-${request.params.id}.eml"`)
+      .header('content-disposition', `attachment; filename="parked-${request.params.id}${raw.truncated ? '-truncated' : ''}.eml"`)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
-      .send(raw);
+      .send(raw.stream);
   });
 }
