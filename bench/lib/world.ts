@@ -58,7 +58,7 @@ export async function openBenchWorld(name: string, opts: BenchWorldOptions): Pro
 
   const seed = demoSeed();
   const users = (opts.users ?? []).map((u) => ({ userPrincipalName: u, displayName: u.split('@')[0] }));
-  const emulator = await startEmulator({ seed: { ...seed, users: [...seed.users, ...users] }, smtpPort: false, quiet: true });
+  const emulator = await startEmulator({ seed: { ...seed, users: [...seed.users, ...users] }, smtpPort: false, quiet: true, notificationsAllowHttp: true });
   const gateway = createGraphGateway(demoGraphSettings(emulator));
   const dispatcher = createDispatcher(emulator.caCertPem);
   const emu = async (method: string, path: string, body?: unknown) => {

@@ -129,7 +129,7 @@ const event = (subject: string) => ({
 });
 
 beforeAll(async () => {
-  h = await startHarness({ smtpPort: false });
+  h = await startHarness({ smtpPort: false, notificationsAllowHttp: true });
   client = sdkFor(secretApp.clientId, secretApp.clientSecret);
   // Quick retries so the retry test runs in well under a second of backoff.
   expect((await admin('POST', '/subscriptions/config', { retryBaseMs: 50, retryMaxMs: 200 })).status).toBe(200);

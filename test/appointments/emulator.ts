@@ -35,7 +35,7 @@ export interface PushWorld {
 
 export async function startPushWorld(opts: { latencyMs?: number } = {}): Promise<PushWorld> {
   const t = await createTestContext();
-  const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
+  const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true, notificationsAllowHttp: true });
   const dispatcher = createDispatcher(emulator.caCertPem);
   const gateway = createGraphGateway(demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 5_000 }));
   const admin = async (method: string, path: string, body?: unknown) => {

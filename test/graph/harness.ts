@@ -21,7 +21,7 @@ export interface Harness {
 }
 
 export async function startHarness(seed: ReturnType<typeof demoSeed> = demoSeed()): Promise<Harness> {
-  const emulator = await startEmulator({ seed, smtpPort: false, quiet: true });
+  const emulator = await startEmulator({ seed, smtpPort: false, quiet: true, notificationsAllowHttp: true });
   const dispatcher = createDispatcher(emulator.caCertPem);
   const settings: GraphSettings = demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200 });
   const gateways: ReturnType<typeof createGraphGateway>[] = [];

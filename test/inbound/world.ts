@@ -41,7 +41,7 @@ export interface InboundWorld {
 
 export async function startInboundWorld(): Promise<InboundWorld> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'h365-inbound-world-'));
-  const [t, emulator] = await Promise.all([createTestContext({ dataDir }), startEmulator({ seed: demoSeed(), quiet: true })]);
+  const [t, emulator] = await Promise.all([createTestContext({ dataDir }), startEmulator({ seed: demoSeed(), quiet: true, notificationsAllowHttp: true })]);
   const graph = createGraphGateway(demoGraphSettings(emulator, { baseBackoffMs: 20, maxBackoffMs: 200 }));
   const ctx = t.ctx;
   ctx.graph = graph;

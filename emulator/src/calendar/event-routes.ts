@@ -106,11 +106,26 @@ export function createEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   };
 }
 
+/**
+ * `If-Match` with the event's @odata.etag (W/"changeKey") makes the PATCH conditional: Exchange
+ * refuses a stale one with 412 ErrorIrresolvableConflict ("the change key passed in the request does
+ * not match the current change key for the item"). `*` matches any. https://learn.microsoft.com/graph/api/event-update
+ */
+function checkIfMatch(ctx: RouteContext, changeKey: string): void {
+  const raw = ctx.headers['if-match'];
+  const v = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!v || v === '*') return;
+  const tags = String(v).split(',').map((t: string) => t.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'));
+  if (tags.includes(changeKey)) return;
+  throw new GraphError(412, 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.');
+}
+
 export function updateEvent(ctx: RouteContext, host: ModuleHost): RouteResult {
   const { user, ev, occurrence } = lookup(ctx);
   if (occurrence) {
     throw new GraphError(400, 'ErrorInvalidRequest', 'Updating a single occurrence of a series is not supported by the emulator.');
   }
+  checkIfMatch(ctx, ev.changeKey);
   const draft: StoredEvent = structuredClone(ev);
   applyEventInput(draft, (ctx.body ?? {}) as Record<string, unknown>, false);
   const before = structuredClone(ev);

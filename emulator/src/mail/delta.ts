@@ -82,6 +82,14 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
     if (tb.e !== user.mailbox.deltaEpoch) throw syncStateNotFound(`generation=${tb.e};[highest=${user.mailbox.deltaEpoch}]`);
     if (deltatoken) tb = { ...tb, i: 0 };
   } else {
+    // "Delta query support $select, $top, and $expand for messages"; the only $orderby it takes is
+    // receivedDateTime desc (graph/api/message-delta). **choice:** Graph's code for the refusal is not
+    // documented; ErrorInvalidUrlQuery is the Exchange code for an unsupported query option.
+    if (q.has('$search')) throw new GraphError(400, 'ErrorInvalidUrlQuery', 'The query parameter $search is not supported with change tracking over the messages resource.');
+    const orderby = q.get('$orderby');
+    if (orderby !== null && !/^\s*receivedDateTime\s+desc\s*$/i.test(orderby)) {
+      throw new GraphError(400, 'ErrorInvalidUrlQuery', `The $orderby expression '${orderby}' is not supported with change tracking over the messages resource; only receivedDateTime desc is.`);
+    }
     const filter = q.get('$filter');
     let rge: string | undefined;
     if (filter) {

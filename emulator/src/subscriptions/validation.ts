@@ -13,7 +13,11 @@ export function isLoopback(url: URL): boolean {
   return LOOPBACK.has(url.hostname.toLowerCase()) || /^127\./.test(url.hostname);
 }
 
-/** https always; http only to loopback, or anywhere when the emulator runs with notificationsAllowHttp. */
+/**
+ * https only, as Graph ("This URL must make use of the HTTPS protocol", resources/subscription); http
+ * (to any host) only when the emulator runs with notificationsAllowHttp, as demo mode and the tests
+ * with plain-http receivers do.
+ */
 export function checkNotificationUrl(raw: unknown, prop: string, allowHttp: boolean): string {
   if (typeof raw !== 'string' || !raw) throw new GraphError(400, 'InvalidRequest', `The '${prop}' property is required.`);
   let url: URL;
@@ -23,7 +27,7 @@ export function checkNotificationUrl(raw: unknown, prop: string, allowHttp: bool
     throw new GraphError(400, 'InvalidRequest', `Invalid '${prop}': '${raw}' is not an absolute URL.`);
   }
   if (url.protocol === 'https:') return raw;
-  if (url.protocol === 'http:' && (allowHttp || isLoopback(url))) return raw;
+  if (url.protocol === 'http:' && allowHttp) return raw;
   throw new GraphError(400, 'InvalidRequest', `Invalid '${prop}': the URL scheme must be HTTPS.`);
 }
 

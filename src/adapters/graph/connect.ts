@@ -77,7 +77,7 @@ export async function connectGraph(config: Config, logger: Logger, opts: Connect
   // Loaded only in demo mode: a real deployment never starts the emulator.
   const { startEmulator } = await import('../../../emulator/src/index.ts');
   const stateDir = path.join(config.dataDir, 'emulator');
-  const emulator = await startOnSavedPorts(stateDir, logger, (ports) => startEmulator({ seed: demoSeed(), stateDir, quiet: true, ...ports }));
+  const emulator = await startOnSavedPorts(stateDir, logger, (ports) => startEmulator({ seed: demoSeed(), stateDir, quiet: true, notificationsAllowHttp: true, ...ports }));
   const endpointsFile = path.join(stateDir, 'endpoints.json');
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, tenantId: emulator.tenantId, origin: emulator.origin, graphBaseUrl: emulator.graphBaseUrl, authority: emulator.authority, smtp: emulator.smtp, caCertPem: emulator.caCertPem } satisfies DemoEndpoints, null, 2));
