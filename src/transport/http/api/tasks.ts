@@ -155,7 +155,7 @@ export function registerTaskApi(app: FastifyInstance, ctx: AppContext, api: ApiC
           bodyText: e.bodyText,
           hasHtml: e.bodyHtml !== null,
           attachments: e.attachments.map((a) => ({
-            id: a.id, name: a.name, displayName: displaySafeName(a.name), kind: a.kind, size: a.size, detectedType: a.detectedType, saved: a.blobSha256 !== null, rejectedReason: a.rejectedReason,
+            id: a.id, name: a.name, displayName: displaySafeName(a.name), kind: a.kind, size: a.size, detectedType: a.detectedType, saved: a.blobSha256 !== null, rejectedReason: displaySafeName(a.rejectedReason),
             downloadUrl: a.blobSha256 ? `/tasks/${d.task.id}/attachments/${a.id}` : null,
           })),
         })),
