@@ -28,6 +28,9 @@ const EnvSchema = z
     HOUSING365_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: yesNo.optional(),
+    // The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses, CIDRs or
+    // proxy-addr's names (loopback, linklocal, uniquelocal), comma-separated. Unset: none.
+    HOUSING365_TRUST_PROXY: z.string().regex(/^[0-9A-Za-z:.,/ ]+$/, 'must be addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated').optional(),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     PUBLIC_BASE_URL: z.string().url().optional(),
     AZURE_TENANT_ID: z.string().min(1).optional(),
@@ -72,6 +75,8 @@ export interface Config {
   logLevel: string;
   logPretty: boolean;
   cookieSecure: 'auto' | boolean;
+  /** Proxies trusted for the client address and protocol (Fastify trustProxy); undefined trusts none. */
+  trustProxy?: string;
   publicBaseUrl?: string;
   /**
    * The tenant's Exchange Online message size limit (EXCHANGE_MAX_MESSAGE_MB, default 35 MB as
@@ -119,6 +124,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, opts: { isTTY?: boolean } = 
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? Boolean(opts.isTTY),
     cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    trustProxy: e.HOUSING365_TRUST_PROXY?.split(',').map((x) => x.trim()).filter(Boolean).join(',') || undefined,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     // Exchange's "MB" are binary: 35 MB is shown as 36,700,160 bytes.
     maxMessageBytes: e.EXCHANGE_MAX_MESSAGE_MB * 1024 * 1024,

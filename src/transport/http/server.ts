@@ -65,8 +65,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Form posts and JSON bodies here are small; a megabyte is generous.
     bodyLimit: 1024 * 1024,
-    // Behind a reverse proxy, set PUBLIC_BASE_URL to an https URL so cookies are marked Secure.
-    trustProxy: false,
+    // Behind a reverse proxy, HOUSING365_TRUST_PROXY names it: then X-Forwarded-For is the client's
+    // address (sign-in lockout, audit) and X-Forwarded-Proto the protocol. Never trusted otherwise.
+    trustProxy: ctx.config.trustProxy ?? false,
     // One line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
