@@ -1,6 +1,5 @@
 // The parameters the inbound calendar flow reads (guide §2.4), read fresh at every run so a change
 // takes effect at the next poll without a restart.
-import { outlookWindowsZone } from '../../domain/appointments/event.ts';
 import { parameterValues } from '../parameters.ts';
 import type { AppContext } from '../context.ts';
 
@@ -13,8 +12,6 @@ export interface InboundCalendarSettings {
   fromAddress: string | null;
   /** CALI_POLL in minutes (≥ 1). */
   pollMinutes: number;
-  /** Windows zone events are written in (OUTLOOK365_TIMEZONE), for restores. */
-  windowsZone: string;
 }
 
 export async function inboundCalendarSettings(ctx: AppContext): Promise<InboundCalendarSettings> {
@@ -26,6 +23,5 @@ export async function inboundCalendarSettings(ctx: AppContext): Promise<InboundC
     violationSubject: v.OUTLOOK365_MOVE_VIOL_EMAIL?.trim() ?? '',
     fromAddress: v.EMO_EMAILADDR?.trim() || null,
     pollMinutes: Number.isFinite(poll) && poll >= 1 ? Math.floor(poll) : 1,
-    windowsZone: outlookWindowsZone(v.OUTLOOK365_TIMEZONE),
   };
 }

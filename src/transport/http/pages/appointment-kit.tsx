@@ -1,6 +1,5 @@
 // Small pieces shared by the appointment pages: form-value readers, checkboxes, a textarea, time
 // formatting in the diary's zone, status tags, and the Appointments set-up sub-navigation.
-import { DateTime } from 'luxon';
 import type { BookingStatus } from '../../../domain/appointments/status.ts';
 import { STATUS_LABELS } from '../../../domain/appointments/status.ts';
 import { Tag } from './components.tsx';
