@@ -51,7 +51,7 @@ export function testSeed() {
       { userPrincipalName: lettings, displayName: 'Lettings', password: 'letmein', groups: ['housing-officers'] },
     ],
     apps: [
-      { ...secretApp, roles: ['Mail.Send', 'Mail.ReadWrite', 'Calendars.ReadWrite', 'User.Read.All'], redirectUris: ['http://localhost:3000/auth/callback'] },
+      { ...secretApp, roles: ['Mail.Send', 'Mail.ReadWrite', 'Mail.Read', 'Calendars.ReadWrite', 'Calendars.Read', 'User.Read.All'], redirectUris: ['http://localhost:3000/auth/callback'] },
       { clientId: certAppId, certificatePem: appCert.certPem, roles: ['Mail.Send', 'Mail.ReadWrite', 'User.Read.All'] },
       { clientId: readOnlyAppId, clientSecret: 'read-only-secret', roles: ['User.Read.All'] },
     ],

@@ -5,7 +5,9 @@
 // - event PATCH honours If-Match: a stale changeKey is refused 412 ErrorIrresolvableConflict (graph/api/event-update);
 // - Outlook subscriptions last at most 10,080 minutes (resources/subscription, "Maximum length of
 //   subscription per resource type": message, event, contact — under 7 days);
-// - notificationUrl must be https (resources/subscription), http only in demo mode (notificationsAllowHttp).
+// - notificationUrl must be https (resources/subscription), http only in demo mode (notificationsAllowHttp);
+// - a subscription needs the read permission (Mail.Read, Calendars.Read): "MS Graph Subscriptions will not be
+//   able to support write access permissions where only read access privileges are needed" (subscription-post-subscriptions).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +82,14 @@ describe('subscriptions', () => {
       expect(e.statusCode).toBe(400);
       expect(e.code).toBe('ExtensionError');
     }
+  });
+
+  it('refuses a subscription to an app that holds only the write permissions (Mail.ReadWrite), as Graph does', async () => {
+    // The certificate app of the test tenant has Mail.Send, Mail.ReadWrite and User.Read.All, no Mail.Read.
+    const writer = h.graph(() => h.token('certificate'));
+    const e = await sdkError(writer.api('/subscriptions').post({ changeType: 'created', notificationUrl: 'https://example.org/hook', resource: `users/${repairs}/mailFolders('inbox')/messages`, expirationDateTime: inMinutes(60) }));
+    expect(e.statusCode).toBe(403);
+    expect(e.code).toBe('ExtensionError');
   });
 
   it('refuses an http:// notificationUrl, even to loopback, when not in demo mode', async () => {

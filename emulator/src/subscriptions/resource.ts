@@ -43,7 +43,10 @@ export function parseResource(state: EmulatorState, resource: string): Subscript
 
 /** Roles that allow reading the resource (any-of). */
 export function rolesFor(target: SubscriptionTarget): string[] {
-  return target.kind === 'messages' ? ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'] : ['Calendars.Read', 'Calendars.ReadWrite'];
+  // "Creating a subscription requires read scope to the resource … MS Graph Subscriptions will not be
+  // able to support write access permissions where only read access privileges are needed"
+  // (graph/api/subscription-post-subscriptions): Mail.ReadWrite / Calendars.ReadWrite alone are refused.
+  return target.kind === 'messages' ? ['Mail.ReadBasic', 'Mail.ReadBasic.All', 'Mail.Read'] : ['Calendars.Read'];
 }
 
 export function covers(sub: SubscriptionState, change: ChangeEvent): boolean {

@@ -14,7 +14,8 @@ export const demoApp = {
 };
 
 /** Application permissions for all four directions (outbound/inbound mail, outbound/inbound calendar). */
-export const demoAppRoles = ['Mail.Send', 'Mail.ReadWrite', 'Calendars.ReadWrite', 'User.Read.All'];
+// The production set (docs/connect-microsoft-365.md): the Read roles are for change-notification subscriptions.
+export const demoAppRoles = ['Mail.Send', 'Mail.ReadWrite', 'Mail.Read', 'Calendars.ReadWrite', 'Calendars.Read', 'User.Read.All'];
 
 export const demoMailboxes = {
   noreply: `noreply@${demoDomain}`,

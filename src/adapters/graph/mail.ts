@@ -164,6 +164,27 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
       await t.json({ method: 'POST', path: `${user(mailbox)}/sendMail`, mailbox, body: { message, saveToSentItems: true } });
     },
 
+    async probeMessageSize(mailbox: string, bytes: number) {
+      const draft = await t.json<MSGraph.Message>({ method: 'POST', path: `${user(mailbox)}/messages`, mailbox, body: { subject: 'housing365 doctor size check (deleted at once)', body: { contentType: 'text', content: '' } } });
+      const id = draft.body?.id;
+      if (!id) throw new GraphPermanent('create draft returned no id', 'draft');
+      try {
+        const s = await t.json<{ uploadUrl?: string }>({
+          method: 'POST',
+          path: `${user(mailbox)}/messages/${seg(id)}/attachments/createUploadSession`,
+          mailbox,
+          body: { AttachmentItem: { attachmentType: 'file', name: 'size-check.bin', size: Math.max(bytes, UPLOAD_SESSION_MIN_BYTES) } },
+        });
+        if (s.body?.uploadUrl) await t.json({ method: 'DELETE', path: s.body.uploadUrl, mailbox, anonymous: true }).catch(() => {});
+        return 'accepted' as const;
+      } catch (e) {
+        if (isGraphFailure(e) && e.kind === 'too_large') return 'refused' as const;
+        throw e;
+      } finally {
+        await t.json({ method: 'DELETE', path: `${user(mailbox)}/messages/${seg(id)}`, mailbox }).catch(() => {});
+      }
+    },
+
     async deleteMessage(mailbox: string, id: string) {
       await t.json({ method: 'DELETE', path: `${user(mailbox)}/messages/${seg(id)}`, mailbox });
     },

@@ -15,6 +15,8 @@ import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
 import { isGraphFailure } from '../ports/graph-errors.ts';
 import { databaseChecks } from '../database-checks.ts';
+import { notificationUrls } from '../notifications/subscriptions.ts';
+import { mb } from './attachments.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -35,11 +37,22 @@ const why = (e: unknown) => (isGraphFailure(e) ? `${e.kind.replace('_', ' ')}: $
 
 /** Application permissions each direction needs (docs/connect-microsoft-365.md explains why). */
 export const DIRECTION_ROLES: Record<'emailOut' | 'emailIn' | 'apptOut' | 'apptIn', string[]> = {
+  // drafts carrying our marker, found again by it, then sent
   emailOut: ['Mail.Send', 'Mail.ReadWrite'],
+  // delta, attachments, mark read / move
   emailIn: ['Mail.ReadWrite'],
   apptOut: ['Calendars.ReadWrite'],
+  // calendarView delta, and putting back a move the diary refuses
   apptIn: ['Calendars.ReadWrite'],
 };
+
+/**
+ * With change notifications on (PUBLIC_BASE_URL), the inbound directions also subscribe, and a
+ * subscription "requires read scope to the resource … will not be able to support write access
+ * permissions where only read access privileges are needed" (graph/api/subscription-post-subscriptions):
+ * Mail.ReadWrite does not stand in for Mail.Read there.
+ */
+export const SUBSCRIPTION_ROLES: Partial<Record<keyof typeof DIRECTION_ROLES, string>> = { emailIn: 'Mail.Read', apptIn: 'Calendars.Read' };
 
 /** Pages must not hang on an unreachable tenant: Graph checks give up after `ms`. */
 function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
@@ -103,11 +116,24 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
     add({ area: 'connection', name: 'token', status: 'fail', detail: why(e) });
     return finish(ctx, checks);
   }
-  const wanted = [...new Set([...enabled].flatMap((f) => DIRECTION_ROLES[f]))];
-  const missing = wanted.filter((r) => !roles.includes(r));
-  // With Exchange RBAC for Applications the rights are not in the token, so a missing role is a
-  // warning here; the mailbox probes below are what decide.
-  add({ area: 'connection', name: 'application permissions', status: missing.length ? 'warn' : 'pass', detail: missing.length ? `token lacks ${missing.join(', ')} (fine only if Exchange RBAC for Applications grants them)` : `token has ${wanted.join(', ') || 'no roles needed yet'}` });
+  // The app token's `roles` claim, per direction switched on (subscriptions' read roles when notifications are on).
+  const notifying = !('off' in notificationUrls(ctx));
+  for (const f of enabled) {
+    const need = [...DIRECTION_ROLES[f], ...(notifying && SUBSCRIPTION_ROLES[f] ? [SUBSCRIPTION_ROLES[f]!] : [])];
+    const lacking = need.filter((r) => !roles.includes(r));
+    const label = status.flows.find((x) => x.flow === f)?.label ?? f;
+    // With Exchange RBAC for Applications the rights are not in the token, so a missing role is a
+    // warning here; the mailbox probes below are what decide. A subscription's read role is not
+    // covered by RBAC scoping of the write role, so it stays a warning too, with its own words.
+    add({
+      area: 'connection',
+      name: `permissions: ${label}`,
+      status: lacking.length ? 'warn' : 'pass',
+      detail: lacking.length
+        ? `token lacks ${lacking.join(', ')}${lacking.some((r) => r === SUBSCRIPTION_ROLES[f]) ? ` (${SUBSCRIPTION_ROLES[f]} is needed for change-notification subscriptions: Graph does not take ${SUBSCRIPTION_ROLES[f]!.replace('.Read', '.ReadWrite')} for them; without it polling still works)` : ' (fine only if Exchange RBAC for Applications grants them)'}`
+        : `token has ${need.join(', ')}`,
+    });
+  }
 
   if (from) {
     try {
@@ -128,6 +154,7 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
     } catch (e) {
       add({ area: 'mailbox', name: `${from} (outbound)`, status: 'fail', detail: why(e) });
     }
+    add(await messageSizeCheck(ctx, from));
   }
   if (enabled.has('emailIn')) {
     const codes = await activeFrvCodes(ctx, 'EXCHANGE_INBOX');
@@ -162,6 +189,26 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
     }
   }
   return finish(ctx, checks);
+}
+
+/**
+ * The tenant's message size limit: Graph has no property for it (Exchange's MaxSendSize is read in
+ * Exchange Online PowerShell), so the check asks the next best thing — an upload session for one file
+ * of EXCHANGE_MAX_MESSAGE_MB on a throw-away draft, cancelled at once. Refused as too large: the tenant
+ * allows less than housing365 will queue. Taken: Graph did not object at that size (Exchange can still
+ * refuse at send when its MaxSendSize is lower, so the detail says to compare).
+ */
+async function messageSizeCheck(ctx: AppContext, from: string): Promise<DoctorCheck> {
+  const limit = ctx.config.maxMessageBytes;
+  const name = 'message size limit';
+  const setting = `housing365 queues email up to ${mb(limit)} (EXCHANGE_MAX_MESSAGE_MB)`;
+  try {
+    const r = await ctx.graph!.mail.probeMessageSize(from, limit - 64 * 1024);
+    if (r === 'refused') return { area: 'mailbox', name, status: 'fail', detail: `${setting}, but Graph refused an upload session of that size for ${from}: the tenant allows less. Lower EXCHANGE_MAX_MESSAGE_MB, or raise MaxSendSize (Set-Mailbox ${from} -MaxSendSize ${Math.round(limit / 1024 / 1024)}MB)` };
+    return { area: 'mailbox', name, status: 'pass', detail: `${setting}; Graph took an upload session of that size for ${from}. Graph cannot tell the tenant's limit itself: compare with Get-Mailbox ${from} | fl MaxSendSize (default 35 MB)` };
+  } catch (e) {
+    return { area: 'mailbox', name, status: 'warn', detail: `${setting}; Graph cannot tell what the tenant allows (the probe failed: ${why(e)}). Compare with Get-Mailbox ${from} | fl MaxSendSize` };
+  }
 }
 
 function finish(ctx: AppContext, checks: DoctorCheck[]): DoctorReport {

@@ -156,6 +156,11 @@ export interface MailboxGateway {
    */
   sendMail(mailbox: string, mail: OutgoingMail, marker?: string): Promise<void>;
   deleteMessage(mailbox: string, id: string): Promise<void>;
+  /**
+   * Whether Graph takes an attachment of `bytes` for this mailbox: an upload session on a throw-away
+   * draft, cancelled and deleted at once (doctor's message size check). 'refused' = too large for the tenant.
+   */
+  probeMessageSize(mailbox: string, bytes: number): Promise<'accepted' | 'refused'>;
 
   /** Delta over one folder (`inbox` or a folder id). No cursor = initial full sync. */
   messageDelta(mailbox: string, folder: string, cursor?: string, opts?: { pageSize?: number }): AsyncIterable<DeltaPage<InboxChange>>;
