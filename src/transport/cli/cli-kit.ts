@@ -1,9 +1,9 @@
+import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, errorStatus } from '../../errors.ts';
 import { ConfigError, parseConfig, type Config } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
-import { buildContext, openDatabase } from '../../runtime.ts';
-import { migrateToLatest } from '../../adapters/db/database.ts';
+import { openCliSession, withGraph } from '../../cli-session.ts';
 import type { AppContext } from '../../app/context.ts';
 
 // Small helpers every CLI command shares: argument parsing with a one-line reason on bad input,
@@ -26,28 +26,64 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
   }
 }
 
+// The environment is read here once per command, as the server reads it once in its entry: the
+// settings through the one config schema, the CLI's own log level (warnings and worse unless LOG_LEVEL
+// says otherwise) and who is running the command, for the audit trail.
+interface CliEnvironment {
+  config: Config;
+  cliLogLevel: string;
+  operator: string;
+}
+let environment: CliEnvironment | undefined;
+function cliEnvironment(): CliEnvironment {
+  if (!environment) {
+    const env = process.env;
+    const config = parseConfig(env, { isTTY: false });
+    environment = { config, cliLogLevel: env.LOG_LEVEL ? config.logLevel : 'warn', operator: env.SUDO_USER ?? env.USER ?? safeUserName() };
+  }
+  return environment;
+}
+const safeUserName = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
 export function loadConfig(): Config {
-  return parseConfig(process.env, { isTTY: false });
+  return cliEnvironment().config;
 }
 
-export const cliLogger = (config: Config) => createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, destination: process.stderr as never });
+export const cliLogger = () => createLogger({ level: cliEnvironment().cliLogLevel, pretty: false, destination: process.stderr as never });
 
-/** Runs `fn` with an application context on the configured database, then closes it. */
-/** Runs `fn` with an application context on the configured (or embedded) database; `db.url` is its connection string. */
-export async function withContext<T>(fn: (ctx: AppContext, db: { url: string }) => Promise<T>): Promise<T> {
+/** Runs `fn` with an application context on the configured (or embedded) database, then closes it. */
+export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, destination: process.stderr as never });
-  const handle = await openDatabase(config, logger, { own: false, poolSize: 2, applicationName: 'housing365-cli' });
+  const session = await openCliSession(config, cliLogger());
   try {
-    await migrateToLatest(handle.db);
-    const ctx = await buildContext(config, logger, handle.db, handle);
-    return await fn(ctx, { url: handle.url });
+    return await fn(session.ctx);
   } finally {
-    await handle.close();
+    await session.close();
   }
 }
 
-export const cliActor = () => ({ username: `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'unknown'}` });
+/**
+ * withContext plus Graph: the tenant, or the demo emulator (the running one when `housing365 start` is
+ * up). `sharedSlots` for long work beside running workers (Graph's 4-per-mailbox limit is shared).
+ */
+export async function withGraphContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { sharedSlots?: boolean } = {}): Promise<T> {
+  const config = loadConfig();
+  const logger = cliLogger();
+  const session = await openCliSession(config, logger);
+  try {
+    return await withGraph(session, logger, opts, fn);
+  } finally {
+    await session.close();
+  }
+}
+
+export const cliActor = () => ({ username: `cli:${cliEnvironment().operator}` });
 
 /** Prints rows as an aligned table, or JSON with --json. */
 export function printTable(rows: Array<Record<string, unknown>>, json: boolean): void {

@@ -1,19 +1,7 @@
-import { connectGraph } from '../../../adapters/graph/connect.ts';
-import type { AppContext } from '../../../app/context.ts';
 import { runDoctor } from '../../../app/email/doctor.ts';
-import { cliLogger, loadConfig, parse, withContext, type Command } from '../cli-kit.ts';
+import { loadConfig, parse, withGraphContext, type Command } from '../cli-kit.ts';
 
-/** withContext plus Graph: the tenant, or the demo emulator (the running one when `housing365 start` is up). */
-export async function withGraphContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  return withContext(async (ctx) => {
-    const conn = await connectGraph(ctx.config, cliLogger(ctx.config));
-    try {
-      return await fn({ ...ctx, graph: conn.graph, integration: conn.integration });
-    } finally {
-      await conn.stop();
-    }
-  });
-}
+export { withGraphContext } from '../cli-kit.ts';
 
 const MARK = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'off ' } as const;
 

@@ -1,11 +1,8 @@
 // `housing365 resync --inbox ASB | --calendar addr`: a full resync of one inbox or calendar now, with a
 // progress line (Graph gives no total for a delta read, so the bar counts up). Safe to run while
 // workers run: the inbox lock / calendar lease keeps runs apart, and Graph's per-mailbox slots are shared.
-import { createSlotDb } from '../../../adapters/db/mailbox-slots.ts';
-import { connectGraph } from '../../../adapters/graph/connect.ts';
-import { MailboxSlots } from '../../../adapters/graph/mailbox-slots.ts';
 import { resync, type ResyncProgress } from '../../../app/notifications/resync.ts';
-import { parse, UsageError, withContext, type Command } from '../cli-kit.ts';
+import { parse, UsageError, withGraphContext, type Command } from '../cli-kit.ts';
 
 const SPIN = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 
@@ -25,17 +22,12 @@ export const resyncCommand: Command = {
     const { values } = parse(argv, { inbox: { type: 'string' }, calendar: { type: 'string' } }, this.usage);
     if (values.help) return void console.log(`usage: ${this.usage}`);
     if (!values.inbox === !values.calendar) throw new UsageError(`give exactly one of --inbox or --calendar\nusage: ${this.usage}`);
-    return withContext(async (ctx, database) => {
-      // The resync leases Graph's per-mailbox slots from the same table as every running worker (on
-      // DATABASE_URL's server or the embedded one alike), so together they never exceed 4 in flight.
-      const slotDb = createSlotDb(database.url, 1);
-      const slots = new MailboxSlots(slotDb.db);
-      const graph = await connectGraph(ctx.config, ctx.logger, { limiter: slots });
-      ctx.graph = graph.graph;
-      ctx.integration = graph.integration;
-      const tty = process.stdout.isTTY;
-      let tick = 0;
-      try {
+    // The resync leases Graph's per-mailbox slots from the same table as every running worker (on
+    // DATABASE_URL's server or the embedded one alike), so together they never exceed 4 in flight.
+    return withGraphContext(
+      async (ctx) => {
+        const tty = process.stdout.isTTY;
+        let tick = 0;
         const r = await resync(ctx, values.inbox ? { inbox: values.inbox } : { calendar: values.calendar! }, (p) => {
           const line = progressLine(p, tick++);
           if (tty) process.stdout.write(`\r${line}`);
@@ -44,11 +36,8 @@ export const resyncCommand: Command = {
         if (tty) process.stdout.write('\n');
         console.log(r.summary);
         return r.ok ? 0 : 1;
-      } finally {
-        await graph.stop();
-        await slots.close();
-        await slotDb.close();
-      }
-    });
+      },
+      { sharedSlots: true },
+    );
   },
 };

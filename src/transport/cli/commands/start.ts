@@ -1,8 +1,6 @@
-import { createLogger } from '../../../logger.ts';
 import { runUntilSignal } from './serve.ts';
-import { migrateToLatest } from '../../../adapters/db/database.ts';
-import { openDatabase } from '../../../runtime.ts';
-import { loadConfig, parse, type Command } from '../cli-kit.ts';
+import { migrateConfiguredDatabase } from '../../../cli-session.ts';
+import { cliLogger, loadConfig, parse, type Command } from '../cli-kit.ts';
 
 export const startCommand: Command = {
   name: 'start',
@@ -23,13 +21,7 @@ export const migrateCommand: Command = {
     const { values } = parse(argv, {}, this.usage);
     if (values.help) return void console.log(`usage: ${this.usage}`);
     const config = loadConfig();
-    const logger = createLogger({ level: 'warn', pretty: false, destination: process.stderr as never });
-    const handle = await openDatabase(config, logger, { own: false, poolSize: 2 });
-    try {
-      const { applied } = await migrateToLatest(handle.db);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-    } finally {
-      await handle.close();
-    }
+    const applied = await migrateConfiguredDatabase(config, cliLogger());
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
   },
 };
