@@ -10,6 +10,7 @@ import type { AppContext } from './app/context.ts';
 import { configuredLicenceKeys, demoLicenceKey, ensureDemoLicence } from './app/licence.ts';
 import { ensureFirstAdmin } from './app/bootstrap.ts';
 import { registerJobs } from './transport/jobs/registry.ts';
+import { stopPollScheduler } from './transport/jobs/poll-scheduler.ts';
 import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts';
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 import { applyAppointmentDemoDefaults } from './app/appointments/demo-defaults.ts';
@@ -94,6 +95,7 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   const stop = async () => {
     // Order matters: stop taking requests (and drain them), stop jobs, then close the database.
     await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
+    if (boss) await stopPollScheduler(boss);
     await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
     await graph?.stop().catch((err) => logger.error({ err }, 'stopping Graph failed'));
     await stopStatsFlush();

@@ -3,6 +3,7 @@
 // the decision needs. Calendars are keyed lower-case.
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.ts';
+import { signalSettingsChanged } from './settings-signal.ts';
 import type { CalendarSyncLogRow, CalendarSyncStateRow } from './schema.ts';
 
 export interface CalendarSyncState {
@@ -127,7 +128,8 @@ export async function recordNotRun(db: Db, calendars: string[], result: string, 
   await db
     .insertInto('calendar_sync_state')
     .values(calendars.map((c) => ({ calendar: c.toLowerCase(), last_result: result, updated_at: at })))
-    .onConflict((oc) => oc.column('calendar').doUpdateSet({ last_result: result, updated_at: at }))
+    // Ticks come every few seconds: write only a result that changed.
+    .onConflict((oc) => oc.column('calendar').doUpdateSet({ last_result: result, updated_at: at }).where(sql<boolean>`calendar_sync_state.last_result IS DISTINCT FROM ${result}`))
     .execute();
 }
 
@@ -338,6 +340,7 @@ export async function readPollStopped(db: Db): Promise<{ stopped: boolean; since
 export async function writePollStopped(db: Db, stopped: boolean, at: Date): Promise<void> {
   const value = stopped ? 'Y' : 'N';
   await db.insertInto('app_settings').values({ key: STOPPED_KEY, value, updated_at: at }).onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at })).execute();
+  await signalSettingsChanged(db);
 }
 
 /** Run-now: the calendars (all mapped ones when none given) are due at the next tick. */
@@ -345,4 +348,5 @@ export async function requestRun(db: Db, calendars: string[], at: Date): Promise
   for (const c of calendars) {
     await db.insertInto('calendar_sync_state').values({ calendar: c.toLowerCase(), run_requested_at: at }).onConflict((oc) => oc.column('calendar').doUpdateSet({ run_requested_at: at })).execute();
   }
+  await signalSettingsChanged(db); // run-now: the scheduler ticks at once
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { signalSettingsChanged } from './settings-signal.ts';
 
 export interface FrvValue {
   domain: string;
@@ -30,6 +31,7 @@ export async function selectFrv(db: Db, domain: string, code: string): Promise<F
 
 export async function insertFrv(db: Db, v: { domain: string; code: string; description: string }): Promise<boolean> {
   const res = await db.insertInto('frv_values').values(v).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  await signalSettingsChanged(db); // a new EXCHANGE_INBOX value is read at once
   return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
@@ -41,5 +43,6 @@ export async function updateFrvRow(db: Db, domain: string, code: string, patch: 
     .where('domain', '=', domain)
     .where('code', '=', code)
     .executeTakeFirst();
+  await signalSettingsChanged(db);
   return Number(res.numUpdatedRows) > 0;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import { RESTRICTED_DETAIL, type Viewer } from '../../domain/tasks/visibility.ts';
 import { inboxRowVisibleTo } from './visibility.ts';
+import { signalSettingsChanged } from './settings-signal.ts';
 
 // Per-inbox sync state (cursor, backfill, last run) and run history.
 
@@ -101,12 +102,14 @@ export async function updateInboxSettings(
   patch: Partial<{ poll_enabled: boolean; after_import: 'mark_read' | 'move' | 'leave'; move_folder: string | null; backfill_days: number | null; backfill_seen: number; backfill_imported: number; cursor: string | null; cursor_partial: boolean; last_run_at: Date | null; last_run_started_at: Date | null }>,
 ): Promise<boolean> {
   const r = await db.updateTable('inbox_sync_state').set(patch).where('inbox', '=', inbox).executeTakeFirst();
+  await signalSettingsChanged(db); // run-now, start, backfill: the scheduler ticks at once
   return Number(r.numUpdatedRows) > 0;
 }
 
 export async function recordNotRun(db: Db, inboxes: string[], reason: string): Promise<void> {
   if (!inboxes.length) return;
-  await db.updateTable('inbox_sync_state').set({ last_skipped_reason: reason }).where('inbox', 'in', inboxes).execute();
+  // Ticks come every few seconds: write only a reason that changed.
+  await db.updateTable('inbox_sync_state').set({ last_skipped_reason: reason }).where('inbox', 'in', inboxes).where(sql<boolean>`last_skipped_reason IS DISTINCT FROM ${reason}`).execute();
 }
 
 export async function startRun(db: Db, inbox: string, at: Date): Promise<number> {
@@ -153,6 +156,7 @@ export async function writePollStopped(db: Db, stopped: boolean, at: Date): Prom
     .values({ key: 'inbound_poll_stopped', value: String(stopped), updated_at: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(stopped), updated_at: at }))
     .execute();
+  await signalSettingsChanged(db);
 }
 
 /** A session-level lock on one connection for the whole run: one run per inbox, across every worker; released if the process dies. */

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { signalSettingsChanged } from './settings-signal.ts';
 
 // SQL of installed licence keys: at most one is active; installing a key retires the one before.
 
@@ -19,4 +20,5 @@ export async function selectActiveLicence(db: Db): Promise<InstalledLicence | un
 export async function replaceActiveLicence(db: Db, l: InstalledLicence & { installedBy: string }): Promise<void> {
   await db.updateTable('licences').set({ active: false }).where('active', '=', true).execute();
   await db.insertInto('licences').values({ licence_key: l.key, customer: l.customer, features: l.features, expires_at: l.expiresAt, installed_by: l.installedBy }).execute();
+  await signalSettingsChanged(db);
 }

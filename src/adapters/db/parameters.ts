@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { signalSettingsChanged } from './settings-signal.ts';
 
 export interface StoredParameter {
   name: string;
@@ -19,6 +20,8 @@ export async function writeParameter(db: Db, name: string, value: string | null,
     .values({ name, value, updated_by: by, updated_at: new Date() })
     .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_by: by, updated_at: new Date() }))
     .execute();
+  // A switch turned on starts its flow at once (settings-signal.ts).
+  await signalSettingsChanged(db);
 }
 
 export async function postgresTimeZoneNames(db: Db): Promise<Set<string>> {

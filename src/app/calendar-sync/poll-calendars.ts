@@ -3,6 +3,7 @@
 // is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
 // all call these.
 import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncState, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+import { isPollDue } from '../../domain/params/poll-cadence.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import { getIntegrationStatus } from '../integration.ts';
@@ -62,7 +63,7 @@ export async function stopCalendarPolling(ctx: AppContext, actor: Actor): Promis
   await recordAudit(ctx.db, actor, { action: 'calendar_poll.stop', entityType: 'setting', entityId: 'calendar_poll', summary: 'Calendar polling stopped', after: { stopped: true } });
 }
 
-/** Run-now for the CLI and the page: the calendar (or every one) is synced at the next tick, within a minute. */
+/** Run-now for the CLI and the page: the calendar (or every one) is synced at once (the scheduler is signalled; at worst its next tick, seconds away). */
 export async function requestCalendarRun(ctx: AppContext, actor: Actor, calendar?: string): Promise<string[]> {
   const mapped = (await selectMappedCalendars(ctx.db)).map((m) => m.calendar);
   const chosen = calendar ? mapped.filter((c) => c === calendar.toLowerCase()) : mapped;
@@ -125,12 +126,9 @@ export async function planPoll(ctx: AppContext, opts: PollOptions = {}): Promise
     const read = opts.calendar ? [await selectSyncState(ctx.db, opts.calendar, ctx.now())].filter((s) => s !== undefined) : await selectSyncStates(ctx.db, ctx.now());
     for (const s of read) states.set(s.calendar, s);
   }
-  const dueBefore = ctx.now().getTime() - settings.pollMinutes * 60_000 + 5_000; // 5 s slack for the scheduler's jitter
-  const due = wanted.filter((m) => {
-    if (opts.force || states.get(m.calendar)?.runRequestedAt) return true;
-    const last = states.get(m.calendar)?.lastRunAt;
-    return !last || last.getTime() <= dueBefore;
-  });
+  // CALI_POLL minutes from the start of the last run (lastRunAt is set when a run claims the calendar).
+  const now = ctx.now();
+  const due = wanted.filter((m) => opts.force || states.get(m.calendar)?.runRequestedAt || isPollDue(states.get(m.calendar)?.lastRunAt ?? null, settings.pollMinutes, now));
   return { due: due.map((m) => m.calendar), gateway, settings };
 }
 

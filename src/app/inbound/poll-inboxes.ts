@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { ensureInboxState, readPollStopped, recordNotRun, selectInboxStates, selectRuns, updateInboxSettings, writePollStopped, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { selectParked, selectParkedRaw, resolveParked, type ParkedEmail } from '../../adapters/db/inbound-parked.ts';
 import { inboxAddress } from '../../domain/frv/frv.ts';
+import { isPollDue } from '../../domain/params/poll-cadence.ts';
 import { AppError } from '../../errors.ts';
 import { activeFrvCodes } from '../frvs.ts';
 import { getIntegrationStatus } from '../integration.ts';
@@ -128,12 +129,12 @@ async function setInboxPolled(ctx: AppContext, code: string, on: boolean): Promi
   await updateInboxSettings(ctx.db, i.code, { poll_enabled: on });
 }
 
-/** Run-now: the inbox (or every inbox) is due at the next tick, within a minute. */
+/** Run-now: the inbox (or every inbox) is read at once (the scheduler is signalled; at worst its next tick, seconds away). */
 export async function requestInboxRun(ctx: AppContext, actor: Actor, inbox?: string): Promise<string[]> {
   const chosen = inbox ? [await knownInbox(ctx, inbox)] : (await configuredInboxes(ctx)).inboxes;
   for (const i of chosen) {
     await ensureInboxState(ctx.db, i.code, i.mailbox, ctx.now());
-    await updateInboxSettings(ctx.db, i.code, { last_run_at: null });
+    await updateInboxSettings(ctx.db, i.code, { last_run_at: null, last_run_started_at: null });
   }
   ctx.logger.info({ inboxes: chosen.map((i) => i.code), by: actor.username }, 'inbox run requested');
   return chosen.map((i) => i.code);
@@ -143,7 +144,7 @@ export async function requestInboxRun(ctx: AppContext, actor: Actor, inbox?: str
 export async function requestBackfill(ctx: AppContext, actor: Actor, inbox: string, days: number): Promise<void> {
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw AppError.validation('days', 'Backfill 1 to 3650 days');
   const i = await knownInbox(ctx, inbox);
-  await updateInboxSettings(ctx.db, i.code, { backfill_days: days, backfill_seen: 0, backfill_imported: 0, cursor: null, cursor_partial: false, last_run_at: null });
+  await updateInboxSettings(ctx.db, i.code, { backfill_days: days, backfill_seen: 0, backfill_imported: 0, cursor: null, cursor_partial: false, last_run_at: null, last_run_started_at: null });
   ctx.logger.info({ inbox: i.code, days, by: actor.username }, 'inbox backfill requested');
 }
 
@@ -177,19 +178,26 @@ export async function planInboxPoll(ctx: AppContext, opts: { force?: boolean; in
   }
   if (problems.length && wanted.length === 0) return { held: problems.join('; '), due: [] };
   const minutes = await pollMinutes(ctx);
-  const now = ctx.now().getTime();
+  const now = ctx.now();
+  // One read of every state per tick (it runs every few seconds); a state is made only for a new inbox.
+  const states = new Map((await selectInboxStates(ctx.db, OPERATOR_VIEWER)).map((s) => [s.inbox, s]));
   const due: InboxRef[] = [];
+  const stoppedInboxes: string[] = [];
   for (const i of wanted) {
-    const s = await ensureInboxState(ctx.db, i.code, i.mailbox, ctx.now());
+    const known = states.get(i.code);
+    const s = known && known.mailbox === i.mailbox ? known : await ensureInboxState(ctx.db, i.code, i.mailbox, now);
     if (!s.pollEnabled) {
-      await recordNotRun(ctx.db, [i.code], 'Not polled: this inbox is stopped (housing365 poll start --inbox)');
+      if (s.lastSkippedReason !== INBOX_STOPPED) stoppedInboxes.push(i.code);
       continue;
     }
-    // A few seconds' slack so a 1-minute tick does not miss a 1-minute EMI_POLL by a hair.
-    if (opts.force || !s.lastRunAt || now - s.lastRunAt.getTime() >= minutes * 60_000 - 5_000) due.push(i);
+    // EMI_POLL minutes from the start of the last run (domain/params/poll-cadence.ts); run-now clears it.
+    if (opts.force || isPollDue(s.lastRunStartedAt, minutes, now)) due.push(i);
   }
+  await recordNotRun(ctx.db, stoppedInboxes, INBOX_STOPPED);
   return { due };
 }
+
+const INBOX_STOPPED = 'Not polled: this inbox is stopped (housing365 poll start --inbox)';
 
 export const listParkedEmails = (ctx: AppContext, viewer: Viewer, status: ParkedEmail['status'] = 'parked') => selectParked(ctx.db, viewer, { status });
 export const inboxRuns = (ctx: AppContext, viewer: Viewer, inbox?: string, limit = 20) => selectRuns(ctx.db, viewer, inbox?.toUpperCase(), limit);

@@ -1,5 +1,5 @@
-// pg-boss wiring of inbound calendar polling (APPTIN_OUTLOOK365, guide §2.4.3). A tick every minute
-// (cron's floor) works out which calendars are due — CALI_POLL read afresh each tick, so a change
+// pg-boss wiring of inbound calendar polling (APPTIN_OUTLOOK365, guide §2.4.3). The poll scheduler's
+// tick (poll-scheduler.ts, every few seconds) works out which calendars are due — CALI_POLL read afresh each tick, so a change
 // applies without a restart — and queues one sync job per due calendar. Any number of worker
 // processes share the calendars, each running up to CALENDAR_SYNCS_PER_WORKER at once.
 //
@@ -17,6 +17,7 @@ import type { JobModule } from './job-module.ts';
 import { CALENDAR_SYNC_QUEUE, ensureSyncQueue, queueSync, requeueBusy } from './sync-queues.ts';
 import { wakeOnNotify } from './wake.ts';
 
+/** The per-minute cron tick queue this module used before the poll scheduler; its schedule is removed. */
 export const CALENDAR_POLL_TICK = 'calendar-poll-tick';
 export { CALENDAR_SYNC_QUEUE };
 /** Calendar syncs one worker process runs at once (each keeps ≤ 4 Graph requests in flight for its mailbox). */
@@ -54,12 +55,8 @@ export function calendarPollJobsWith(o: CalendarPollJobOptions = {}): JobModule 
   return {
     name: 'calendar-poll',
     async register(boss: PgBoss, ctx: AppContext) {
-      await boss.createQueue(CALENDAR_POLL_TICK, { name: CALENDAR_POLL_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 5 * 60 });
+      await boss.unschedule(CALENDAR_POLL_TICK).catch(() => {});
       await ensureSyncQueue(boss, CALENDAR_SYNC_QUEUE);
-      await boss.work(CALENDAR_POLL_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
-        const r = await runCalendarPollTick(ctx, boss);
-        if (r.queued) ctx.logger.debug({ queued: r.queued }, 'calendar syncs queued');
-      });
       const loops: string[] = [];
       for (let i = 0; i < (o.concurrency ?? CALENDAR_SYNCS_PER_WORKER); i++) {
         let loop: string | undefined;
@@ -75,7 +72,6 @@ export function calendarPollJobsWith(o: CalendarPollJobOptions = {}): JobModule 
       }
       // A notification's run starts at once, not after the polling interval (wake.ts).
       wakeOnNotify(boss, ctx.logger, CALENDAR_SYNC_QUEUE, loops);
-      await boss.schedule(CALENDAR_POLL_TICK, '* * * * *', {}, { singletonKey: 'schedule' });
     },
   };
 }

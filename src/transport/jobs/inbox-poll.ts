@@ -1,7 +1,7 @@
 // pg-boss wiring of inbound email (EMAILIN_OUTLOOK365, guide §2.2.6) and of Task Manager event
-// queries (§2.2.4). A tick every minute (cron's floor) works out which inboxes are due — EMI_POLL and
-// the EXCHANGE_INBOX values read afresh each tick, so a change applies without a restart — and queues
-// one sync job per due inbox. The sync queue (src/transport/jobs/sync-queues.ts) holds at most one
+// queries (§2.2.4). The poll scheduler's tick (poll-scheduler.ts, every few seconds) works out which
+// inboxes are due — EMI_POLL and the EXCHANGE_INBOX values read afresh each tick, so a change applies
+// without a restart — and queues one sync job per due inbox. The sync queue (src/transport/jobs/sync-queues.ts) holds at most one
 // job per inbox waiting; the per-inbox advisory lock in syncInbox keeps runs one at a time, across
 // every worker, and a run that finds the inbox busy queues itself again. After an import the event
 // queries run at once, not at their next tick.
@@ -14,12 +14,13 @@ import type { JobModule } from './job-module.ts';
 import { ensureSyncQueue, INBOX_SYNC_QUEUE, queueSync, requeueBusy } from './sync-queues.ts';
 import { wakeOnNotify } from './wake.ts';
 
+/** The per-minute cron tick queue this module used before the poll scheduler; its schedule is removed. */
 export const INBOX_POLL_TICK = 'inbox-poll-tick';
 export { INBOX_SYNC_QUEUE };
 export const EVENT_QUERY_QUEUE = 'task-event-queries';
 
-export async function runInboxPollTick(ctx: AppContext, boss: PgBoss): Promise<{ held?: string; queued: number }> {
-  const plan = await planInboxPoll(ctx);
+export async function runInboxPollTick(ctx: AppContext, boss: PgBoss, opts: { force?: boolean } = {}): Promise<{ held?: string; queued: number }> {
+  const plan = await planInboxPoll(ctx, { force: opts.force });
   if (plan.held) return { held: plan.held, queued: 0 };
   let queued = 0;
   for (const i of plan.due) {
@@ -43,16 +44,17 @@ async function runOne(ctx: AppContext, boss: PgBoss, code: string): Promise<void
 export const inboxPollJobs: JobModule = {
   name: 'inbox-poll',
   async register(boss: PgBoss, ctx: AppContext) {
-    await boss.createQueue(INBOX_POLL_TICK, { name: INBOX_POLL_TICK, policy: 'short', retryLimit: 0, expireInSeconds: 5 * 60 });
+    await boss.unschedule(INBOX_POLL_TICK).catch(() => {});
     await ensureSyncQueue(boss, INBOX_SYNC_QUEUE);
     await boss.createQueue(EVENT_QUERY_QUEUE, { name: EVENT_QUERY_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
-    await boss.work(INBOX_POLL_TICK, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => {
-      const r = await runInboxPollTick(ctx, boss);
-      if (r.queued) ctx.logger.debug({ queued: r.queued }, 'inbox syncs queued');
-      await boss.send(EVENT_QUERY_QUEUE, {}, { singletonKey: 'tick', singletonSeconds: 30 });
-    });
-    const loop = await boss.work<{ inbox: string }>(INBOX_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
-      if (job?.data?.inbox) await runOne(ctx, boss, job.data.inbox);
+    let loop: string | undefined;
+    loop = await boss.work<{ inbox: string }>(INBOX_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+      try {
+        if (job?.data?.inbox) await runOne(ctx, boss, job.data.inbox);
+      } finally {
+        // A job was there, so more may be (another inbox due at the same tick): fetch at once.
+        if (loop) boss.notifyWorker(loop);
+      }
     });
     // A notification's run starts at once, not after the polling interval (wake.ts).
     wakeOnNotify(boss, ctx.logger, INBOX_SYNC_QUEUE, [loop]);
@@ -63,6 +65,5 @@ export const inboxPollJobs: JobModule = {
         await runDueEventQueries(ctx);
       }
     });
-    await boss.schedule(INBOX_POLL_TICK, '* * * * *', {}, { singletonKey: 'schedule' });
   },
 };

@@ -7,11 +7,15 @@
 // (pg-boss notifyWorker). A lost NOTIFY (listener reconnecting) costs only the polling interval again:
 // the job is in the queue either way. Poll ticks do not wake anyone: their jobs come in bulk to loops
 // that are busy anyway.
+//
+// The same connection carries signals that are not queues (`onWakeSignal`): a settings change makes
+// the poll scheduler tick at once (src/adapters/db/settings-signal.ts).
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
+import { WAKE_CHANNEL } from '../../adapters/db/settings-signal.ts';
 import type { Logger } from '../../logger.ts';
 
-export const WAKE_CHANNEL = 'housing365_wake';
+export { WAKE_CHANNEL };
 const RECONNECT_MS = 5_000;
 
 /** Tells every process listening that `queue` has a job waiting now. */
@@ -21,6 +25,7 @@ export async function wakeWorkers(boss: PgBoss, queue: string): Promise<void> {
 
 interface Listener {
   loops: Map<string, string[]>;
+  signals: Map<string, Array<() => void>>;
 }
 const listeners = new WeakMap<PgBoss, Listener>();
 
@@ -30,13 +35,25 @@ const listeners = new WeakMap<PgBoss, Listener>();
  * stops; a dropped connection is re-opened every 5 s.
  */
 export function wakeOnNotify(boss: PgBoss, logger: Logger, queue: string, loopIds: string[]): void {
+  const l = listenerOf(boss, logger);
+  l.loops.set(queue, [...(l.loops.get(queue) ?? []), ...loopIds]);
+}
+
+/** Calls `fn` whenever a NOTIFY with this payload arrives (any process). Returns a function that stops it. */
+export function onWakeSignal(boss: PgBoss, logger: Logger, payload: string, fn: () => void): () => void {
+  const l = listenerOf(boss, logger);
+  l.signals.set(payload, [...(l.signals.get(payload) ?? []), fn]);
+  return () => l.signals.set(payload, (l.signals.get(payload) ?? []).filter((f) => f !== fn));
+}
+
+function listenerOf(boss: PgBoss, logger: Logger): Listener {
   let l = listeners.get(boss);
   if (!l) {
-    l = { loops: new Map() };
+    l = { loops: new Map(), signals: new Map() };
     listeners.set(boss, l);
     startListening(boss, logger, l);
   }
-  l.loops.set(queue, [...(l.loops.get(queue) ?? []), ...loopIds]);
+  return l;
 }
 
 function startListening(boss: PgBoss, logger: Logger, l: Listener): void {
@@ -58,6 +75,7 @@ function startListening(boss: PgBoss, logger: Logger, l: Listener): void {
     };
     c.on('notification', (msg) => {
       for (const id of l.loops.get(msg.payload ?? '') ?? []) boss.notifyWorker(id);
+      for (const fn of l.signals.get(msg.payload ?? '') ?? []) fn();
     });
     c.on('error', (err) => {
       if (!stopped) logger.warn({ err: err.message }, 'job wake-up connection lost; reconnecting (jobs still run on polling meanwhile)');

@@ -42,7 +42,7 @@ export const calendarsCommand: Command = {
     }
     if (sub === 'run') {
       const chosen = await withContext((ctx) => requestCalendarRun(ctx, cliActor(), calendar));
-      console.log(`${chosen.length} calendar(s) will be synced at the next tick (within a minute) by the running housing365.`);
+      console.log(`${chosen.length} calendar(s) will be synced within seconds by the running housing365.`);
       return;
     }
     if (sub === 'log') {

@@ -61,7 +61,7 @@ export const pollCommand: Command = {
       }
       case 'run-now': {
         const chosen = await withContext((ctx) => requestInboxRun(ctx, cliActor(), inbox));
-        console.log(`Run requested for ${chosen.join(', ') || '(no inboxes)'}; the running housing365 reads ${chosen.length === 1 ? 'it' : 'them'} within a minute`);
+        console.log(`Run requested for ${chosen.join(', ') || '(no inboxes)'}; the running housing365 reads ${chosen.length === 1 ? 'it' : 'them'} within seconds`);
         return;
       }
       case 'backfill': {

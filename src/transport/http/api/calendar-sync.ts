@@ -97,7 +97,7 @@ export function registerCalendarSyncApi(app: FastifyInstance, ctx: AppContext, a
     method: 'POST',
     path: '/integration/calendars/run',
     operationId: 'runCalendarSync',
-    summary: 'Sync one calendar (or all) at the next tick, within a minute',
+    summary: 'Sync one calendar (or all) now (within seconds)',
     tag: 'Integration',
     role: 'admin',
     body: z.object({ calendar: z.string().trim().email().optional() }),

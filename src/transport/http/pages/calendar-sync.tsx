@@ -18,7 +18,7 @@ import { SuccessBanner, Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
 
 export const CALENDAR_SYNC_PATH = '/integration/calendars';
-const DONE: Record<string, string> = { started: 'Calendar polling started', stopped: 'Calendar polling stopped', run: 'Sync requested: it runs within a minute' };
+const DONE: Record<string, string> = { started: 'Calendar polling started', stopped: 'Calendar polling stopped', run: 'Sync requested: it runs within seconds' };
 
 const when = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : 'never');
 

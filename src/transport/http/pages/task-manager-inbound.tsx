@@ -17,7 +17,7 @@ import { CsrfField, Layout, pageInfo, sendPage } from './layout.tsx';
 export const INBOUND_PATH = '/integration/inboxes';
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const when = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
-const DONE: Record<string, string> = { started: 'Inbound polling started', stopped: 'Inbound polling stopped', run: 'Run requested: the inbox is read within a minute', backfill: 'Backfill requested', after: 'Saved', replayed: 'Replayed and stored', dismissed: 'Dismissed' };
+const DONE: Record<string, string> = { started: 'Inbound polling started', stopped: 'Inbound polling stopped', run: 'Run requested: the inbox is read within seconds', backfill: 'Backfill requested', after: 'Saved', replayed: 'Replayed and stored', dismissed: 'Dismissed' };
 
 function Button({ action, text, csrf, fields = {}, warning }: { action: string; text: string; csrf: string | null; fields?: Record<string, string>; warning?: boolean }): JSX.Element {
   return (
