@@ -13,7 +13,7 @@ const suites: Record<string, { file: string; args?: string[]; what: string; then
   P2: { file: 'bench/inbound-email.ts', what: '10,000 emails → tasks against the raw INSERT rate' },
   P3: { file: 'bench/p3-notification-latency.ts', what: 'Outlook change → housing365 updated through change notifications: p50/p95' },
   P4: { file: 'bench/p4-workers.ts', then: ['bench/calendar-poll.ts'], what: 'one poll cycle over 1,000 calendars, 50 ms latency: 1 vs 2 worker processes through pg-boss, then the in-process cycles (full, delta, 100 moves, their echoes)' },
-  P5: { file: 'bench/p5-large-attachment.ts', what: 'peak RSS of the inbox sync while ingesting a 150 MB attachment' },
+  P5: { file: 'bench/p5-large-attachment.ts', then: ['bench/p5-outbound-attachment.ts'], what: 'peak RSS of the inbox sync while ingesting a 150 MB attachment, then of the outbox sending a 100 MB one' },
   P6: { file: 'bench/calendar-push.ts', what: '1,000 booking changes pushed, 50 ms latency' },
   P7: { file: 'bench/inbound-task-list.ts', what: 'task list page with 100,000 tasks: server time' },
 };
