@@ -1,3 +1,4 @@
+import { pendingMigrations, ping } from '../adapters/db/database.ts';
 import { selectFailedJobCounts, selectOutboxDepth, selectSyncLag } from '../adapters/db/metrics-gauges.ts';
 import { addMailboxStats, type MailboxDelta } from '../adapters/db/subscriptions-stats.ts';
 import type { AppContext } from './context.ts';
@@ -20,4 +21,10 @@ export const readFailedJobs = (ctx: AppContext): Promise<GaugeFigures['failedJob
 /** Adds a process's per-mailbox Graph figures to the shared daily counts (fails soft). */
 export async function recordMailboxStats(ctx: Pick<AppContext, 'db'>, deltas: MailboxDelta[]): Promise<void> {
   await addMailboxStats(ctx.db, deltas).catch(() => {});
+}
+
+/** Readiness of the database: it answers, and which shipped migrations are not applied yet. */
+export async function databaseReadiness(ctx: Pick<AppContext, 'db'>): Promise<{ pending: string[] }> {
+  await ping(ctx.db);
+  return { pending: await pendingMigrations(ctx.db) };
 }

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { AppError } from '../../errors.ts';
 import { selectBooking, selectBookings, selectHistory, type Booking, type BookingFilter, type BookingHistoryEntry } from '../../adapters/db/bookings.ts';
 import { selectOutbox, type OutboxEntry } from '../../adapters/db/bookings-outbox.ts';
-import { selectSlots, type Slot } from '../../adapters/db/slots.ts';
+import { selectSlot, selectSlots, type Slot } from '../../adapters/db/slots.ts';
 import { getDiary, type Diary } from './diaries.ts';
 import type { AppContext } from '../context.ts';
 
@@ -72,4 +72,11 @@ export async function freeSlots(ctx: AppContext, diaryCode: string, opts: { from
   const to = new Date(from.getTime() + (opts.days ?? 28) * 86_400_000);
   const slots = await selectSlots(ctx.db, diary.id, from, to);
   return slots.filter((s) => s.booked < s.units && s.startsAt > ctx.now()).slice(0, opts.limit ?? 200);
+}
+
+/** A slot of this diary, or not_found. */
+export async function getDiarySlot(ctx: AppContext, diary: Pick<Diary, 'id' | 'code'>, slotId: number): Promise<Slot> {
+  const slot = Number.isSafeInteger(slotId) ? await selectSlot(ctx.db, slotId) : undefined;
+  if (!slot || slot.diaryId !== diary.id) throw new AppError('not_found', `Diary ${diary.code} has no slot ${slotId}`);
+  return slot;
 }

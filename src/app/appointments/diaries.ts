@@ -22,6 +22,8 @@ import {
 import { selectProductArea } from '../../adapters/db/product-areas.ts';
 import { deleteFreeSlotsBetween, insertSlots } from '../../adapters/db/slots.ts';
 import { outboxSummary, type OutboxSummary } from '../../adapters/db/bookings-outbox.ts';
+
+export type { OutboxSummary };
 import { EXTERNAL_CALENDARS, validateCalendarAddress } from '../../domain/appointments/diary.ts';
 import { generateSlots, isValidTimeZone } from '../../domain/appointments/slots.ts';
 import { graphTimeZoneToIana } from '../../domain/time/zones.ts';

@@ -3,6 +3,8 @@
 // is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
 // all call these.
 import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncState, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
+
+export type { SyncLogEntry };
 import { isPollDue } from '../../domain/params/poll-cadence.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';

@@ -6,6 +6,8 @@
 import { Readable } from 'node:stream';
 import { ensureInboxState, readPollStopped, recordNotRun, selectInboxStates, selectRuns, updateInboxSettings, writePollStopped, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { selectParked, selectParkedRaw, resolveParked, type ParkedEmail } from '../../adapters/db/inbound-parked.ts';
+
+export type { ParkedEmail };
 import { inboxAddress } from '../../domain/frv/frv.ts';
 import { isPollDue } from '../../domain/params/poll-cadence.ts';
 import { AppError } from '../../errors.ts';

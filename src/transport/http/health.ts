@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { pendingMigrations, ping } from '../../adapters/db/database.ts';
+import { databaseReadiness } from '../../app/observability.ts';
 import { registry } from './metrics.ts';
 import { constantTimeEqual } from './auth.ts';
 import { problem, sendProblem } from './problem.ts';
@@ -26,8 +26,7 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
   app.get('/readyz', async (request, reply) => {
     const checks: { database: string; migrations: string; pending?: string[] } = { database: 'ok', migrations: 'ok' };
     try {
-      await ping(ctx.db);
-      const pending = await pendingMigrations(ctx.db);
+      const { pending } = await databaseReadiness(ctx);
       if (pending.length > 0) {
         checks.migrations = 'pending';
         checks.pending = pending;

@@ -4,13 +4,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import type { AppContext } from '../../../app/context.ts';
 import { bookAppointment } from '../../../app/appointments/book-appointment.ts';
-import { freeSlots, getBookingDetail, type BookingView, type Slot } from '../../../app/appointments/bookings.ts';
+import { freeSlots, getBookingDetail, getDiarySlot, type BookingView, type Slot } from '../../../app/appointments/bookings.ts';
 import { cancelBooking, completeBooking } from '../../../app/appointments/cancel-booking.ts';
 import { replayCalendarChanges } from '../../../app/appointments/calendar-push.ts';
 import { getDiary, type Diary } from '../../../app/appointments/diaries.ts';
 import { moveBooking } from '../../../app/appointments/move-booking.ts';
 import { listReasons, type AppointmentReason } from '../../../app/appointments/reasons.ts';
-import { selectSlot } from '../../../adapters/db/slots.ts';
 import { isLive } from '../../../domain/appointments/status.ts';
 import { AppError } from '../../../errors.ts';
 import { requirePageUser } from '../auth.ts';
@@ -236,8 +235,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
 
   const bookPage = async (request: FastifyRequest, reply: FastifyReply, diaryCode: string, slotId: number, errors: FieldErrors = {}, values = { who: '', location: '', notes: '' }, status = 200) => {
     const diary = await getDiary(ctx, diaryCode);
-    const slot = await selectSlot(ctx.db, slotId);
-    if (!slot || slot.diaryId !== diary.id) throw new AppError('not_found', `Diary ${diary.code} has no slot ${slotId}`);
+    const slot = await getDiarySlot(ctx, diary, slotId);
     return sendPage(reply, <BookPage page={pageInfo(ctx, request, 'Book appointment', 'appointments', status !== 200)} diary={diary} slot={slot} errors={errors} values={values} />, status);
   };
   app.get('/appointments/book', guard, (request, reply) => bookPage(request, reply, query(request, 'diary') ?? '', Number(query(request, 'slot'))));

@@ -11,7 +11,7 @@ import {
   stopCalendarPolling,
   type CalendarPollStatus,
 } from '../../../app/calendar-sync/poll-calendars.ts';
-import type { SyncLogEntry } from '../../../adapters/db/calendar-sync.ts';
+import type { SyncLogEntry } from '../../../app/calendar-sync/poll-calendars.ts';
 import { requirePageUser } from '../auth.ts';
 import { CsrfField, Layout, pageInfo, sendPage } from './layout.tsx';
 import { SuccessBanner, Tag } from './components.tsx';

@@ -20,7 +20,7 @@ import {
   type StoredSlotPattern,
 } from '../../../app/appointments/diaries.ts';
 import { listProductAreas, type ProductArea } from '../../../app/appointments/product-areas.ts';
-import type { OutboxSummary } from '../../../adapters/db/bookings-outbox.ts';
+import type { OutboxSummary } from '../../../app/appointments/diaries.ts';
 import { EXTERNAL_CALENDAR_LABELS } from '../../../domain/appointments/diary.ts';
 import { AppError } from '../../../errors.ts';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';

@@ -8,7 +8,7 @@ import { syncHealth, type SyncHealth, type SyncHealthRow, type SyncState } from 
 import { listParkedEmails, replayParkedEmail } from '../../../app/inbound/poll-inboxes.ts';
 import { viewerOf } from '../../../app/tasks/viewer.ts';
 import { displaySafeName } from '../../../domain/text/bidi.ts';
-import type { ParkedEmail } from '../../../adapters/db/inbound-parked.ts';
+import type { ParkedEmail } from '../../../app/inbound/poll-inboxes.ts';
 import { Tag } from './components.tsx';
 import { requirePageAdmin } from './errors.tsx';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
