@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiary } from '../../src/app/appointments/diaries.ts';
 import { addProductArea } from '../../src/app/appointments/product-areas.ts';
 import { createTeam } from '../../src/app/users.ts';
+import { toProblem } from '../../src/transport/http/problem.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/transport/http/security-headers.ts';
 import { startWebFixture, type WebFixture } from './web-client.ts';
 
@@ -178,6 +180,22 @@ describe('hostile input on every API operation', () => {
     const close = await fetch(`${f.baseUrl}/api/v1/diaries/RENTS/closed-days`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ day: '2025-02-29', reason: 'x' }) });
     expect(close.status).toBe(422);
     expect((await close.json()).errors).toEqual([{ field: 'day', message: expect.stringContaining('real date') }]);
+  });
+
+  it('turns a data exception from PostgreSQL (SQLSTATE class 22) into a 400 that quotes nothing, as the last line', async () => {
+    const logged: unknown[] = [];
+    const request = { log: { warn: (o: unknown) => logged.push(o), error: (o: unknown) => logged.push(o) } } as unknown as Parameters<typeof toProblem>[1];
+    for (const query of [sql`select '2026-02-30'::date`, sql`select 2147483648::int4`, sql`select 'a'::int4`, sql`select ${'secret\u0000'}::text`]) {
+      const err = await query.execute(f.t.ctx.db).then(() => null, (e: unknown) => e);
+      expect((err as { code: string }).code).toMatch(/^22/);
+      const p = toProblem(err, request);
+      expect(p).toMatchObject({ status: 400, title: 'Bad request' });
+      expect(JSON.stringify(p)).not.toMatch(/2026-02-30|2147483648|secret|syntax/);
+    }
+    // Anything else from the database is still a 500 (and logged as an error).
+    const other = await sql`select * from no_such_table`.execute(f.t.ctx.db).then(() => null, (e: unknown) => e);
+    expect(toProblem(other, request).status).toBe(500);
+    expect(logged).toHaveLength(5);
   });
 
   it('answers a very long path with a problem, not a bare status', async () => {
