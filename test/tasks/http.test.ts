@@ -5,6 +5,7 @@ import { startTaskFixture, PASSWORD, type TaskFixture } from './fixture.ts';
 import { blobStoreOf, loadInboundPolicy } from '../../src/app/inbound/policy.ts';
 import { prepareEmail, storePreparedEmail, type FetchedAttachment } from '../../src/app/inbound/store-email.ts';
 import { listEventQueries, runEventQuery } from '../../src/app/tasks/event-queries.ts';
+import { SqlSandbox } from '../../src/adapters/db/sql-sandbox.ts';
 import type { InboxMessage } from '../../src/app/ports/graph.ts';
 
 let f: TaskFixture;
@@ -166,5 +167,21 @@ describe('Task Manager over HTTP', () => {
     const bad = await c.postForm(`/system-setup/task-manager/queries/${q.id}`, { _csrf: csrf, name: q.name, sqlText: 'SELECT nope FROM exchange_emails', fetCode: 'EML_NOT', everyMinutes: '1', enabled: 'true' });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('column &#34;nope&#34; does not exist');
+  });
+
+  it('says on the set-up page why event queries cannot run when there is no sandbox role, and runs none', async () => {
+    const c = await signedIn('ada');
+    expect(await (await c.get('/system-setup/task-manager')).text()).not.toContain('Event queries cannot run');
+    const noLogin = new URL(f.t.databaseUrl);
+    noLogin.username = 'no_such_role';
+    f.t.ctx.sqlSandbox = new SqlSandbox(f.t.ctx.db, { loginUrl: noLogin.toString() });
+    try {
+      const html = await (await c.get('/system-setup/task-manager')).text();
+      expect(html).toContain('Event queries cannot run: there is no database role no_such_role');
+      const q = (await listEventQueries(f.t.ctx)).find((x) => x.name === 'Inbound emails')!;
+      expect(await runEventQuery(f.t.ctx, q.id)).toMatchObject({ ok: false, error: 'Event queries cannot run: there is no database role no_such_role' });
+    } finally {
+      delete f.t.ctx.sqlSandbox;
+    }
   });
 });

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 //                  housing365 processes (the CLI) find and log in to it
 //
 // Run as root, PostgreSQL refuses to start, so the server runs as the `postgres` OS user. That user gets
-// a directory of its own, /var/lib/housing365/postgres/<id>/, for the cluster (and, when the project's
+// a directory of its own, /var/lib/housing365-postgres/<id>/, for the cluster (and, when the project's
 // node_modules are out of its reach, a copy of the server binaries): nothing outside the data directory
 // is opened up. A cluster an earlier version kept in <data>/pg is moved there on a cold start.
 //
@@ -63,7 +63,8 @@ interface PgState {
 export const APP_ROLE = 'housing365_app';
 export const EVENT_QUERY_ROLE = 'housing365_eventq';
 const SUPERUSER = 'housing365';
-const POSTGRES_HOME = '/var/lib/housing365/postgres';
+// Not under /var/lib/housing365, the usual data directory (deploy/housing365.env.example).
+const POSTGRES_HOME = '/var/lib/housing365-postgres';
 
 interface Binaries {
   initdb: string;
@@ -98,10 +99,8 @@ async function reachable(dir: string, ids: { uid: number; gid: number }): Promis
 async function postgresHome(dataDir: string, bin: Binaries, ids: { uid: number; gid: number }, log: (msg: string) => void): Promise<{ home: string; bin: Binaries }> {
   const id = createHash('sha256').update(await fs.realpath(dataDir)).digest('hex').slice(0, 16);
   const home = path.join(POSTGRES_HOME, id);
-  for (const d of [path.dirname(POSTGRES_HOME), POSTGRES_HOME]) {
-    await fs.mkdir(d, { recursive: true });
-    await fs.chmod(d, 0o711); // root's; others may pass through, not list
-  }
+  await fs.mkdir(POSTGRES_HOME, { recursive: true });
+  await fs.chmod(POSTGRES_HOME, 0o711); // root's; the postgres user may pass through, not list
   await fs.mkdir(home, { recursive: true });
   await fs.chown(home, ids.uid, ids.gid);
   await fs.chmod(home, 0o700);

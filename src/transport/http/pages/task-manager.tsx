@@ -3,7 +3,7 @@ import type { AppContext } from '../../../app/context.ts';
 import {
   createJobGroup, createJobType, generateWorkflow, listEventTypes, listJobGroups, listJobTypes, listWorkflows, saveEventType, uploadWorkflow,
 } from '../../../app/tasks/setup.ts';
-import { getEventQuery, listEventQueries, runEventQuery, updateEventQuery, type EventQuery } from '../../../app/tasks/event-queries.ts';
+import { eventQuerySandboxStatus, getEventQuery, listEventQueries, runEventQuery, updateEventQuery, type EventQuery } from '../../../app/tasks/event-queries.ts';
 import { listTeams, listUsers } from '../../../app/users.ts';
 import { AppError } from '../../../errors.ts';
 import { ErrorSummary, Select, SuccessBanner, Tag, TextInput, fieldErrors, type FieldErrors } from './components.tsx';
@@ -25,6 +25,8 @@ type Data = {
   types: Awaited<ReturnType<typeof listJobTypes>>;
   events: Awaited<ReturnType<typeof listEventTypes>>;
   queries: EventQuery[];
+  /** Why event queries cannot run here (no sandbox role), if they cannot. */
+  sandboxProblem?: string;
   teams: Array<{ id: number; code: string }>;
   users: Array<{ id: number; displayName: string }>;
 };
@@ -65,6 +67,12 @@ function SetupPage({ page, data, attempt, banner, generated }: { page: PageInfo;
         esc(when(q.lastRunAt)),
         q.lastOk === null ? esc('—') : q.lastOk ? <Tag text={`OK: ${q.lastEvents ?? 0} events`} colour="green" /> : <Tag text="Failed" colour="red" />,
       ])} />
+      {data.sandboxProblem ? (
+        <div class="govuk-warning-text" id="event-query-sandbox">
+          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span><span safe>{`Event queries cannot run: ${data.sandboxProblem}`}</span></strong>
+        </div>
+      ) : ''}
 
       <Table caption="Workflow categories" head={['Code', 'Name', 'Pending', 'Complete', 'Uploaded']} rows={data.workflows.map((w) => [esc(w.code), esc(w.name), esc(w.pendingName), esc(w.completeName), esc(`${when(w.uploadedAt)} by ${w.uploadedBy}`)])} />
       <div class="govuk-grid-row">
@@ -184,8 +192,8 @@ const DONE: Record<string, string> = { group: 'Job group added', type: 'Job type
 export function registerTaskManagerPages(app: FastifyInstance, ctx: AppContext): void {
   const guard = { preHandler: requirePageAdmin(ctx) };
   const load = async (): Promise<Data> => {
-    const [workflows, groups, types, events, queries, teams, users] = await Promise.all([listWorkflows(ctx), listJobGroups(ctx), listJobTypes(ctx), listEventTypes(ctx), listEventQueries(ctx), listTeams(ctx), listUsers(ctx)]);
-    return { workflows, groups, types, events, queries, teams: teams.map((t) => ({ id: t.id, code: t.code })), users: users.filter((u) => u.active).map((u) => ({ id: u.id, displayName: u.displayName })) };
+    const [workflows, groups, types, events, queries, teams, users, sandbox] = await Promise.all([listWorkflows(ctx), listJobGroups(ctx), listJobTypes(ctx), listEventTypes(ctx), listEventQueries(ctx), listTeams(ctx), listUsers(ctx), eventQuerySandboxStatus(ctx)]);
+    return { workflows, groups, types, events, queries, sandboxProblem: sandbox.ok ? undefined : sandbox.problem, teams: teams.map((t) => ({ id: t.id, code: t.code })), users: users.filter((u) => u.active).map((u) => ({ id: u.id, displayName: u.displayName })) };
   };
   const render = async (request: FastifyRequest, reply: FastifyReply, extra: { attempt?: Attempt; banner?: string; generated?: { fileName: string; text: string } } = {}, status = 200) =>
     sendPage(reply, <SetupPage page={pageInfo(ctx, request, 'Task Manager set-up', 'setup', Boolean(extra.attempt))} data={await load()} {...extra} />, status);
