@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_ROLE, EVENT_QUERY_ROLE, openEmbedded, type EmbeddedInfo } from '../../src/adapters/db/embedded.ts';
+import { APP_ROLE, EVENT_QUERY_ROLE, openEmbedded, stopOwnedEmbeddedServerNow, type EmbeddedInfo } from '../../src/adapters/db/embedded.ts';
+import { readFileSync } from 'node:fs';
 import { createDb, migrateToLatest } from '../../src/adapters/db/database.ts';
 import { SqlSandbox } from '../../src/adapters/db/sql-sandbox.ts';
 import { selectEventRows } from '../../src/adapters/db/task-events.ts';
@@ -69,5 +70,23 @@ describe('the embedded database roles', { timeout: 180_000 }, () => {
     expect(notOurs).toEqual([]);
     expect(await query(embedded.url, `INSERT INTO legacy_rows (note) VALUES ('new') RETURNING note`)).toEqual([{ note: 'new' }]);
     expect(await query(embedded.url, `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'housing365'`)).toEqual([{ owner: APP_ROLE }]);
+  });
+
+  it('stops the server it owns by signal when a shutdown runs out of time (no pg_ctl)', async () => {
+    const { clusterDir } = JSON.parse(readFileSync(path.join(dataDir, 'pg.json'), 'utf8')) as { clusterDir?: string };
+    const pid = Number(readFileSync(path.join(clusterDir ?? path.join(dataDir, 'pg'), 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await stopOwnedEmbeddedServerNow(dataDir);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (const end = Date.now() + 10_000; alive() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+    embedded = await openEmbedded(dataDir, { own: true }); // and it starts again on the same data
+    expect(await query(embedded.url, 'SELECT count(*)::int AS n FROM legacy_rows')).toEqual([{ n: 2 }]);
   });
 });

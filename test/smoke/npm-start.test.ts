@@ -103,7 +103,10 @@ describe('npm start on the embedded database', { timeout: 240_000 }, () => {
     expect(alive(node) && alive(postgres)).toBe(true);
     process.kill(s.child.pid!, 'SIGTERM');
     // What a process manager allows before it sends SIGKILL.
-    await until(() => s.child.exitCode !== null && !alive(node) && !alive(postgres), 10_000, 100);
+    const t0 = Date.now();
+    await until(() => s.child.exitCode !== null && !alive(node) && !alive(postgres), 10_000, 100).catch((err: Error) => {
+      throw new Error(`${err.message}: npm ${s.child.exitCode === null ? 'running' : 'exited'}, node ${alive(node) ? 'running' : 'gone'}, postgres ${alive(postgres) ? 'running' : 'gone'} after ${Date.now() - t0} ms\n${s.output()}`);
+    });
     expect(s.output()).toContain('housing365 stopped');
   });
 

@@ -299,6 +299,26 @@ function makeInfo(state: PgState, owned: boolean, bin: { pg_ctl: string }, clust
   };
 }
 
+/**
+ * Last resort of a shutdown that ran out of time: signals straight to the postmaster this process owns
+ * (no pg_ctl to spawn on a loaded machine) — fast shutdown (SIGINT), then after `graceMs` immediate
+ * (SIGQUIT; the next start replays the WAL). Our database server never outlives us.
+ */
+export async function stopOwnedEmbeddedServerNow(dataDir: string, graceMs = 1500): Promise<void> {
+  let pid: number | undefined;
+  try {
+    const state = JSON.parse(readFileSync(path.join(dataDir, 'pg.json'), 'utf8')) as PgState;
+    if (state.ownerPid !== process.pid) return;
+    pid = readPidFile(state.clusterDir ?? path.join(dataDir, 'pg'))?.pid;
+  } catch {
+    return; // nothing of ours to stop
+  }
+  if (!pid || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (const end = Date.now() + graceMs; Date.now() < end && isAlive(pid); ) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGQUIT');
+}
+
 async function pgCtl(pgCtlBin: string, args: string[], spawnOpts: object): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(pgCtlBin, args, { ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,8 +5,11 @@ import { createLogger } from '../../../logger.ts';
 import { startSystem, type Roles } from '../../../runtime.ts';
 import { loadConfig, parse, UsageError, type Command } from '../cli-kit.ts';
 import { secureDataDir } from '../../../adapters/data-dir.ts';
+import { stopOwnedEmbeddedServerNow } from '../../../adapters/db/embedded.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
+/** Past this, give up draining: stop the embedded PostgreSQL by signal and exit, within SHUTDOWN_LIMIT_MS. */
+const DRAIN_LIMIT_MS = 7_500;
 
 export async function runUntilSignal(roles: Roles): Promise<void> {
   const config = loadConfig();
@@ -22,8 +25,9 @@ export async function runUntilSignal(roles: Roles): Promise<void> {
       console.log(`${signal} received: shutting down (at most ${SHUTDOWN_LIMIT_MS / 1000} s)`);
       const timer = setTimeout(() => {
         console.error('shutdown took too long; exiting');
-        process.exit(1);
-      }, SHUTDOWN_LIMIT_MS);
+        // Never leave our database server behind.
+        void (config.databaseUrl ? Promise.resolve() : stopOwnedEmbeddedServerNow(config.dataDir)).finally(() => process.exit(1));
+      }, DRAIN_LIMIT_MS);
       timer.unref();
       system
         .stop()
