@@ -56,7 +56,7 @@ export function file(name: string, bytes: Buffer, over: Partial<AttachmentInfo> 
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x41)]);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500, 0x90)]);
-const PNG = Buffer.concat([Buffer.from('89504E470D0A1A0A', 'hex'), Buffer.alloc(100, 1)]);
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082', 'hex'); // a real 1×1 PNG: the type is decided by content, not by 8 magic bytes
 
 async function ingest(msg: InboxMessage, atts: FetchedAttachment[] = []) {
   const policy = await loadInboundPolicy(t.ctx);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { DetectedContent } from '../../domain/frv/attachment-types.ts';
 
 /**
  * Where attachment bytes live, addressed by their SHA-256. The filesystem store is the default; an
@@ -9,9 +10,10 @@ export interface BlobStore {
   /**
    * Streams `source` to a staging area while hashing it, keeping the first `headBytes` for type checks.
    * Stops reading past `maxBytes` (the result is then `tooLarge`, with the bytes seen so far).
-   * Nothing is visible until `commit()`; `discard()` drops the staged copy.
+   * Nothing is visible until `commit()`; `discard()` drops the staged copy. With `detect`, the staged
+   * file's type is decided from its content (it may read past the head: OOXML parts, OLE2 directory).
    */
-  stage(source: Readable, opts: { maxBytes: number; headBytes?: number }): Promise<StagedBlob>;
+  stage(source: Readable, opts: { maxBytes: number; headBytes?: number; detect?: boolean }): Promise<StagedBlob>;
   /** The blob's bytes, or bytes [start, end) of it (an upload session's range). */
   open(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
   has(sha256: string): Promise<boolean>;
@@ -28,6 +30,8 @@ export interface StagedBlob {
   size: number;
   head: Buffer;
   tooLarge: boolean;
+  /** With `detect`: what the whole staged content is (file-type + container checks), if anything known. */
+  content?: DetectedContent;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { BlobNotFound, type BlobStore, type StagedBlob } from './blob-store.ts';
+import { detectFileContent } from './content-type.ts';
 
 /** Blobs under <dataDir>/blobs/ab/cd/<sha256>; staging files under <dataDir>/blobs/tmp. Same filesystem, so commit is a rename. */
 export function createFsBlobStore(root: string): BlobStore {
@@ -51,12 +52,14 @@ export function createFsBlobStore(root: string): BlobStore {
       }
       const sha256 = hash.digest('hex');
       const head = Buffer.concat(headParts);
+      const content = opts.detect && !tooLarge ? await detectFileContent(tmp) : undefined;
       let done = false;
       return {
         sha256,
         size,
         head,
         tooLarge,
+        content,
         async commit() {
           if (tooLarge) throw new Error('a blob over its size limit cannot be committed');
           if (done) return;

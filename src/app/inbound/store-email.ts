@@ -3,7 +3,7 @@ import type { Db } from '../../adapters/db/database.ts';
 import type { BlobStore } from '../../adapters/blobs/blob-store.ts';
 import { findByInternetMessageId, findThreadTask, insertAttachments, insertInboundEmail, type NewAttachment, type NewInboundEmail } from '../../adapters/db/inbound-emails.ts';
 import { insertHistory, updateTaskRow } from '../../adapters/db/tasks.ts';
-import { HEAD_BYTES, judgeAttachment, judgeInlineImage } from '../../domain/inbound/attachment-policy.ts';
+import { fitFileName, HEAD_BYTES, judgeAttachment, judgeInlineImage } from '../../domain/inbound/attachment-policy.ts';
 import { autoReplyReason, cleanText, htmlToText, threadingIds, type Disposition, type Header } from '../../domain/inbound/classify.ts';
 import type { AttachmentInfo, InboxMessage, MailboxGateway } from '../ports/graph.ts';
 import type { InboundPolicy } from './policy.ts';
@@ -56,8 +56,9 @@ function oneLine(s: string | null | undefined, max: number): string {
 }
 
 function attachmentName(info: AttachmentInfo): string {
-  let name = oneLine(info.name, MAX_NAME).replace(/[\\/]/g, '_').trim() || 'attachment';
-  if (info.kind === 'item' && !/\.eml$/i.test(name)) name = `${name.slice(0, MAX_NAME - 4)}.eml`;
+  // Cut after cleaning and keeping the extension: cut first, a 1,000-character name loses its ".pdf".
+  let name = fitFileName(oneLine(info.name, 100_000).replace(/[\\/]/g, '_').trim() || 'attachment', MAX_NAME);
+  if (info.kind === 'item' && !/\.eml$/i.test(name)) name = fitFileName(`${name}.eml`, MAX_NAME);
   return name;
 }
 
@@ -122,15 +123,15 @@ async function prepareAttachments(attachments: FetchedAttachment[], deps: { blob
       saved.push({ ...base, detectedType: null, size: a.info.size, blobSha256: null, rejectedReason: null });
       continue;
     }
-    const blob = await deps.blobs.stage(await a.open(), { maxBytes: deps.policy.maxBytes, headBytes: HEAD_BYTES });
+    const blob = await deps.blobs.stage(await a.open(), { maxBytes: deps.policy.maxBytes, headBytes: HEAD_BYTES, detect: a.info.kind === 'file' });
     const verdict =
       a.info.kind === 'item'
         ? blob.tooLarge
           ? judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: true }, deps.policy)
           : ({ saved: true, type: 'EML' } as const)
         : base.kind === 'inline'
-          ? judgeInlineImage({ size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy.maxBytes)
-          : judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: blob.tooLarge }, deps.policy);
+          ? judgeInlineImage({ size: blob.size, head: blob.head, tooLarge: blob.tooLarge, content: blob.content }, deps.policy.maxBytes)
+          : judgeAttachment({ name, size: blob.size, head: blob.head, tooLarge: blob.tooLarge, content: blob.content }, deps.policy);
     if (verdict.saved) {
       staged.push(blob);
       saved.push({ ...base, detectedType: verdict.type, size: blob.size, blobSha256: blob.sha256, rejectedReason: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ATTACHMENT_TYPES, ATTACHMENT_TYPE_CODES, attachmentTypesForFileName, matchesSignature } from './attachment-types.ts';
+import { ATTACHMENT_TYPES, ATTACHMENT_TYPE_CODES, attachmentTypesForFileName, contentIsType, matchesSignature } from './attachment-types.ts';
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
@@ -59,9 +59,17 @@ describe('ATTACHMENT_TYPES', () => {
     expect(matchesSignature(ATTACHMENT_TYPES.PDF, new Uint8Array())).toBe(false);
   });
 
-  it('shares OLE2 and ZIP containers between the types that use them', () => {
+  it('decides OLE2 and ZIP types by what the detector found inside, not by the shared container bytes', () => {
+    // The container signature alone fits all of them; only the detected content tells them apart.
     for (const code of ['DOC', 'XLS', 'PPT', 'MSG']) expect(matchesSignature(ATTACHMENT_TYPES[code], SAMPLES.DOC), code).toBe(true);
-    for (const code of ['DOCX', 'XLSX', 'PPTX', 'ZIP']) expect(matchesSignature(ATTACHMENT_TYPES[code], SAMPLES.DOCX), code).toBe(true);
+    expect(['DOC', 'XLS', 'PPT', 'MSG'].filter((c) => contentIsType(ATTACHMENT_TYPES[c], { ext: 'doc', mime: 'application/msword' }))).toEqual(['DOC']);
+    expect(['DOC', 'XLS', 'PPT', 'MSG'].filter((c) => contentIsType(ATTACHMENT_TYPES[c], { ext: 'cfb', mime: 'application/x-cfb' }))).toEqual([]);
+    expect(['DOCX', 'XLSX', 'PPTX', 'ZIP'].filter((c) => contentIsType(ATTACHMENT_TYPES[c], { ext: 'zip', mime: 'application/zip' }))).toEqual(['ZIP']);
+    expect(['DOCX', 'XLSX', 'PPTX', 'ZIP'].filter((c) => contentIsType(ATTACHMENT_TYPES[c], { ext: 'xlsx', mime: 'x' }))).toEqual(['XLSX', 'ZIP']);
+  });
+
+  it('names what the content detector must find for every binary type', () => {
+    for (const code of ATTACHMENT_TYPE_CODES) expect(Boolean(ATTACHMENT_TYPES[code].text) || (ATTACHMENT_TYPES[code].detectedAs ?? []).length > 0, code).toBe(true);
   });
 });
 

@@ -12,6 +12,15 @@ export interface ByteSignature {
   hex: string;
 }
 
+/**
+ * What the content is, as a content detector reports it (adapters/blobs/content-type.ts: file-type,
+ * plus the OLE2 stream-name check): `ext` is file-type's extension name (`docx`, `zip`, `doc` …).
+ */
+export interface DetectedContent {
+  ext: string;
+  mime: string;
+}
+
 export interface AttachmentType {
   label: string;
   extensions: readonly string[];
@@ -22,6 +31,12 @@ export interface AttachmentType {
   signatures: readonly (readonly ByteSignature[])[];
   /** Text types have no magic: the content must be text (no NUL bytes, valid UTF-8 or a UTF-16 BOM). */
   text?: true;
+  /**
+   * What the content detector must find for a file to be this type (its `ext` values). This is the
+   * decision; `signatures` only describe and sniff. A plain ZIP is not a DOCX, an OLE2 file with no
+   * WordDocument stream is not a DOC.
+   */
+  detectedAs?: readonly string[];
 }
 
 const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex').toUpperCase();
@@ -55,6 +70,7 @@ const JPEG_TYPE: AttachmentType = {
   mimeTypes: ['image/jpeg', 'image/pjpeg'],
   magic: 'FF D8 FF at byte 0 (JPEG start-of-image marker, then the first segment marker)',
   signatures: [[{ offset: 0, hex: 'FFD8FF' }]],
+  detectedAs: ['jpg'],
 };
 
 const TIFF_TYPE: AttachmentType = {
@@ -63,6 +79,7 @@ const TIFF_TYPE: AttachmentType = {
   mimeTypes: ['image/tiff'],
   magic: "'II*\\0' (49 49 2A 00, little-endian) or 'MM\\0*' (4D 4D 00 2A, big-endian) at byte 0",
   signatures: [[{ offset: 0, hex: '49492A00' }], [{ offset: 0, hex: '4D4D002A' }]],
+  detectedAs: ['tif'],
 };
 
 export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object.freeze({
@@ -72,6 +89,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/pdf'],
     magic: "'%PDF-' (25 50 44 46 2D) at byte 0",
     signatures: [PDF],
+    detectedAs: ['pdf'],
   },
   DOC: {
     label: 'Word 97-2003 document',
@@ -79,6 +97,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/msword'],
     magic: 'OLE2 compound file header D0 CF 11 E0 A1 B1 1A E1 at byte 0 (with a WordDocument stream)',
     signatures: OLE2,
+    detectedAs: ['doc'],
   },
   DOCX: {
     label: 'Word document',
@@ -86,6 +105,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
     magic: "ZIP local file header 'PK\\3\\4' (50 4B 03 04) at byte 0; the archive holds word/document.xml",
     signatures: [[ZIP_LOCAL]],
+    detectedAs: ['docx'],
   },
   XLS: {
     label: 'Excel 97-2003 workbook',
@@ -93,6 +113,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.ms-excel'],
     magic: 'OLE2 compound file header D0 CF 11 E0 A1 B1 1A E1 at byte 0 (with a Workbook stream)',
     signatures: OLE2,
+    detectedAs: ['xls'],
   },
   XLSX: {
     label: 'Excel workbook',
@@ -100,6 +121,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     magic: "ZIP local file header 'PK\\3\\4' (50 4B 03 04) at byte 0; the archive holds xl/workbook.xml",
     signatures: [[ZIP_LOCAL]],
+    detectedAs: ['xlsx'],
   },
   PPT: {
     label: 'PowerPoint 97-2003 presentation',
@@ -107,6 +129,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.ms-powerpoint'],
     magic: 'OLE2 compound file header D0 CF 11 E0 A1 B1 1A E1 at byte 0 (with a PowerPoint Document stream)',
     signatures: OLE2,
+    detectedAs: ['ppt'],
   },
   PPTX: {
     label: 'PowerPoint presentation',
@@ -114,6 +137,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'],
     magic: "ZIP local file header 'PK\\3\\4' (50 4B 03 04) at byte 0; the archive holds ppt/presentation.xml",
     signatures: [[ZIP_LOCAL]],
+    detectedAs: ['pptx'],
   },
   ODT: {
     label: 'OpenDocument text',
@@ -121,6 +145,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.oasis.opendocument.text'],
     magic: "ZIP 'PK\\3\\4' at byte 0, 'mimetype' at byte 30, 'application/vnd.oasis.opendocument.text' at byte 38",
     signatures: odf('application/vnd.oasis.opendocument.text'),
+    detectedAs: ['odt'],
   },
   ODS: {
     label: 'OpenDocument spreadsheet',
@@ -128,6 +153,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.oasis.opendocument.spreadsheet'],
     magic: "ZIP 'PK\\3\\4' at byte 0, 'mimetype' at byte 30, 'application/vnd.oasis.opendocument.spreadsheet' at byte 38",
     signatures: odf('application/vnd.oasis.opendocument.spreadsheet'),
+    detectedAs: ['ods'],
   },
   ODP: {
     label: 'OpenDocument presentation',
@@ -135,6 +161,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.oasis.opendocument.presentation'],
     magic: "ZIP 'PK\\3\\4' at byte 0, 'mimetype' at byte 30, 'application/vnd.oasis.opendocument.presentation' at byte 38",
     signatures: odf('application/vnd.oasis.opendocument.presentation'),
+    detectedAs: ['odp'],
   },
   RTF: {
     label: 'Rich Text Format document',
@@ -142,6 +169,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/rtf', 'text/rtf'],
     magic: "'{\\rtf' (7B 5C 72 74 66) at byte 0",
     signatures: [[{ offset: 0, hex: ascii('{\\rtf') }]],
+    detectedAs: ['rtf'],
   },
   TXT: {
     label: 'Plain text',
@@ -168,6 +196,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['image/png'],
     magic: '89 50 4E 47 0D 0A 1A 0A at byte 0',
     signatures: [[{ offset: 0, hex: '89504E470D0A1A0A' }]],
+    detectedAs: ['png', 'apng'],
   },
   GIF: {
     label: 'GIF image',
@@ -175,6 +204,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['image/gif'],
     magic: "'GIF87a' or 'GIF89a' at byte 0",
     signatures: [[{ offset: 0, hex: ascii('GIF87a') }], [{ offset: 0, hex: ascii('GIF89a') }]],
+    detectedAs: ['gif'],
   },
   BMP: {
     label: 'Bitmap image',
@@ -182,6 +212,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['image/bmp', 'image/x-bmp', 'image/x-ms-bmp'],
     magic: "'BM' (42 4D) at byte 0",
     signatures: [[{ offset: 0, hex: ascii('BM') }]],
+    detectedAs: ['bmp'],
   },
   TIF: TIFF_TYPE,
   TIFF: TIFF_TYPE,
@@ -191,6 +222,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence'],
     magic: "'ftyp' at byte 4, then brand heic, heix, hevc, hevx, heim, heis, mif1 or msf1 at byte 8",
     signatures: ftyp(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']),
+    detectedAs: ['heic'],
   },
   WEBP: {
     label: 'WebP image',
@@ -198,6 +230,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['image/webp'],
     magic: "'RIFF' at byte 0 and 'WEBP' at byte 8",
     signatures: riff('WEBP'),
+    detectedAs: ['webp'],
   },
   MSG: {
     label: 'Outlook message',
@@ -205,6 +238,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/vnd.ms-outlook'],
     magic: 'OLE2 compound file header D0 CF 11 E0 A1 B1 1A E1 at byte 0 (with __substg1.0_ streams)',
     signatures: OLE2,
+    detectedAs: ['msg'],
   },
   EML: {
     label: 'Email message (RFC 5322)',
@@ -220,6 +254,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['application/zip', 'application/x-zip-compressed'],
     magic: "'PK\\3\\4' (50 4B 03 04) at byte 0, or 'PK\\5\\6' (50 4B 05 06) for an empty archive",
     signatures: [[ZIP_LOCAL], [{ offset: 0, hex: '504B0506' }]],
+    detectedAs: ['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp'],
   },
   MP4: {
     label: 'MP4 video',
@@ -227,6 +262,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['video/mp4'],
     magic: "'ftyp' at byte 4, then brand isom, iso2, mp41, mp42, avc1 or M4V  at byte 8",
     signatures: ftyp(['isom', 'iso2', 'mp41', 'mp42', 'avc1', 'M4V ']),
+    detectedAs: ['mp4', 'm4v'],
   },
   MOV: {
     label: 'QuickTime video',
@@ -234,6 +270,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['video/quicktime'],
     magic: "'ftyp' at byte 4 and brand 'qt  ' at byte 8",
     signatures: ftyp(['qt  ']),
+    detectedAs: ['mov'],
   },
   MP3: {
     label: 'MP3 audio',
@@ -246,6 +283,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
       [{ offset: 0, hex: 'FFF3' }],
       [{ offset: 0, hex: 'FFF2' }],
     ],
+    detectedAs: ['mp3'],
   },
   WAV: {
     label: 'WAV audio',
@@ -253,6 +291,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, AttachmentType>> = Object
     mimeTypes: ['audio/wav', 'audio/x-wav', 'audio/vnd.wave'],
     magic: "'RIFF' at byte 0 and 'WAVE' at byte 8",
     signatures: riff('WAVE'),
+    detectedAs: ['wav'],
   },
 });
 
@@ -275,4 +314,15 @@ export function attachmentTypesForFileName(fileName: string): string[] {
   if (dot < 0) return [];
   const ext = fileName.slice(dot + 1).toLowerCase();
   return ATTACHMENT_TYPE_CODES.filter((code) => ATTACHMENT_TYPES[code].extensions.includes(ext));
+}
+
+/** Whether detected content is of this (binary) type. Text types are judged by looksLikeText instead. */
+export function contentIsType(type: AttachmentType, content: DetectedContent | undefined): boolean {
+  return content !== undefined && (type.detectedAs ?? []).includes(content.ext);
+}
+
+/** The attachment types the detected content is, for a rejection reason ("it is a ZIP archive"). */
+export function typesOfContent(content: DetectedContent | undefined): string[] {
+  if (!content) return [];
+  return ATTACHMENT_TYPE_CODES.filter((c) => ATTACHMENT_TYPES[c].detectedAs?.[0] === content.ext);
 }
