@@ -29,7 +29,7 @@ function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: num
       case '--port': out.port = port(value()); break;
       case '--smtp-port': out.smtpPort = port(value()); break;
       case '--state-dir': out.stateDir = value(); break;
-      case '--help': case '-h': usage('help');
+      case '--help': case '-h': usage('help'); break;
       default: usage(`unknown argument ${a}`);
     }
   }

@@ -83,6 +83,7 @@ export class Core {
     this.tokens = new TokenService(options.signingKeyPem, this.clock);
     this.tokenSecret = createHmac('sha256', options.signingKeyPem).update('delta-tokens').digest();
     this.identity = new Identity({ state: () => this.state, origin: this.origin, tokens: this.tokens, nowMs: () => this.clock.nowMs() });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host object outlives this constructor; a name reads clearer than this in its arrows
     const core = this;
     this.host = {
       registerRoute: this.registry.registerRoute,

@@ -83,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const signingKeyPem = loadOrCreateSigningKey(keyDir);
   const host = options.host ?? '127.0.0.1';
 
+  // eslint-disable-next-line prefer-const -- assigned once the server listens, read by the closure before
   let core!: Core;
   // the server must listen before the core exists: `--port 0` decides the origin the core needs
   const { server, hung } = createServer(() => core, tls);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTaskFixture, PASSWORD, type TaskFixture } from './fixture.ts';

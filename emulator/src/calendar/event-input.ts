@@ -168,7 +168,7 @@ export function applyEventInput(ev: StoredEvent, body: Record<string, unknown>, 
     ev.singleValueExtendedProperties = mergeExtendedProperties(ev.singleValueExtendedProperties, normaliseExtendedProperties(body.singleValueExtendedProperties));
   }
   if (Array.isArray(body.multiValueExtendedProperties)) {
-    ev.multiValueExtendedProperties = body.multiValueExtendedProperties.map((p: any) => ({ id: String(p?.id ?? ''), value: Array.isArray(p?.value) ? p.value.map(String) : [] }));
+    ev.multiValueExtendedProperties = body.multiValueExtendedProperties.map((p: { id?: unknown; value?: unknown }) => ({ id: String(p?.id ?? ''), value: Array.isArray(p?.value) ? p.value.map(String) : [] }));
   }
   if (isCreate && typeof body.transactionId === 'string') ev.transactionId = body.transactionId;
 

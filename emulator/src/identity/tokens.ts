@@ -112,8 +112,8 @@ export class TokenService {
       ({ payload } = await jwtVerify(token, this.publicKey, { algorithms: ['RS256'], clockTolerance: 300, currentDate: this.clock.now() }));
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'ERR_JWT_EXPIRED') throw new Error('Lifetime validation failed, the token is expired.');
-      throw new Error('Access token validation failure. Invalid signature.');
+      if (code === 'ERR_JWT_EXPIRED') throw new Error('Lifetime validation failed, the token is expired.', { cause: e });
+      throw new Error('Access token validation failure. Invalid signature.', { cause: e });
     }
     if (payload.aud !== graphAudience && payload.aud !== graphAppId) throw new Error('Access token validation failure. Invalid audience.');
     const claims: AccessClaims = {

@@ -61,7 +61,7 @@ export function msalNetworkClient(dispatcher?: Dispatcher, timeoutMs = 30_000): 
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
     const text = await res.text();
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {

@@ -56,6 +56,7 @@ export interface BatchItem {
   headers?: Record<string, string>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each sub-response's body is the caller's to type
 export type BatchResult = { ok: true; status: number; body: any } | { ok: false; error: GraphFailure };
 
 export const maxBatchSize = 20;
@@ -86,7 +87,7 @@ export async function batch(
       });
       // The batch itself is idempotent only if every item is (a POST inside may have been done).
       const idempotent = chunk.every((i) => items[i].method !== 'POST');
-      const res = await t.json<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: any }[] }>({
+      const res = await t.json<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>({
         method: 'POST',
         path: '/$batch',
         mailbox: opts.mailbox,

@@ -187,7 +187,6 @@ function validateSubject(text: string): ValidationResult {
   if (/[\r\n\u2028\u2029]/.test(v)) {
     return fail('OUTLOOK365_MOVE_VIOL_EMAIL is the subject of an email and must be a single line');
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(v)) {
     return fail('OUTLOOK365_MOVE_VIOL_EMAIL must not contain control characters such as tabs');
   }
