@@ -73,9 +73,10 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   // issued it, so it must not be enough to act).
   app.addHook('preHandler', async (request, reply) => {
     if (!request.principal?.mustChangePassword || request.authVia !== 'session') return;
-    const path = request.url.split('?')[0];
-    if (OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${path}`) || request.routeOptions.url === undefined) return;
-    if (path.startsWith('/api/')) {
+    // The route pattern, not the raw path: `/account/password/` or `/account//password` are the same route.
+    const route = request.routeOptions.url;
+    if (route === undefined || OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${route}`)) return;
+    if (route.startsWith('/api/')) {
       return sendProblem(reply, problem('password_change_required', 403, 'Forbidden', 'You signed in with a one-time password: choose your own at /account/password first'));
     }
     if (request.method === 'GET') return reply.redirect(`/account/password?first=1&next=${encodeURIComponent(request.url)}`, 303);
