@@ -111,6 +111,8 @@ export interface MessageState {
   seq: number;
   /** Mailbox seq when it arrived in its current folder (created or moved in): delta `changeType`. */
   arrivedSeq?: number;
+  /** Folders this message has left (moved out of); the delta quirk of core.quirks uses it. */
+  leftFolders?: string[];
   createdDateTime: string;
   lastModifiedDateTime: string;
   receivedDateTime: string;

@@ -56,6 +56,8 @@ export class Core {
   readonly content: AttachmentContent;
   /** Message size limit, upload session minimum, Sent Items delay (mail/limits.ts). */
   readonly mailLimits: MailLimits;
+  /** Known Graph behaviours switched on for tests (mail/delta.ts DeltaQuirks; runtime only). */
+  readonly quirks = { deltaMissesReturnedWithImmutableIds: false };
   /** Sends waiting out `sentItemsDelayMs` (runtime only). */
   readonly pendingSends = new Set<NodeJS.Timeout>();
 

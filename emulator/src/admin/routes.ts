@@ -253,6 +253,14 @@ export function registerAdminRoutes(core: Core): void {
     }
   } });
 
+  // known Graph behaviours, off by default (mail/delta.ts DeltaQuirks)
+  r({ method: 'GET', pattern: '/quirks', handler: () => ok(core.quirks) });
+  r({ method: 'POST', pattern: '/quirks', handler: (ctx) => {
+    const b = ctx.body ?? {};
+    for (const k of Object.keys(core.quirks) as (keyof typeof core.quirks)[]) if (b[k] !== undefined) core.quirks[k] = b[k] === true;
+    return ok(core.quirks);
+  } });
+
   // throttling limits at run time
   r({ method: 'GET', pattern: '/throttle', handler: () => ok(core.throttle.options) });
   r({ method: 'POST', pattern: '/throttle', handler: (ctx) => {

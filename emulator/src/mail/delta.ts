@@ -69,7 +69,18 @@ function firstAfter(folder: MailFolderState, seq: number): number {
 
 const rgeRe = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i;
 
-export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret: Buffer): RouteResult {
+/**
+ * Known Graph behaviours the emulator can switch on (`POST /_emulator/quirks`), so clients can be
+ * tested against them. deltaMissesReturnedWithImmutableIds: Graph's known issues list mail moved out
+ * of a folder and back as missed by that folder's message delta when immutable ids are asked for
+ * (https://learn.microsoft.com/graph/known-issues, Outlook). With it on, such a message is left out of
+ * the folder's delta (with Prefer: IdType="ImmutableId") while it stays there.
+ */
+export interface DeltaQuirks {
+  deltaMissesReturnedWithImmutableIds: boolean;
+}
+
+export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret: Buffer, quirks?: DeltaQuirks): RouteResult {
   const user = ctx.user as UserState;
   const q = ctx.query;
   const deltatoken = q.get('$deltatoken') ?? q.get('$deltaToken');
@@ -133,6 +144,7 @@ export function messageDelta(ctx: RouteContext, folder: MailFolderState, secret:
       const m = messages[e.id];
       if (!m || m.folderId !== folder.id) continue;
       if (tb.ct === 'deleted') continue;
+      if (quirks?.deltaMissesReturnedWithImmutableIds && ctx.preferImmutableIds && m.leftFolders?.includes(folder.id)) continue;
       if (tb.ct === 'created' && !(tb.i || (m.arrivedSeq ?? 0) > tb.s)) continue;
       if (tb.ct === 'updated' && (tb.i || (m.arrivedSeq ?? 0) > tb.s)) continue;
       if (rgeMs !== undefined) {

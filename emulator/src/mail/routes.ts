@@ -95,7 +95,7 @@ export function registerMailRoutes(core: Core): void {
 
   // delta
   for (const name of ['delta', 'microsoft.graph.delta', 'delta()', 'microsoft.graph.delta()']) {
-    r({ method: 'GET', pattern: `/users/:user/mailFolders/:folder/messages/${name}`, roles: readMail, handler: (ctx) => messageDelta(ctx, folderOf(ctx), core.tokenSecret) });
+    r({ method: 'GET', pattern: `/users/:user/mailFolders/:folder/messages/${name}`, roles: readMail, handler: (ctx) => messageDelta(ctx, folderOf(ctx), core.tokenSecret, core.quirks) });
   }
 
   // messages

@@ -115,6 +115,7 @@ export function moveMessage(user: UserState, msg: MessageState, dest: MailFolder
   user.mailbox.regularIds[msg.regularId] = msg.immutableId;
   msg.folderId = dest.id;
   touch(user, msg, nowIso);
+  if (from && !(msg.leftFolders ??= []).includes(from.id)) msg.leftFolders.push(from.id);
   if (from) {
     pushLog(from, { seq: msg.seq, id: msg.immutableId, removed: 'deleted', rid: oldRegularId });
   }

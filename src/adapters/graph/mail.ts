@@ -201,6 +201,11 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
       return toInboxMessage(res.body);
     },
 
+    async *listRecentMessages(mailbox: string, folder: string, since: Date): AsyncIterable<InboxMessage> {
+      const q = new URLSearchParams({ $filter: `receivedDateTime ge ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`, $select: messageSelect, $expand: markerExpand, $top: '50' });
+      for await (const m of allPages<MSGraph.Message>(t, mailbox, `${user(mailbox)}/mailFolders/${seg(folder)}/messages?${q}`)) yield toInboxMessage(m);
+    },
+
     getMessageMime(mailbox: string, id: string): Promise<Readable> {
       return t.stream({ method: 'GET', path: `${user(mailbox)}/messages/${seg(id)}/$value`, mailbox, headers: { accept: '*/*' } });
     },

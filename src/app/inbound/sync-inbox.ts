@@ -6,7 +6,8 @@ import { withSessionLock } from '../../adapters/db/session-lock.ts';
 import { ensureInboxState, finishBackfill, finishRun, inboxLockKey, markFullResync, saveCursor, startRun, type InboxSyncState } from '../../adapters/db/inbound-sync.ts';
 import { notAnEmailReason } from '../../domain/inbound/classify.ts';
 import { isGraphFailure, type GraphFailure } from '../ports/graph-errors.ts';
-import type { InboxMessage, MailboxGateway } from '../ports/graph.ts';
+import type { DeltaPage, InboxChange, InboxMessage, MailboxGateway } from '../ports/graph.ts';
+import { markReconciled, reconcileDue, RECONCILE_WINDOW_MS, unknownRecentMail } from './reconcile-inbox.ts';
 import type { AppContext } from '../context.ts';
 import { blobStoreOf, loadInboundPolicy, sweepStaleStaging, type InboundPolicy } from './policy.ts';
 import { discardPrepared, fetchedAttachments, prepareEmail, storePreparedEmail, type PreparedEmail } from './store-email.ts';
@@ -37,6 +38,8 @@ export interface InboxRunResult {
   parked: number;
   fullResync: boolean;
   graphRequests: number;
+  /** Imported by the periodic reconcile: mail delta had not reported (reconcile-inbox.ts). */
+  reconciled?: number;
   error?: string;
 }
 
@@ -52,6 +55,8 @@ export interface SyncOptions {
   messageBudgetMs?: number;
   /** Reads of one message — failed, overrun, or cut off by a crash — before it is parked (default 3). */
   maxAttempts?: number;
+  /** How often a run also reconciles the inbox against a plain list (default hourly; reconcile-inbox.ts). */
+  reconcileEveryMs?: number;
 }
 
 const DEADLINE_MS = 10 * 60_000;
@@ -120,6 +125,16 @@ export async function syncInbox(ctx: AppContext, inbox: { code: string; mailbox:
         await runDelta(ctx, conn, inbox, { ...state, cursor: null }, policy, opts, limits, result, undefined);
       }
       if (state.backfillDays) await finishBackfill(conn, inbox.code);
+      if (reconcileDue(inbox.code, ctx.now().getTime(), opts.reconcileEveryMs)) {
+        // Mail delta missed (moved out of the inbox and back, with immutable ids): see reconcile-inbox.ts.
+        const enabled = state.backfillDays ? new Date(ctx.now().getTime() - state.backfillDays * 86_400_000) : state.enabledAt;
+        const since = new Date(Math.max(enabled.getTime(), ctx.now().getTime() - RECONCILE_WINDOW_MS));
+        const before = result.imported;
+        await runDelta(ctx, conn, inbox, state, policy, opts, limits, result, undefined, unknownRecentMail(conn, opts.gateway, inbox, since));
+        markReconciled(inbox.code, ctx.now().getTime());
+        result.reconciled = result.imported - before;
+        if (result.reconciled) ctx.logger.warn({ inbox: inbox.code, imported: result.reconciled }, 'inbox reconcile imported mail that message delta had not reported');
+      }
     } catch (err) {
       result.ok = false;
       result.error = err instanceof RunDeadline
@@ -145,13 +160,15 @@ async function runDelta(
   limits: RunLimits,
   result: InboxRunResult,
   cursor: string | undefined,
+  /** Pages from elsewhere than delta (the reconcile): stored the same way, no cursor saved. */
+  source?: AsyncIterable<DeltaPage<InboxChange>>,
 ): Promise<void> {
   const g = opts.gateway;
   const backfillFrom = state.backfillDays ? new Date(ctx.now().getTime() - state.backfillDays * 86_400_000) : null;
   const from = backfillFrom && backfillFrom < state.enabledAt ? backfillFrom : state.enabledAt;
   // Graph's receivedDateTime has whole seconds: mail of the very second the inbox was enabled counts.
   const cutoff = new Date(Math.floor(from.getTime() / 1000) * 1000);
-  for await (const page of g.messageDelta(inbox.mailbox, 'inbox', cursor, { pageSize: opts.pageSize })) {
+  for await (const page of source ?? g.messageDelta(inbox.mailbox, 'inbox', cursor, { pageSize: opts.pageSize })) {
     if (performance.now() > limits.stopAt) throw new RunDeadline();
     const fresh: InboxMessage[] = [];
     for (const change of page.changes) {
@@ -200,7 +217,7 @@ async function runDelta(
           result.parked++;
         }
         await clearAttempts(trx, inbox.code, outcomes.map((o) => o.message.id));
-        if (stopped === undefined) await saveCursor(trx, inbox.code, page.cursor, !page.complete, ctx.now(), backfillFrom ? { seen, imported: prepared.length } : undefined);
+        if (stopped === undefined && !source) await saveCursor(trx, inbox.code, page.cursor, !page.complete, ctx.now(), backfillFrom ? { seen, imported: prepared.length } : undefined);
       });
     } finally {
       // A duplicate's staged attachments, or a batch that did not commit: nothing may stay in staging.

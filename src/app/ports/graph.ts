@@ -165,6 +165,8 @@ export interface MailboxGateway {
   /** Delta over one folder (`inbox` or a folder id). No cursor = initial full sync. */
   messageDelta(mailbox: string, folder: string, cursor?: string, opts?: { pageSize?: number }): AsyncIterable<DeltaPage<InboxChange>>;
   getMessage(mailbox: string, id: string, opts?: { includeHeaders?: boolean }): Promise<InboxMessage>;
+  /** The folder's messages received since `since` (a plain list, not delta: the inbox reconcile). */
+  listRecentMessages(mailbox: string, folder: string, since: Date): AsyncIterable<InboxMessage>;
   /** The message as RFC 5322 source (GET /messages/{id}/$value), streamed. */
   getMessageMime(mailbox: string, id: string): Promise<Readable>;
   listAttachments(mailbox: string, messageId: string): Promise<AttachmentInfo[]>;
