@@ -19,6 +19,7 @@ export const query = (request: { query: unknown }, key: string): string | undefi
 };
 
 // A time of the repeated hour when the clocks go back is shown with its zone ("01:00 BST", "01:00 GMT").
+export const bookingUrl = (ref: number) => `/appointments/bookings/${ref}`;
 export const fmtTime = (at: Date, zone: string) => formatLocal(at, zone, 'HH:mm');
 export const fmtDateTime = (at: Date | null, zone = 'Europe/London') => (at ? formatLocal(at, zone, 'ccc d LLL yyyy, HH:mm') : '');
 
