@@ -49,4 +49,13 @@ describe('behind a reverse proxy', () => {
     await failedSignInFrom(base, '203.0.113.9');
     expect(await lastSourceIp(t)).toBe('127.0.0.1');
   });
+
+  it('sends HSTS when the trusted proxy says the request came over https, and not over plain http', async () => {
+    const { base } = await start('127.0.0.1');
+    const https = await fetch(`${base}/sign-in`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect((await fetch(`${base}/sign-in`)).headers.get('strict-transport-security')).toBeNull();
+    const untrusted = await start();
+    expect((await fetch(`${untrusted.base}/sign-in`, { headers: { 'x-forwarded-proto': 'https' } })).headers.get('strict-transport-security')).toBeNull();
+  });
 });
