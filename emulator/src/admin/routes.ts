@@ -9,6 +9,7 @@ import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { errorOutput, type DispatchOutput } from '../dispatch.ts';
 import { newGuid } from '../ids.ts';
+import { registerAppRoutes } from './apps.ts';
 import { parseMime } from '../mail/mime.ts';
 import { renderMessage } from '../mail/render.ts';
 import { attachmentFromJson, attachmentsFromJson, isoNow, recipientsFrom } from '../mail/send.ts';
@@ -64,6 +65,7 @@ function view(m: MessageState): Record<string, unknown> {
 export function registerAdminRoutes(core: Core): void {
   const r = (def: AdminRouteDef) => core.registry.registerAdminRoute(def);
   const ok = (body?: unknown, status = 200): RouteResult => ({ status, body });
+  registerAppRoutes(core);
 
   r({ method: 'GET', pattern: '/', handler: () => ok({ graphBaseUrl: core.graphBaseUrl, tenantId: core.state.tenant.id, docs: 'See emulator/README.md for the admin routes.' }) });
   r({ method: 'POST', pattern: '/reset', handler: () => {
