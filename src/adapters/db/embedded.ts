@@ -198,7 +198,6 @@ export async function openEmbedded(dataDir: string, opts: { own: boolean; log?: 
   let bin = await binaries();
   const stateFile = path.join(dataDir, 'pg.json');
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await fs.chmod(dataDir, 0o700);
   const ids = await runAs();
   let state: PgState | null = existsSync(stateFile) ? (JSON.parse(await fs.readFile(stateFile, 'utf8')) as PgState) : null;
   let clusterDir = state?.clusterDir ?? path.join(dataDir, 'pg');
@@ -210,6 +209,13 @@ export async function openEmbedded(dataDir: string, opts: { own: boolean; log?: 
     if (!state?.clusterDir) {
       const moved = path.join(home, 'pg');
       const legacy = readPidFile(clusterDir);
+      if (legacy && isAlive(legacy.pid) && !(state?.ownerPid && isAlive(state.ownerPid))) {
+        // An earlier version's server left running with nobody owning it (kill -9, then the upgrade):
+        // stop it (fast shutdown) so that it can move.
+        log(`stopping the embedded PostgreSQL an earlier version left running (pid ${legacy.pid}) to move its cluster`);
+        process.kill(legacy.pid, 'SIGINT');
+        for (const end = Date.now() + 30_000; isAlive(legacy.pid) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+      }
       if (existsSync(path.join(clusterDir, 'PG_VERSION')) && !(legacy && isAlive(legacy.pid))) {
         log(`moving the embedded PostgreSQL cluster from ${clusterDir} to ${moved} (the postgres user's own folder)`);
         await fs.rm(moved, { recursive: true, force: true });
@@ -221,9 +227,12 @@ export async function openEmbedded(dataDir: string, opts: { own: boolean; log?: 
       } else if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
         clusterDir = moved;
       }
-      // else: an earlier version's server is still running from <data>/pg; it is moved on a cold start.
+      // else: an earlier version's housing365 still runs its server from <data>/pg; moved on a cold start.
     }
   }
+  // The postgres user reaches its cluster from its own folder; only a server an earlier version still
+  // runs from <data>/pg needs the way through (its pg_ctl stop opens that path).
+  if (!(ids.uid !== undefined && clusterDir === path.join(dataDir, 'pg'))) await fs.chmod(dataDir, 0o700);
   const spawnOpts = { ...ids, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
