@@ -104,6 +104,11 @@ describe('the event query sandbox', () => {
     expect(run).toMatchObject({ ok: true, rows: EVENT_QUERY_MAX_ROWS });
   });
 
+  it('stops a query whose rows are too large to take into memory', async () => {
+    const run = await attempt(`SELECT 'SBX_TEST', repeat('x', 10000000), 'X', now(), NULL, 'CREATE', NULL, NULL, NULL FROM generate_series(1, 3)`);
+    expect(run).toMatchObject({ ok: false, error: expect.stringMatching(/^A row of the query is 100000\d\d bytes; an event query row may be at most 64 kB$/) });
+  });
+
   it('refuses a query PostgreSQL cannot run when it is saved, with the same safe messages', async () => {
     const err = await createEventQuery(t.ctx, system, { name: 'file', sqlText: `SELECT 'SBX_TEST', pg_read_file('/etc/hostname'), ${NINE.slice(6)}` }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);

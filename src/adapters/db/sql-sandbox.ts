@@ -19,6 +19,11 @@ import type { Db } from './database.ts';
 // admin SQL runs: not a superuser, member of no role, no right on any other table of ours. A sandbox
 // that fails the check runs nothing; the event query page, the log and `housing365 doctor` say why.
 
+/** Largest row (as text) an event query may return; the guide's nine columns need a few hundred bytes. */
+export const MAX_ROW_BYTES = 65_536;
+/** The marker in the error a row over MAX_ROW_BYTES raises (see run). */
+export const ROW_TOO_LARGE = 'housing365: row bytes';
+
 export const SANDBOX_VIEWS = ['exchange_emails', 'fwf_event_types', 'fwf_events'] as const;
 
 /**
@@ -111,7 +116,15 @@ export class SqlSandbox {
         throw new SandboxUnavailable(`the event query role ${login.role} could not log in: ${(err as Error).message}`);
       }
       await client.query('BEGIN READ ONLY');
-      const r = await client.query({ text: `SELECT * FROM (${text}\n) AS q(${columns.join(', ')}) LIMIT $1`, values: [q.maxRows] });
+      // A row over MAX_ROW_BYTES stops the query (by a cast error naming its size, as the row's own
+      // value would make it constant-folded at plan time): 5,000 rows of repeat('x', 1e8) must not
+      // land in this process's memory.
+      const r = await client.query({
+        text: `SELECT * FROM (${text}\n) AS q(${columns.join(', ')})
+                WHERE CASE WHEN octet_length(q::text) > ${MAX_ROW_BYTES} THEN ('${ROW_TOO_LARGE} ' || octet_length(q::text))::int = 0 ELSE true END
+                LIMIT $1`,
+        values: [q.maxRows],
+      });
       await client.query('ROLLBACK');
       return { rows: r.rows as Array<Record<string, unknown>> };
     } catch (err) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
 import { withSessionLock } from '../../adapters/db/session-lock.ts';
-import { SANDBOX_VIEWS, SandboxUnavailable, SqlSandbox } from '../../adapters/db/sql-sandbox.ts';
+import { MAX_ROW_BYTES, ROW_TOO_LARGE, SANDBOX_VIEWS, SandboxUnavailable, SqlSandbox } from '../../adapters/db/sql-sandbox.ts';
 import {
   insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, selectDueEventQueryIds, selectEventRows, selectEventQueries, updateEventQueryRow,
   type EventQuery,
@@ -71,6 +71,8 @@ export function sqlProblem(err: unknown): string {
   if (code === '57014') return `The query ran longer than ${EVENT_QUERY_TIMEOUT_MS / 1000} seconds and was stopped`;
   if (code?.startsWith('25')) return `The query tried to change data or its transaction; event queries are read-only (SQLSTATE ${code})`;
   if (code === '42501') return `${e.message}: event queries may read only the views ${SANDBOX_VIEWS.map((v) => v.toUpperCase()).join(', ')}`;
+  const big = new RegExp(`"${ROW_TOO_LARGE} (\\d+)"`).exec(e.message ?? '');
+  if (big) return `A row of the query is ${big[1]} bytes; an event query row may be at most ${MAX_ROW_BYTES / 1024} kB`;
   const m = /has (\d+) columns available but 9 columns specified/.exec(e.message ?? '');
   if (m) return `The query returns ${m[1]} columns; an event query returns exactly 9 (event type, index value, index code, event date, due date, action, and three unused)`;
   if (code === '42601' && /multiple commands|prepared statement/.test(e.message ?? '')) return 'Enter one SELECT statement only';
