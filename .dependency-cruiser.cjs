@@ -45,7 +45,7 @@ module.exports = {
       severity: 'error',
       comment: 'Adapters implement ports owned by the inside (src/app/ports); they do not call use cases.',
       from: { path: '^src/adapters/' },
-      to: { path: '^src/app/', pathNot: '^src/app/ports/' },
+      to: { path: '^src/app/', pathNot: ['^src/app/ports/', '^src/app/[^/]+/ports\\.ts$'] },
     },
     {
       name: 'emulator-apart',

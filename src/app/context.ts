@@ -20,12 +20,8 @@ export interface Principal extends Actor {
   mustChangePassword?: boolean;
 }
 
-export interface IntegrationEndpoints {
-  mode: 'demo' | 'tenant';
-  graphBaseUrl: string;
-  authority: string;
-  smtp?: { host: string; port: number };
-}
+export type { IntegrationEndpoints } from './ports/graph.ts';
+import type { IntegrationEndpoints } from './ports/graph.ts';
 
 /** Everything a use case needs, passed in: use cases never read process.env or open connections. */
 export interface AppContext {

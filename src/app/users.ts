@@ -31,14 +31,9 @@ export const TeamInput = z.object({
 // argon2id with OWASP's minimum (19 MiB, t=2): about 50 ms here, acceptable for a sign-in.
 export const hashPassword = (password: string) => hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields = r.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    throw new AppError('validation', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-  }
-  return r.data;
-}
+// parseOrThrow moved to ./validation.ts; re-exported for callers not yet moved.
+export { parseOrThrow } from './validation.ts';
+import { parseOrThrow } from './validation.ts';
 
 export const listUsers = (ctx: AppContext) => selectUsers(ctx.db);
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
-import type { IntegrationEndpoints } from '../../app/context.ts';
+import type { IntegrationEndpoints } from '../../app/ports/graph.ts';
 import type { GraphGateway } from '../../app/ports/graph.ts';
 import { demoApp, demoSeed, demoGraphSettings } from './demo-tenant.ts';
 import { createGraphGateway } from './index.ts';

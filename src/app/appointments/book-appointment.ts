@@ -6,7 +6,7 @@ import { selectDiary } from '../../adapters/db/diaries.ts';
 import { selectReason } from '../../adapters/db/reasons.ts';
 import { selectSlot, selectSlotAt, takeUnit } from '../../adapters/db/slots.ts';
 import { checkBook } from '../../domain/appointments/rules.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { enqueueCalendarChange, wakeCalendarPush } from './calendar-outbox.ts';
 import { diaryFacts, reasonFacts } from './facts.ts';
 import { getBooking, type BookingView } from './bookings.ts';

@@ -28,7 +28,7 @@ import { EXTERNAL_CALENDARS, validateCalendarAddress } from '../../domain/appoin
 import { generateSlots, isValidTimeZone } from '../../domain/appointments/slots.ts';
 import { graphTimeZoneToIana } from '../../domain/time/zones.ts';
 import { parameterValues } from '../parameters.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { enqueueDiaryResync, wakeCalendarPush } from './calendar-outbox.ts';
 import type { Actor, AppContext } from '../context.ts';
 

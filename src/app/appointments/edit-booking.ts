@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { selectBooking, updateBookingRow } from '../../adapters/db/bookings.ts';
 import { selectDiary } from '../../adapters/db/diaries.ts';
 import { checkTransition } from '../../domain/appointments/rules.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { enqueueCalendarChange, wakeCalendarPush } from './calendar-outbox.ts';
 import { bookingFacts } from './facts.ts';
 import { getBooking, type BookingView } from './bookings.ts';

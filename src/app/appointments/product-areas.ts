@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { insertProductArea, selectProductArea, selectProductAreas, updateProductAreaRow, type ProductArea } from '../../adapters/db/product-areas.ts';
 import { linkReasonToProductArea, lockParameterRules, reasonsNamedByParameters, selectReason } from '../../adapters/db/reasons.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import type { Actor, AppContext } from '../context.ts';
 
 export type { ProductArea };

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts';
 import { activeProductAreaCodes, selectProductAreas } from '../../adapters/db/product-areas.ts';
 import { insertReason, lockParameterRules, reasonsNamedByParameters, selectReason, selectReasons, setReasonProductAreas, updateReasonRow, type AppointmentReason } from '../../adapters/db/reasons.ts';
 import { outlookReasonProblem } from '../../domain/appointments/rules.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import type { Db } from '../../adapters/db/database.ts';
 import type { Actor, AppContext } from '../context.ts';
 

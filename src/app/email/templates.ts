@@ -10,7 +10,7 @@ import { MERGE_FIELDS } from '../../domain/templates/merge-fields.ts';
 import { describeProblem, previewTemplate as renderPreview, renderTemplate, TemplateRenderError, validateTemplate, type RenderedEmail } from '../../domain/templates/render.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor, AppContext } from '../context.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { recordAudit } from '../audit.ts';
 
 export interface EmailTemplate {

@@ -292,3 +292,11 @@ export interface GraphGateway {
   readonly stats: { requests: number; retries: number; throttled: number };
   close(): Promise<void>;
 }
+
+/** Where the Graph connection points: the tenant, or the embedded emulator in demo mode. */
+export interface IntegrationEndpoints {
+  mode: 'demo' | 'tenant';
+  graphBaseUrl: string;
+  authority: string;
+  smtp?: { host: string; port: number };
+}

@@ -9,7 +9,7 @@ import {
   type EventType, type JobGroup, type JobType, type Workflow,
 } from '../../adapters/db/task-setup.ts';
 import { WorkflowFileError, generateWorkflowFile, parseWorkflowFile, type WorkflowDefinition } from '../../domain/tasks/workflow-file.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import type { Actor, AppContext } from '../context.ts';
 
 export type { EventType, JobGroup, JobType, Workflow };

@@ -10,7 +10,7 @@ import { selectJobTypes, teamIdsOfUser } from '../../adapters/db/task-setup.ts';
 import { selectTeamCodeById, selectUserBy } from '../../adapters/db/users.ts';
 import { TASK_STATUSES, TASK_STATUS_LABELS, transitionProblem, type TaskStatus } from '../../domain/tasks/status.ts';
 import { assigneeProblem } from '../../domain/tasks/visibility.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { raiseTask } from './raise-task.ts';
 import { viewerOf } from './viewer.ts';
 import type { AppContext, Principal } from '../context.ts';
