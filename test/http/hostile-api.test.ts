@@ -165,6 +165,9 @@ describe('hostile input on every API operation', () => {
     const param = await fetch(`${f.baseUrl}/api/v1/parameters/EMI%00POLL`, { headers: auth });
     expect(param.status).toBe(400);
     expect((await param.json()).errors).toEqual([{ field: 'name', message: expect.stringContaining('NUL') }]);
+
+    // The 400 is in the document of every operation.
+    for (const { method, path, op } of operations) expect((op as { responses: Record<string, unknown> }).responses['400'], `${method} ${path}`).toBeDefined();
   });
 
   it('refuses an impossible date with a problem naming the field, not a database error', async () => {

@@ -38,8 +38,9 @@ export function buildOpenApiDocument(operations: AnyOperation[], info: { version
       [String(op.status)]: op.response
         ? { description: 'Success', content: { 'application/json': { schema: convert(op.response, 'output') } } }
         : { description: 'Done; no content' },
+      '400': problemRef('Malformed request: unparseable JSON, a NUL or lone surrogate in any text (`errors` names the field), a malformed address, or a value the database cannot hold'),
       '401': problemRef('No valid session or API token'),
-      '403': problemRef(op.role === 'admin' ? 'The caller is not an admin, or the CSRF token is missing (cookie sessions)' : 'The CSRF token is missing (cookie sessions)'),
+      '403': problemRef(`${op.role === 'admin' ? 'The caller is not an admin, or the' : 'The'} CSRF token is missing (cookie sessions), or the session's one-time password has not been changed yet`),
     };
     if (op.params || op.path.includes('{')) responses['404'] = problemRef('No such resource');
     if (op.body || op.query || op.params) responses['422'] = problemRef('Invalid input; `errors` names each field at fault');
