@@ -135,7 +135,8 @@ export interface ComplaintListFilter {
   due?: 'overdue' | 'due_soon' | 'on_time';
   today: string;
   soonUntil: string;
-  assigneeUserId?: number;
+  /** Only complaints assigned to this person or one of their teams. */
+  mine?: { userId: number; teamIds: readonly number[] };
   sort: 'deadline' | 'received';
   limit: number;
 }
@@ -160,7 +161,10 @@ export async function selectComplaintList(db: Db, viewer: Viewer, f: ComplaintLi
     .where(visibleTo(viewer));
   if ((f.include ?? 'open') === 'open') q = q.where('c.state', '<>', 'closed');
   if (f.stage) q = q.where(sql<SqlBool>`c.state LIKE ${`stage${f.stage}%`}`);
-  if (f.assigneeUserId !== undefined) q = q.where('t.assignee_user_id', '=', f.assigneeUserId);
+  if (f.mine) {
+    const { userId, teamIds } = f.mine;
+    q = q.where((eb) => eb.or([eb('t.assignee_user_id', '=', userId), ...(teamIds.length ? [eb('t.team_id', 'in', [...teamIds])] : [])]));
+  }
   if (f.due === 'overdue') q = q.where(sql<SqlBool>`c.current_due < ${f.today}::date`);
   if (f.due === 'due_soon') q = q.where(sql<SqlBool>`c.current_due BETWEEN ${f.today}::date AND ${f.soonUntil}::date`);
   if (f.due === 'on_time') q = q.where(sql<SqlBool>`c.current_due > ${f.soonUntil}::date`);
@@ -232,4 +236,26 @@ export async function selectDueCases(db: Db, until: string, limit = 500): Promis
     .limit(limit)
     .execute();
   return rows.map((r) => ({ taskId: r.task_id, title: r.title, state: r.state as CaseState, due: r.due, kind: r.current_kind!, teamCode: r.team_code, assigneeName: r.display_name }));
+}
+
+export interface ComplaintCountRow {
+  stage: 1 | 2;
+  due: 'overdue' | 'due_soon' | 'on_time' | 'waiting';
+  n: number;
+}
+
+/** Open complaints the viewer may see, counted by stage and deadline state. */
+export async function selectComplaintCounts(db: Db, viewer: Viewer, today: string, soonUntil: string): Promise<ComplaintCountRow[]> {
+  const rows = await sql<{ stage: number; due: ComplaintCountRow['due']; n: number }>`
+    SELECT CASE WHEN c.state LIKE 'stage1%' THEN 1 ELSE 2 END AS stage,
+           CASE WHEN c.current_due IS NULL THEN 'waiting' WHEN c.current_due < ${today}::date THEN 'overdue'
+                WHEN c.current_due <= ${soonUntil}::date THEN 'due_soon' ELSE 'on_time' END AS due,
+           count(*)::int AS n
+      FROM complaint_cases c
+      JOIN tm_tasks t ON t.id = c.task_id
+      JOIN tm_job_types jt ON jt.id = t.job_type_id
+      LEFT JOIN tm_job_groups g ON g.id = jt.job_group_id
+     WHERE c.state <> 'closed' AND ${visibleTo(viewer)}
+     GROUP BY 1, 2`.execute(db);
+  return rows.rows.map((r) => ({ stage: r.stage as 1 | 2, due: r.due, n: r.n }));
 }

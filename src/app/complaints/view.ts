@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { selectBadges, selectCaseOfTask, selectComplaintList, type ComplaintCase, type ComplaintListRow, type StoredDeadline } from '../../adapters/db/complaint-cases.ts';
+import { selectBadges, selectCaseOfTask, selectComplaintCounts, selectComplaintList, type ComplaintCase, type ComplaintListRow, type StoredDeadline } from '../../adapters/db/complaint-cases.ts';
 import { deadlineState, explainDeadline, stageOf, stepsFrom, type CaseState, type CaseStep, type DeadlineKind, type DeadlineState } from '../../domain/complaints/case.ts';
 import { departuresFromCode } from '../../domain/complaints/policy.ts';
 import { getTask } from '../tasks/tasks.ts';
@@ -24,6 +24,8 @@ export interface ComplaintView {
   nextSteps: CaseStep[];
   departures: string[];
   today: string;
+  /** The organisation's zone (which day it is). */
+  zone: string;
 }
 
 function deadlineStatus(d: StoredDeadline): DeadlineView['status'] {
@@ -42,6 +44,7 @@ export function viewOfCase(c: ComplaintCase, clock: ComplaintClock): ComplaintVi
     nextSteps: stepsFrom(c.state),
     departures: departuresFromCode(c.policy),
     today: clock.today,
+    zone: clock.zone,
   };
 }
 
@@ -73,6 +76,7 @@ export const ComplaintListInput = z.object({
   stage: z.coerce.number().int().min(1).max(2).optional().or(z.literal('').transform(() => undefined)),
   due: z.enum(['overdue', 'due_soon', 'on_time']).optional().or(z.literal('').transform(() => undefined)),
   include: z.enum(['open', 'all']).default('open'),
+  /** me: assigned to me or one of my teams. */
   scope: z.enum(['me', 'all']).default('all'),
   sort: z.enum(['deadline', 'received']).default('deadline'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
@@ -94,9 +98,20 @@ export async function listComplaints(ctx: AppContext, principal: Principal, inpu
     include: v.include,
     today: clock.today,
     soonUntil: clock.soonUntil,
-    assigneeUserId: v.scope === 'me' ? viewer.userId : undefined,
+    mine: v.scope === 'me' ? { userId: viewer.userId, teamIds: viewer.teamIds } : undefined,
     sort: v.sort,
     limit: v.limit,
   });
   return { more: r.more, today: clock.today, items: r.rows.map((row) => ({ ...row, stage: stageOf(row.state), dueState: row.currentDue ? deadlineState(clock.calendar, row.currentDue, clock.today) : null })) };
+}
+
+export type ComplaintCounts = Record<1 | 2, Record<DeadlineState | 'waiting', number>>;
+
+/** Open complaints by stage and deadline state (the Task Manager Summary). */
+export async function complaintCounts(ctx: AppContext, principal: Principal): Promise<ComplaintCounts> {
+  const [viewer, clock] = await Promise.all([viewerOf(ctx, principal), complaintClock(ctx.db, ctx.now())]);
+  const zero = () => ({ overdue: 0, due_soon: 0, on_time: 0, waiting: 0 });
+  const out: ComplaintCounts = { 1: zero(), 2: zero() };
+  for (const r of await selectComplaintCounts(ctx.db, viewer, clock.today, clock.soonUntil)) out[r.stage][r.due] = r.n;
+  return out;
 }

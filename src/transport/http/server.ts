@@ -19,6 +19,9 @@ import { registerUserApi } from './api/users.ts';
 import { registerTaskApi } from './api/tasks.ts';
 import { registerTaskSetupApi } from './api/task-setup.ts';
 import { registerTaskPages } from './pages/tasks.tsx';
+import { registerComplaintPages } from './pages/complaints.tsx';
+import { registerComplaintSetupPages } from './pages/complaint-setup.tsx';
+import { registerComplaintApi } from './api/complaints.ts';
 import { registerTaskEmailFrame } from './pages/task-email.tsx';
 import { registerTaskManagerPages } from './pages/task-manager.tsx';
 import { registerInboundPages } from './pages/task-manager-inbound.tsx';
@@ -139,6 +142,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerParameterPages(app, ctx);
   registerFrvPages(app, ctx);
   registerUserPages(app, ctx);
+  registerComplaintPages(app, ctx);
+  registerComplaintSetupPages(app, ctx);
   registerTaskPages(app, ctx);
   registerTaskEmailFrame(app, ctx);
   registerTaskManagerPages(app, ctx);
@@ -156,6 +161,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerFrvApi(app, ctx, api);
   registerUserApi(app, ctx, api);
   registerTaskApi(app, ctx, api);
+  registerComplaintApi(app, ctx, api);
   registerTaskSetupApi(app, ctx, api);
   registerAppointmentReasonApi(app, ctx, api);
   registerDiaryApi(app, ctx, api);

@@ -8,6 +8,8 @@ import { listParameters } from '../../../app/parameters.ts';
 import { requirePageUser } from '../auth.ts';
 import { Tag } from './components.tsx';
 import { Layout, pageInfo, sendPage } from './layout.tsx';
+import { ComplaintTable } from './complaints.tsx';
+import { listComplaints, type ComplaintListItem } from '../../../app/complaints/view.ts';
 
 const SWITCHES = ['OUTLOOK365', 'EMAILOUT_OUTLOOK365', 'EMAILIN_OUTLOOK365', 'APPTOUT_OUTLOOK365', 'APPTIN_OUTLOOK365'];
 
@@ -126,11 +128,12 @@ function FlowTable({ status }: { status: Status }): JSX.Element {
   );
 }
 
-function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; licence: Licence; views: Views; doctor: DoctorReport }): JSX.Element {
+function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; licence: Licence; views: Views; doctor: DoctorReport; complaints: ComplaintListItem[] }): JSX.Element {
   const { status } = props;
   const isAdmin = props.page.principal?.role === 'admin';
   return (
     <Layout page={props.page}>
+      {props.complaints.length ? <ComplaintTable items={props.complaints} caption="My complaints, soonest deadline first" id="my-complaints" /> : ''}
       <h1 class="govuk-heading-l">Outlook 365 integration</h1>
       {status.problems.length > 0 ? (
         <div class="govuk-warning-text">
@@ -173,6 +176,7 @@ function HomePage(props: { page: ReturnType<typeof pageInfo>; status: Status; li
 export function registerHomePage(app: FastifyInstance, ctx: AppContext): void {
   app.get('/', { preHandler: requirePageUser() }, async (request, reply) => {
     const [status, licence, views, doctor] = await Promise.all([getIntegrationStatus(ctx), getLicenceState(ctx), listParameters(ctx), runDoctor(ctx, { probeMailboxes: false, graphTimeoutMs: 5000 })]);
-    return sendPage(reply, <HomePage page={pageInfo(ctx, request, 'Home', 'home')} status={status} licence={licence} views={views} doctor={doctor} />);
+    const complaints = request.principal!.kind === 'user' ? (await listComplaints(ctx, request.principal!, { scope: 'me', limit: 10 })).items : [];
+    return sendPage(reply, <HomePage page={pageInfo(ctx, request, 'Home', 'home')} status={status} licence={licence} views={views} doctor={doctor} complaints={complaints} />);
   });
 }

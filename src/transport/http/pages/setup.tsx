@@ -3,13 +3,14 @@ import type { AppContext } from '../../../app/context.ts';
 import { requirePageAdmin } from './errors.tsx';
 import { Layout, pageInfo, sendPage } from './layout.tsx';
 
-export type SetupArea = 'task-manager' | 'appointments' | 'parameters' | 'frvs' | 'users' | 'audit' | 'sign-in' | 'email-templates' | 'integration';
+export type SetupArea = 'complaints' | 'task-manager' | 'appointments' | 'parameters' | 'frvs' | 'users' | 'audit' | 'sign-in' | 'email-templates' | 'integration';
 
 const AREAS: Array<{ area: SetupArea; href: string; text: string; description: string }> = [
   { area: 'parameters', href: '/system-setup/parameters', text: 'System parameters', description: 'The 15 parameters that switch the Outlook 365 integration on and configure it.' },
   { area: 'frvs', href: '/system-setup/frvs', text: 'First reference values', description: 'Inboxes to read (EXCHANGE_INBOX) and attachment types to keep (EMAIL_ATT_FILETYPE).' },
   { area: 'appointments', href: '/system-setup/appointments/diaries', text: 'Appointments', description: 'Estates › Appointments: appointment diaries (with their Outlook 365 calendars), slot patterns, appointment reasons and product areas.' },
   { area: 'task-manager', href: '/system-setup/task-manager', text: 'Task Manager', description: 'Workflow categories (.wft files), job groups, job types, event types and event queries for inbound email (guide §2.2.4–2.2.5).' },
+  { area: 'complaints', href: '/system-setup/complaints', text: 'Complaints', description: 'Complaint job types on the Housing Ombudsman\'s Complaint Handling Code clock: timescales per stage, the nation whose bank holidays count, bank-holiday files, the daily reminder.' },
   { area: 'email-templates', href: '/system-setup/email-templates', text: 'Email templates', description: 'Outbound email templates in Liquid (appointment confirmation, moved, cancelled, acknowledgement …), with preview.' },
   { area: 'integration', href: '/system-setup/integration', text: 'Microsoft 365', description: 'Where Graph is (tenant or the demo emulator), and end-to-end checks of the connection, mailboxes and calendars.' },
   { area: 'users', href: '/system-setup/users', text: 'Users and teams', description: 'Staff accounts, their roles, and the teams that tasks are given to.' },

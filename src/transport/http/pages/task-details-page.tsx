@@ -5,6 +5,8 @@ import { formatBytes } from '../../../domain/inbound/attachment-policy.ts';
 import { ErrorSummary, Select, SuccessBanner, Tag, TextInput } from './components.tsx';
 import { CsrfField, Layout, type PageInfo } from './layout.tsx';
 import { STATUS_COLOUR, when } from './task-page-kit.tsx';
+import { ComplaintPanel, type ComplaintAttempt } from './complaint-panel.tsx';
+import type { ComplaintView } from '../../../app/complaints/view.ts';
 
 // Task Details (guide §2.2.1): the task, its actions, every email on it (sanitised HTML in a
 // sandboxed frame served by task-email.tsx, the text version, attachments) and its history.
@@ -18,15 +20,18 @@ export interface DetailsProps {
   banner?: string;
   error?: string;
   images: boolean;
+  complaint: ComplaintView | null;
+  complaintAttempt?: ComplaintAttempt;
+  errorTarget?: string;
 }
 
-export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images }: DetailsProps): JSX.Element {
+export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, images, complaint, complaintAttempt, errorTarget }: DetailsProps): JSX.Element {
   const t = d.task;
   return (
     <Layout page={page}>
       <a href="/tasks/list" class="govuk-back-link">Back to the Task List</a>
       <SuccessBanner heading={banner} />
-      {error ? <ErrorSummary errors={{ action: error }} /> : ''}
+      {error ? <ErrorSummary errors={{ action: error }} ids={errorTarget ? { action: errorTarget } : undefined} /> : ''}
       <span class="govuk-caption-l" safe>{`Task ${t.id} · ${t.workflowName ?? t.jobTypeName}`}</span>
       <h1 class="govuk-heading-l" safe>{t.title}</h1>
       <dl class="govuk-summary-list">
@@ -37,6 +42,7 @@ export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, im
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Created</dt><dd class="govuk-summary-list__value">{when(t.createdAt)}</dd></div>
         {t.parentTaskId ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Follow-up of</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href={`/tasks/${t.parentTaskId}`}>{`Task ${t.parentTaskId}`}</a></dd></div> : ''}
       </dl>
+      {complaint ? <ComplaintPanel page={page} taskId={t.id} view={complaint} attempt={complaintAttempt} /> : ''}
 
       <h2 class="govuk-heading-m">Actions</h2>
       <div class="govuk-button-group">

@@ -4,6 +4,8 @@ import { ErrorSummary, Select, SuccessBanner, Tag, TextInput } from './component
 import { CsrfField, Layout, type PageInfo } from './layout.tsx';
 import { STATUS_COLOUR, when } from './task-page-kit.tsx';
 import { TasksNav } from './tasks-nav.tsx';
+import { ComplaintCell } from './complaint-panel.tsx';
+import type { ComplaintBadge } from '../../../app/complaints/view.ts';
 
 // Task List (guide §2.2.1): filters, keyset pages and the bulk reassign / complete form.
 
@@ -14,6 +16,7 @@ export interface ListProps {
   next: string | null;
   total: number;
   totalCapped: boolean;
+  complaints: Map<number, ComplaintBadge>;
   teams: Array<{ id: number; code: string }>;
   users: Array<{ id: number; username: string; displayName: string }>;
   banner?: string;
@@ -55,7 +58,7 @@ export function ListPage(p: ListProps): JSX.Element {
             <thead class="govuk-table__head">
               <tr class="govuk-table__row">
                 <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">Select</span></th>
-                {['Task', 'Status', 'Category', 'Inbox', 'Team', 'Assigned to', 'Created'].map((h) => <th scope="col" class="govuk-table__header">{h}</th>)}
+                {['Task', 'Status', ...(p.complaints.size ? ['Complaint'] : []), 'Category', 'Inbox', 'Team', 'Assigned to', 'Created'].map((h) => <th scope="col" class="govuk-table__header">{h}</th>)}
               </tr>
             </thead>
             <tbody class="govuk-table__body">
@@ -69,6 +72,7 @@ export function ListPage(p: ListProps): JSX.Element {
                   </td>
                   <td class="govuk-table__cell"><a class="govuk-link" href={`/tasks/${t.id}`} safe>{t.title}</a></td>
                   <td class="govuk-table__cell"><Tag text={TASK_STATUS_LABELS[t.status]} colour={STATUS_COLOUR[t.status]} /></td>
+                  {p.complaints.size ? <ComplaintCell badge={p.complaints.get(t.id)} /> : ''}
                   <td class="govuk-table__cell" safe>{t.workflowName ?? t.jobTypeName}</td>
                   <td class="govuk-table__cell" safe>{t.inbox ?? ''}</td>
                   <td class="govuk-table__cell" safe>{t.teamCode ?? ''}</td>

@@ -2,11 +2,13 @@ import type { SummaryRow } from '../../../app/tasks/tasks.ts';
 import { TASK_STATUSES, TASK_STATUS_LABELS, type TaskStatus } from '../../../domain/tasks/status.ts';
 import { Layout, type PageInfo } from './layout.tsx';
 import { TasksNav } from './tasks-nav.tsx';
+import { ComplaintSummary } from './complaints.tsx';
+import type { ComplaintCounts } from '../../../app/complaints/view.ts';
 
 // Task Manager Summary (guide §2.2.1): counts per workflow category, for me and for my teams, each a
 // link to the filtered Task List.
 
-export function SummaryPage({ page, rows }: { page: PageInfo; rows: SummaryRow[] }): JSX.Element {
+export function SummaryPage({ page, rows, complaints }: { page: PageInfo; rows: SummaryRow[]; complaints: ComplaintCounts }): JSX.Element {
   const categories = [...new Map(rows.map((r) => [r.workflowCode ?? '-', r.workflowName ?? 'No workflow category'])).entries()];
   const link = (code: string, scope: string, status: TaskStatus, n: number) => (
     <a class="govuk-link" href={`/tasks/list?workflow=${encodeURIComponent(code)}&scope=${scope}&status=${status}`}>
@@ -17,6 +19,7 @@ export function SummaryPage({ page, rows }: { page: PageInfo; rows: SummaryRow[]
     <Layout page={page}>
       <TasksNav current="summary" />
       <h1 class="govuk-heading-l">Task Manager Summary</h1>
+      <ComplaintSummary counts={complaints} />
       {categories.length === 0 ? <p class="govuk-body">There are no tasks for you or your teams.</p> : (
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--m">Tasks by workflow category</caption>

@@ -12,6 +12,8 @@ import { pageInfo, sendPage } from './layout.tsx';
 import { SummaryPage } from './task-summary-page.tsx';
 import { ListPage } from './task-list-page.tsx';
 import { DetailsPage } from './task-details-page.tsx';
+import { COMPLAINT_DONE, registerComplaintActions, type ComplaintAttempt } from './complaint-panel.tsx';
+import { complaintBadges, complaintCounts, getComplaintForTask } from '../../../app/complaints/view.ts';
 import { safeNextPath } from '../safe-next.ts';
 
 // Task Manager pages (guide §2.2.1): Summary, Task List, Task Details. Every read goes through the
@@ -20,7 +22,7 @@ import { safeNextPath } from '../safe-next.ts';
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (s: unknown) => (typeof s === 'string' && /^\d{1,15}$/.test(s) ? Number(s) : undefined);
 
-const DONE: Record<string, string> = { status: 'Status changed', reassigned: 'Task reassigned', 'follow-up': 'Follow-up task created', reply: 'Reply queued in the outbox' };
+const DONE: Record<string, string> = { status: 'Status changed', reassigned: 'Task reassigned', 'follow-up': 'Follow-up task created', reply: 'Reply queued in the outbox', ...COMPLAINT_DONE };
 
 export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
   const guard = { preHandler: requirePageUser() };
@@ -30,7 +32,7 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
   };
 
   app.get('/tasks', guard, async (request, reply) =>
-    sendPage(reply, <SummaryPage page={pageInfo(ctx, request, 'Task Manager Summary', 'tasks')} rows={await taskSummary(ctx, request.principal!)} />),
+    sendPage(reply, <SummaryPage page={pageInfo(ctx, request, 'Task Manager Summary', 'tasks')} rows={await taskSummary(ctx, request.principal!)} complaints={await complaintCounts(ctx, request.principal!)} />),
   );
 
   const renderList = async (request: FastifyRequest, reply: FastifyReply, extra: { banner?: string; problems?: string[] } = {}) => {
@@ -49,8 +51,8 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
       cursor: query.cursor,
       limit: 50,
     });
-    const p = await people();
-    return sendPage(reply, <ListPage page={pageInfo(ctx, request, 'Task List', 'tasks')} query={query} {...page} {...p} {...extra} />);
+    const [p, complaints] = await Promise.all([people(), complaintBadges(ctx, page.tasks.map((t) => t.id))]);
+    return sendPage(reply, <ListPage page={pageInfo(ctx, request, 'Task List', 'tasks')} query={query} {...page} {...p} complaints={complaints} {...extra} />);
   };
   app.get('/tasks/list', guard, (request, reply) => renderList(request, reply, { banner: str((request.query as Record<string, unknown>).done) ? 'Tasks updated' : undefined }));
 
@@ -70,12 +72,13 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
     }
   });
 
-  const renderDetails = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: { banner?: string; error?: string } = {}, status = 200) => {
+  const renderDetails = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: { banner?: string; error?: string; errorTarget?: string; complaintAttempt?: ComplaintAttempt } = {}, status = 200) => {
     const d = await getTaskDetails(ctx, request.principal!, id);
-    const [p, jobTypes] = await Promise.all([people(), listJobTypes(ctx)]);
+    const [p, jobTypes, complaint] = await Promise.all([people(), listJobTypes(ctx), getComplaintForTask(ctx, request.principal!, id)]);
     const images = str((request.query as Record<string, unknown>).images) === 'show';
-    return sendPage(reply, <DetailsPage page={pageInfo(ctx, request, `Task ${id}`, 'tasks', Boolean(extra.error))} d={d} {...p} jobTypes={jobTypes} images={images} {...extra} />, status);
+    return sendPage(reply, <DetailsPage page={pageInfo(ctx, request, `Task ${id}`, 'tasks', Boolean(extra.error))} d={d} {...p} jobTypes={jobTypes} images={images} complaint={complaint} {...extra} />, status);
   };
+  registerComplaintActions(app, ctx, renderDetails);
 
   app.get<{ Params: { id: string } }>('/tasks/:id', guard, (request, reply) => {
     const done = str((request.query as Record<string, unknown>).done);
