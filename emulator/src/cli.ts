@@ -1,16 +1,16 @@
 /**
- * `graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR]`
+ * `graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR] [--allow-http-notifications]`
  * Prints one JSON line on stdout when ready; logs go to stderr; exits 0 on SIGTERM/SIGINT.
  */
 import { startEmulator } from './index.ts';
 
 function usage(msg: string): never {
-  process.stderr.write(`graph-emulator: ${msg}\nusage: graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR]\n`);
+  process.stderr.write(`graph-emulator: ${msg}\nusage: graph-emulator --seed FILE.json [--port 0] [--smtp-port 0] [--state-dir DIR] [--allow-http-notifications]\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: number; stateDir?: string } {
-  const out: { seed?: string; port: number; smtpPort: number; stateDir?: string } = { port: 0, smtpPort: 0 };
+function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: number; stateDir?: string; allowHttp?: boolean } {
+  const out: { seed?: string; port: number; smtpPort: number; stateDir?: string; allowHttp?: boolean } = { port: 0, smtpPort: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -29,6 +29,8 @@ function parseArgs(argv: string[]): { seed?: string; port: number; smtpPort: num
       case '--port': out.port = port(value()); break;
       case '--smtp-port': out.smtpPort = port(value()); break;
       case '--state-dir': out.stateDir = value(); break;
+      // Graph notifies https URLs only; this lets subscriptions use http:// receivers (local development).
+      case '--allow-http-notifications': out.allowHttp = true; break;
       case '--help': case '-h': usage('help'); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -44,7 +46,7 @@ if (!args.seed) usage('--seed is required');
 const parent = process.ppid;
 
 try {
-  const emu = await startEmulator({ seed: args.seed, port: args.port, smtpPort: args.smtpPort, stateDir: args.stateDir });
+  const emu = await startEmulator({ seed: args.seed, port: args.port, smtpPort: args.smtpPort, stateDir: args.stateDir, notificationsAllowHttp: args.allowHttp });
   process.stdout.write(JSON.stringify({ graphBaseUrl: emu.graphBaseUrl, authority: emu.authority, caCertPath: emu.caCertPath, smtp: emu.smtp }) + '\n');
   process.stderr.write(`[graph-emulator] ready: ${emu.graphBaseUrl} (admin ${emu.adminUrl}, smtp ${emu.smtp.host}:${emu.smtp.port})\n`);
   let stopping = false;

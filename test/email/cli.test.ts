@@ -58,6 +58,21 @@ describe('housing365 email, templates and doctor', () => {
     expect((await cli('email', 'list', '--status', 'held')).stdout).toContain('From the CLI');
   }, 240_000);
 
+  it('streams --attach files into the blob store and refuses one over EXCHANGE_MAX_MESSAGE_MB, naming the option', async () => {
+    const big = path.join(dataDir, 'plans.pdf');
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024 + 10, 7));
+    let r: { code: number; stdout: string; stderr: string };
+    try {
+      const out = await run(process.execPath, [bin, 'email', 'send', '--to', 'asb@housingorganisation.co.uk', '--subject', 'Plans', '--text', 'x', '--attach', big], { env: { ...process.env, DATABASE_URL: database.url, HOUSING365_DATA_DIR: dataDir, LOG_LEVEL: 'warn', EXCHANGE_MAX_MESSAGE_MB: '2' } });
+      r = { code: 0, ...out };
+    } catch (err) {
+      r = err as never;
+    }
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/2 MB/);
+    expect(r.stderr).toMatch(/attach/);
+  }, 240_000);
+
   it('doctor reports each check and exits non-zero while something fails', async () => {
     const r = await cli('doctor', '--json');
     expect(r.code).toBe(1);

@@ -57,6 +57,20 @@ describe('email API', () => {
     expect((await api('GET', '/emails/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('refuses an email over the tenant message size limit (EXCHANGE_MAX_MESSAGE_MB, 35 MB) as problem+json naming the field', async () => {
+    const content = Buffer.alloc(35 * 1024 * 1024 + 1, 1).toString('base64');
+    const res = await api('POST', '/emails', { to: [demoMailboxes.complaints], subject: 'Too big', text: 'x', attachments: [{ name: 'scan.pdf', contentType: 'application/pdf', content }] });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const body = await res.json();
+    expect(body.detail ?? body.title).toMatch(/35 MB/);
+    expect(body.errors.map((e: { field: string }) => e.field)).toContain('attachments');
+    // far over it, the body itself is refused before it is read whole
+    const huge = await api('POST', '/emails', { to: [demoMailboxes.complaints], subject: 'Huge', text: 'x', attachments: [{ name: 'scan.pdf', content: content + content }] });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
   it('lets only an admin replay, and only a dead email', async () => {
     const { id } = await (await api('POST', '/emails', { to: [demoMailboxes.asb], subject: 'x', text: 'y' })).json();
     expect((await api('POST', `/emails/${id}/replay`)).status).toBe(403);

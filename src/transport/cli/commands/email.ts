@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { storeAttachment } from '../../../app/email/attachments.ts';
+import { blobStoreOf } from '../../../app/inbound/policy.ts';
 import { basename } from 'node:path';
 import { sendEmail } from '../../../app/email/enqueue.ts';
 import { getOutboxEmail, listOutbox, replayEmail } from '../../../app/email/outbox.ts';
@@ -64,11 +66,19 @@ export const emailCommand: Command = {
         subject: values.subject,
         text: values['text-file'] ? readFileSync(values['text-file'], 'utf8') : values.text,
         html: values['html-file'] ? readFileSync(values['html-file'], 'utf8') : undefined,
-        attachments: (values.attach ?? []).map((f) => ({ name: basename(f), contentType: contentTypeOf(f), content: readFileSync(f) })),
         source: 'cli',
         sourceRef: values.ref,
       };
-      const r = await withContext((ctx) => sendEmail(ctx, cliActor(), input));
+      const r = await withContext(async (ctx) => {
+        // Each file is streamed into the blob store (never read whole), refused past the tenant's message size limit.
+        const attachments = [];
+        for (const f of values.attach ?? []) {
+          if (!existsSync(f)) throw new UsageError(`--attach ${f}: no such file`);
+          const blob = await storeAttachment(blobStoreOf(ctx), createReadStream(f), { maxBytes: ctx.config.maxMessageBytes, field: 'attach', name: basename(f) });
+          attachments.push({ name: basename(f), contentType: contentTypeOf(f), blob });
+        }
+        return sendEmail(ctx, cliActor(), { ...input, attachments });
+      });
       console.log(`queued ${r.id}${r.created ? '' : ' (already queued with this key)'}`);
       return;
     }
