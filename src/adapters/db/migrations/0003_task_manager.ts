@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { DEFAULT_EVENT_QUERY } from '../../../domain/tasks/default-event-query.ts';
 
 // Task Manager (guide §2.2.4–2.2.5) and the inbound email store it reads (§2.2.1). The views at the
 // end carry the names the guide's event query uses (exchange_emails, fwf_events, fwf_event_types),
@@ -210,19 +211,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
 }
 
-// The guide's §2.2.4 example, with substr/instr → split_part and sysdate → now(); nothing else changed.
-export const DEFAULT_EVENT_QUERY = `SELECT DISTINCT 'EML_'||upper(split_part(exce_email_to,'@',1)),
-EXCE_REFNO,
-'EML',
-now(),
-NULL,
-'CREATE',
-NULL,
-NULL,
-NULL
-FROM EXCHANGE_EMAILS, fwf_event_types fwf
-WHERE fwf.fet_code ='EML_NOT'
-AND NOT EXISTS (SELECT '1' FROM fwf_events   fev
-                          WHERE EXCE_REFNO = fev.fev_index_value
-                            AND fev.fev_index_code = 'EML'
-                            AND fev.fev_fet_code = 'EML_NOT')`;
+export { DEFAULT_EVENT_QUERY };
