@@ -8,7 +8,7 @@
 // out late, after a newer write (docs/inbound-calendar.md, "Our own late writes").
 import type { CalendarEvent, CalendarEventInput, CalendarGateway } from '../ports/graph.ts';
 import { GraphNotFound, isGraphFailure } from '../ports/graph-errors.ts';
-import { recordUnconfirmedWrite } from '../../adapters/db/calendar-sync.ts';
+import { recordUnconfirmedWrite } from '../../adapters/db/calendar-sync-bookings.ts';
 import { UNCONFIRMED_WRITES } from '../../domain/calendar-sync/decide.ts';
 import { insertHistory, selectBooking, updateOutlookSync, type Booking, type OutlookSyncPatch } from '../../adapters/db/bookings.ts';
 import { selectDiary, type Diary } from '../../adapters/db/diaries.ts';

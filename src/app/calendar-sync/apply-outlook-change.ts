@@ -13,7 +13,8 @@
 import { AppError } from '../../errors.ts';
 import { insertHistory } from '../../adapters/db/bookings.ts';
 import { insertOutbox } from '../../adapters/db/bookings-outbox.ts';
-import { consumeUnconfirmedWrite, insertSyncLog, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync.ts';
+import { insertSyncLog } from '../../adapters/db/calendar-sync.ts';
+import { consumeUnconfirmedWrite, markHandled, recordOwnWrite, selectSyncBooking, type SyncBooking } from '../../adapters/db/calendar-sync-bookings.ts';
 import type { Db } from '../../adapters/db/database.ts';
 import { bookingMarker } from '../../domain/appointments/event.ts';
 import { formatSlotTime } from '../../domain/appointments/rules.ts';

@@ -14,12 +14,10 @@ import {
   recordRunOutcome,
   releaseCalendarRun,
   saveCursor,
-  selectBookingsByEventIds,
-  selectLiveEventIds,
   selectMappedCalendars,
   type CalendarSyncState,
-  type SyncBooking,
 } from '../../adapters/db/calendar-sync.ts';
+import { selectBookingsByEventIds, selectLiveEventIds, type SyncBooking } from '../../adapters/db/calendar-sync-bookings.ts';
 import { addFullSyncSeen, clearFullSyncSeen, selectFullSyncSeen } from '../../adapters/db/calendar-full-sync.ts';
 import { idealWindow, windowRollReason, type SyncWindow } from '../../domain/calendar-sync/window.ts';
 import { GraphCursorExpired, isGraphFailure } from '../ports/graph-errors.ts';
