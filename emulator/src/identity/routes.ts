@@ -4,63 +4,17 @@
  *   /{tenant}/oauth2/v2.0/token, /{tenant}/oauth2/v2.0/authorize, /common/discovery/instance.
  * Errors follow https://learn.microsoft.com/entra/identity-platform/reference-error-codes.
  */
-import { createHash, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
-import type { AppState, EmulatorState, UserState } from '../contracts.ts';
-import { newGuid } from '../ids.ts';
-import { findUser } from '../state.ts';
-import type { TokenService } from './tokens.ts';
-import { renderSignInPage, renderFormPost } from './signin-page.ts';
-import { escapeHtml } from './html.ts';
+import { aadError, json, type HttpResult, type IdentityDeps } from './responses.ts';
+import { checkClientAssertion } from './client-assertion.ts';
+import { AuthCodeFlow, findApp, pairwiseSub } from './auth-code.ts';
 
-export interface HttpResult {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-
-export interface IdentityDeps {
-  state(): EmulatorState;
-  origin: string;
-  tokens: TokenService;
-  nowMs(): number;
-}
-
-interface AuthCode {
-  clientId: string;
-  redirectUri: string;
-  userId: string;
-  nonce?: string;
-  scope: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: string;
-  expiresAt: number;
-}
-
-const json = (status: number, body: unknown, extra: Record<string, string> = {}): HttpResult => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store, no-cache', ...extra },
-  body: JSON.stringify(body),
-});
-
-function aadError(status: number, error: string, code: number, message: string): HttpResult {
-  const traceId = newGuid();
-  const correlationId = newGuid();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return json(status, {
-    error,
-    error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-    error_codes: [code],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: correlationId,
-    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-  });
-}
+export type { HttpResult, IdentityDeps } from './responses.ts';
 
 export class Identity {
-  private codes = new Map<string, AuthCode>();
-  constructor(private d: IdentityDeps) {}
+  private readonly flow: AuthCodeFlow;
+  constructor(private d: IdentityDeps) {
+    this.flow = new AuthCodeFlow(d, () => this.issuer());
+  }
 
   /** Tenant segment → tenant id, or undefined when it names another tenant. */
   private tenantOf(segment: string): string | undefined {
@@ -98,7 +52,7 @@ export class Identity {
         if (method !== 'POST') return aadError(400, 'invalid_request', 900561, 'The endpoint only accepts POST requests. Received a GET request.');
         return this.token(new URLSearchParams(rawBody.toString('utf8')), headers, tid);
       case 'oauth2/v2.0/authorize':
-        return this.authorize(method, query, rawBody, tenantSeg);
+        return this.flow.authorize(method, query, rawBody, tenantSeg);
       case 'oauth2/v2.0/logout': {
         const to = query.get('post_logout_redirect_uri');
         return to ? { status: 302, headers: { location: to } } : { status: 200, headers: { 'content-type': 'text/html' }, body: '<p>Signed out.</p>' };
@@ -165,10 +119,6 @@ export class Identity {
     });
   }
 
-  private findApp(clientId: string | null): AppState | undefined {
-    if (!clientId) return undefined;
-    return this.d.state().apps.find((a) => a.clientId === clientId);
-  }
 
   private async token(form: URLSearchParams, headers: Record<string, string | string[] | undefined>, tid: string): Promise<HttpResult> {
     const state = this.d.state();
@@ -186,7 +136,7 @@ export class Identity {
       return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`);
     }
     if (!clientId) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
-    const app = this.findApp(clientId);
+    const app = findApp(state, clientId);
     if (!app) {
       return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${state.tenant.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
     }
@@ -197,7 +147,7 @@ export class Identity {
       if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
         return aadError(400, 'invalid_request', 50027, "The value of 'client_assertion_type' is invalid; expected 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.");
       }
-      const err = await this.checkAssertion(app, assertion, tid);
+      const err = await checkClientAssertion(this.d, this.issuer(), app, assertion, tid);
       if (err) return err;
       viaCert = true;
     } else if (clientSecret !== null && clientSecret !== undefined) {
@@ -219,144 +169,9 @@ export class Identity {
       const access = await this.d.tokens.appToken(app, tid, viaCert);
       return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access });
     }
-    return this.redeemCode(form, app, tid);
+    return this.flow.redeem(form, app, tid);
   }
 
-  private async checkAssertion(app: AppState, assertion: string, tid: string): Promise<HttpResult | undefined> {
-    if (!app.certificatePem) {
-      return aadError(401, 'invalid_client', 700027, `Client assertion failed signature validation. The application '${app.clientId}' has no certificate credentials registered.`);
-    }
-    let header: Record<string, unknown>;
-    try {
-      header = decodeProtectedHeader(assertion) as Record<string, unknown>;
-    } catch {
-      return aadError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
-    }
-    const cert = new X509Certificate(app.certificatePem);
-    const sha1 = createHash('sha1').update(cert.raw).digest('base64url');
-    const sha256 = createHash('sha256').update(cert.raw).digest('base64url');
-    const t1 = typeof header.x5t === 'string' ? header.x5t.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : undefined;
-    const t256 = typeof header['x5t#S256'] === 'string' ? (header['x5t#S256'] as string).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : undefined;
-    if (!(t1 === sha1 || t256 === sha256)) {
-      return aadError(401, 'invalid_client', 700027, `Client assertion failed signature validation. The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${t256 ?? t1 ?? ''}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`);
-    }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(assertion, createPublicKey(app.certificatePem), { algorithms: ['RS256', 'PS256'], currentDate: new Date(this.d.nowMs()), clockTolerance: 300 }));
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_JWT_EXPIRED') return aadError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
-      return aadError(401, 'invalid_client', 7000274, 'Key was found, but use of the key to verify the signature failed.');
-    }
-    if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
-      return aadError(401, 'invalid_client', 700021, 'Client assertion application identifier doesn\'t match \'client_id\' parameter.');
-    }
-    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    const okAud = aud.some((a) => typeof a === 'string' && (a.toLowerCase().startsWith(this.d.origin.toLowerCase() + '/') && /\/oauth2\/(v2\.0\/)?token$/i.test(a) || a === this.issuer()));
-    if (!okAud) return aadError(401, 'invalid_client', 50013, `Assertion failed signature validation. [Reason - The audience '${String(payload.aud)}' in the client assertion does not match the token endpoint of tenant '${tid}'.]`);
-    return undefined;
-  }
 
-  private authorize(method: string, query: URLSearchParams, rawBody: Buffer, tenantSeg: string): HttpResult {
-    const params = method === 'POST' ? new URLSearchParams(rawBody.toString('utf8')) : query;
-    const clientId = params.get('client_id');
-    const redirectUri = params.get('redirect_uri') ?? '';
-    const app = this.findApp(clientId);
-    const html = (status: number, body: string): HttpResult => ({ status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body });
-    if (!app) return html(400, `<h1>Sign in error</h1><p>AADSTS700016: Application with identifier '${escapeHtml(clientId ?? '')}' was not found in the directory.</p>`);
-    if (!redirectUri) return html(400, '<h1>Sign in error</h1><p>AADSTS900144: The request body must contain the following parameter: \'redirect_uri\'.</p>');
-    if (app.redirectUris && app.redirectUris.length && !app.redirectUris.includes(redirectUri)) {
-      return html(400, `<h1>Sign in error</h1><p>AADSTS50011: The redirect URI '${escapeHtml(redirectUri)}' specified in the request does not match the redirect URIs configured for the application '${escapeHtml(app.clientId)}'.</p>`);
-    }
-    if (params.get('response_type') && !params.get('response_type')!.split(' ').includes('code')) {
-      return html(400, "<h1>Sign in error</h1><p>AADSTS700054: response_type 'id_token' is not enabled for the application.</p>");
-    }
-    const users = Object.values(this.d.state().users);
-    const passthrough = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'login_hint', 'prompt'];
-    const hidden: Record<string, string> = {};
-    for (const k of passthrough) {
-      const v = params.get(k);
-      if (v !== null) hidden[k] = v;
-    }
-    if (method !== 'POST' || !params.get('login')) {
-      return html(200, renderSignInPage({ action: `/${tenantSeg}/oauth2/v2.0/authorize`, hidden, users, loginHint: params.get('login_hint') ?? undefined }));
-    }
-    const user = findUser(this.d.state(), params.get('login') ?? '');
-    const password = params.get('password') ?? '';
-    if (!user || (user.password !== undefined && user.password !== password)) {
-      return html(200, renderSignInPage({ action: `/${tenantSeg}/oauth2/v2.0/authorize`, hidden, users, loginHint: params.get('login') ?? undefined, error: user ? 'Your account or password is incorrect.' : "We couldn't find an account with that username." }));
-    }
-    const code = randomBytes(32).toString('base64url');
-    this.codes.set(code, {
-      clientId: app.clientId,
-      redirectUri,
-      userId: user.id,
-      nonce: params.get('nonce') ?? undefined,
-      scope: params.get('scope') ?? 'openid',
-      codeChallenge: params.get('code_challenge') ?? undefined,
-      codeChallengeMethod: params.get('code_challenge_method') ?? undefined,
-      expiresAt: this.d.nowMs() + 10 * 60_000,
-    });
-    const out: Record<string, string> = { code };
-    const st = params.get('state');
-    if (st !== null) out.state = st;
-    out.session_state = newGuid();
-    if (params.get('response_mode') === 'form_post') return html(200, renderFormPost(redirectUri, out));
-    const u = new URL(redirectUri);
-    for (const [k, v] of Object.entries(out)) u.searchParams.set(k, v);
-    return { status: 302, headers: { location: u.toString() } };
-  }
 
-  private async redeemCode(form: URLSearchParams, app: AppState, tid: string): Promise<HttpResult> {
-    const code = form.get('code') ?? '';
-    const entry = this.codes.get(code);
-    if (!entry || entry.clientId !== app.clientId || entry.expiresAt < this.d.nowMs()) {
-      return aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
-    }
-    if (form.get('redirect_uri') !== entry.redirectUri) {
-      return aadError(400, 'invalid_grant', 70001, 'The redirect URI in the token request does not match the one used to get the authorization code.');
-    }
-    if (entry.codeChallenge) {
-      const verifier = form.get('code_verifier') ?? '';
-      const computed = entry.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-      if (computed !== entry.codeChallenge) return aadError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
-    }
-    this.codes.delete(code);
-    const user = this.d.state().users[entry.userId];
-    if (!user) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
-    const idToken = await this.d.tokens.idToken(idTokenClaims(user, app, tid, this.issuer(), entry.nonce));
-    const scopes = entry.scope.split(/\s+/).filter((s) => !['openid', 'profile', 'email', 'offline_access'].includes(s));
-    const access = await this.d.tokens.delegatedToken(app, user, tid, scopes.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//, '')).join(' ') || 'User.Read');
-    return json(200, {
-      token_type: 'Bearer',
-      scope: entry.scope,
-      expires_in: 3599,
-      ext_expires_in: 3599,
-      access_token: access,
-      id_token: idToken,
-      client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: tid })).toString('base64url'),
-    });
-  }
 }
-
-export function idTokenClaims(user: UserState, app: AppState, tid: string, issuer: string, nonce?: string): Record<string, unknown> {
-  const claims: Record<string, unknown> = {
-    iss: issuer,
-    aud: app.clientId,
-    sub: pairwiseSub(user.id, app.clientId),
-    oid: user.id,
-    tid,
-    preferred_username: user.userPrincipalName,
-    name: user.displayName,
-    email: user.mail,
-    uti: newGuid().replace(/-/g, ''),
-  };
-  if (nonce) claims.nonce = nonce;
-  if (user.groups?.length) claims.groups = user.groups;
-  return claims;
-}
-
-/** `sub` is pairwise: the same user has a different subject in each app. */
-export function pairwiseSub(userId: string, clientId: string): string {
-  return createHash('sha256').update(`${userId}|${clientId}`).digest('base64url').slice(0, 43);
-}
-
