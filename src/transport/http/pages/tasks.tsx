@@ -59,7 +59,8 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
   app.post('/tasks/bulk', guard, async (request, reply) => {
     const b = (request.body ?? {}) as Record<string, unknown>;
     const ids = (Array.isArray(b.taskIds) ? b.taskIds : [b.taskIds]).map(num).filter((x): x is number => x !== undefined);
-    const back = safeNextPath(b.back, '/tasks/list').startsWith('/tasks/list') ? safeNextPath(b.back) : '/tasks/list';
+    const requested = safeNextPath(b.back, '/tasks/list');
+    const back = requested.startsWith('/tasks/list') ? requested : '/tasks/list';
     try {
       const r = await bulkTaskAction(ctx, request.principal!, { taskIds: ids, action: str(b.action) === 'reassign' ? 'reassign' : 'complete', teamId: num(b.teamId) ?? null, userId: num(b.userId) ?? null });
       if (r.failed.length === 0) return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=1`, 303);
