@@ -171,4 +171,23 @@ describe('housing365 doctor', () => {
       { area: 'database', name: 'event query sandbox', status: 'pass', detail: expect.stringMatching(/event queries log in as h365_t_\w+_eventq \(provisioned\)/) },
     ]);
   });
+
+  it('warns about an app database user with CREATEROLE before PostgreSQL 16', async () => {
+    const version = Number((await sql<{ v: string }>`SELECT current_setting('server_version_num') AS v`.execute(t.ctx.db)).rows[0].v);
+    const role = `${new URL(t.databaseUrl).pathname.slice(1)}_cr`;
+    await sql.raw(`CREATE ROLE ${role} LOGIN CREATEROLE PASSWORD 'createrole-password'`).execute(t.ctx.db);
+    const url = new URL(t.databaseUrl);
+    url.username = role;
+    url.password = 'createrole-password';
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+    try {
+      const [app] = await databaseChecks({ ...t.ctx, db, sqlSandbox: undefined });
+      expect(app).toMatchObject(version < 160000
+        ? { status: 'warn', detail: expect.stringMatching(/has CREATEROLE, which before PostgreSQL 16/) }
+        : { status: 'pass' });
+    } finally {
+      await db.destroy();
+      await sql.raw(`DROP ROLE ${role}`).execute(t.ctx.db);
+    }
+  });
 });

@@ -172,8 +172,9 @@ export class SqlSandbox {
     client.on('error', () => {});
     try {
       await client.connect();
-      const r = await client.query<{ cu: string; su: string }>('SELECT current_user AS cu, session_user AS su');
+      const r = await client.query<{ cu: string; su: string; db: string }>('SELECT current_user AS cu, session_user AS su, current_database() AS db');
       if (r.rows[0].cu !== login.role || r.rows[0].su !== login.role) throw new SandboxUnavailable(`logging in as ${login.role} gave ${r.rows[0].su}`);
+      if (r.rows[0].db !== here.db) throw new SandboxUnavailable(`the event query login reaches database ${r.rows[0].db}, not ${here.db}`);
     } catch (err) {
       if (err instanceof SandboxUnavailable) throw err;
       throw new SandboxUnavailable(`the event query role ${login.role} could not log in: ${(err as Error).message}`);
