@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 // The calendar push worker's loop: check the flow may run, claim bookings with due changes, push each
 // one (several at a time; the Graph client keeps ≤ 4 in flight per mailbox), and record the outcome —
 // done, retry later with back-off, or dead-lettered. Replay puts dead changes back in the queue.
@@ -90,40 +91,38 @@ export async function drainCalendarOutbox(ctx: AppContext, opts: DrainOptions = 
   for (;;) {
     const claimed = await claimBookings(ctx.db, token, ctx.now(), leaseMs, opts.batch ?? 50);
     if (claimed.length === 0) break;
-    const queue = [...claimed];
-    const work = async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        const { bookingId, upToOutboxId } = item;
-        const log = ctx.logger.child({ bookingId });
-        try {
-          const { outcome, patch } = await pushBookingToOutlook(ctx, gateway!, bookingId, token, settings);
-          await ctx.db.transaction().execute(async (trx) => {
-            if (!(await updateOutlookSync(trx, bookingId, patch, token))) throw new LostClaim();
-            await markOutboxDone(trx, bookingId, upToOutboxId, ctx.now());
-            // Changes queued while we pushed are still pending: the booking stays "pending" for them.
-            if (await hasPendingOutbox(trx, bookingId)) await updateOutlookSync(trx, bookingId, { state: 'pending' });
-            await releaseClaim(trx, bookingId, token);
-          });
-          result.pushed[outcome] = (result.pushed[outcome] ?? 0) + 1;
-        } catch (err) {
-          if (err instanceof LostClaim) {
-            result.pushed['lost-claim'] = (result.pushed['lost-claim'] ?? 0) + 1;
-            continue;
-          }
-          const message = describe(err);
-          const { attempts, dead } = await ctx.db.transaction().execute(async (trx) => {
-            const r = await markOutboxFailed(trx, bookingId, upToOutboxId, message, (n) => nextAttemptAt(ctx, err, n, maxAttempts));
-            await updateOutlookSync(trx, bookingId, { state: r.dead ? 'dead' : 'failed', error: message });
-            await releaseClaim(trx, bookingId, token);
-            return r;
-          });
-          if (dead) result.dead++;
-          else result.failed++;
-          log.warn({ attempts, dead, err: message }, dead ? 'calendar push dead-lettered' : 'calendar push failed; will retry');
+    const pushOne = async (item: (typeof claimed)[number]) => {
+      const { bookingId, upToOutboxId } = item;
+      const log = ctx.logger.child({ bookingId });
+      try {
+        const { outcome, patch } = await pushBookingToOutlook(ctx, gateway!, bookingId, token, settings);
+        await ctx.db.transaction().execute(async (trx) => {
+          if (!(await updateOutlookSync(trx, bookingId, patch, token))) throw new LostClaim();
+          await markOutboxDone(trx, bookingId, upToOutboxId, ctx.now());
+          // Changes queued while we pushed are still pending: the booking stays "pending" for them.
+          if (await hasPendingOutbox(trx, bookingId)) await updateOutlookSync(trx, bookingId, { state: 'pending' });
+          await releaseClaim(trx, bookingId, token);
+        });
+        result.pushed[outcome] = (result.pushed[outcome] ?? 0) + 1;
+      } catch (err) {
+        if (err instanceof LostClaim) {
+          result.pushed['lost-claim'] = (result.pushed['lost-claim'] ?? 0) + 1;
+          return;
         }
+        const message = describe(err);
+        const { attempts, dead } = await ctx.db.transaction().execute(async (trx) => {
+          const r = await markOutboxFailed(trx, bookingId, upToOutboxId, message, (n) => nextAttemptAt(ctx, err, n, maxAttempts));
+          await updateOutlookSync(trx, bookingId, { state: r.dead ? 'dead' : 'failed', error: message });
+          await releaseClaim(trx, bookingId, token);
+          return r;
+        });
+        if (dead) result.dead++;
+        else result.failed++;
+        log.warn({ attempts, dead, err: message }, dead ? 'calendar push dead-lettered' : 'calendar push failed; will retry');
       }
     };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, claimed.length) }, work));
+    const limit = pLimit(opts.concurrency ?? 8);
+    await Promise.all(claimed.map((item) => limit(() => pushOne(item))));
     if (opts.untilIdle === false) break;
   }
   return result;

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 // Calendar polling as a whole (guide §2.4.3 "Start Inbound Poll"): which calendars are polled, whether
 // the flow may run and why not, start / stop / run-now, and one poll round over every calendar that
 // is due (CALI_POLL minutes since its last run). The job scheduler, the CLI and the Integration page
@@ -138,13 +139,9 @@ export async function planPoll(ctx: AppContext, opts: PollOptions = {}): Promise
 export async function pollCalendars(ctx: AppContext, opts: PollOptions = {}): Promise<PollRound> {
   const plan = await planPoll(ctx, opts);
   if (plan.held) return { held: plan.held, results: [] };
-  const results: CalendarRunResult[] = [];
-  const queue = [...plan.due];
-  const work = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      results.push(await syncCalendar(ctx, c, { gateway: plan.gateway!, settings: plan.settings!, pageSize: opts.pageSize, windowFor: opts.windowFor }));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, queue.length) }, work));
+  const limit = pLimit(opts.concurrency ?? 8);
+  const results: CalendarRunResult[] = await Promise.all(
+    plan.due.map((c) => limit(() => syncCalendar(ctx, c, { gateway: plan.gateway!, settings: plan.settings!, pageSize: opts.pageSize, windowFor: opts.windowFor }))),
+  );
   return { results };
 }

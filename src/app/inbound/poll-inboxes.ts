@@ -20,10 +20,8 @@ import type { Actor, AppContext } from '../context.ts';
 import { blobStoreOf } from './policy.ts';
 import { replayParked } from './sync-inbox.ts';
 
-export interface InboxRef {
-  code: string;
-  mailbox: string;
-}
+export type { InboxRef } from '../../domain/inbound/inbox-ref.ts';
+import type { InboxRef } from '../../domain/inbound/inbox-ref.ts';
 
 /** EMI_POLL has no default in the guide; 5 minutes (its own example) when it is not set. */
 export const DEFAULT_POLL_MINUTES = 5;
