@@ -47,6 +47,10 @@ describe('where the browser is sent back to', () => {
     }
     const kept = await c.get(`/sign-in?next=${encodeURIComponent('/tasks/list?status=open')}`);
     expect(kept.headers.get('location')).toBe('/tasks/list?status=open');
+    // Text past Latin-1 cannot go in a Location header as it is (Node answered 500): it is sent encoded.
+    const euro = await c.get('/sign-in?next=/caf%C3%A9?x=%E2%82%AC');
+    expect(euro.status).toBe(303);
+    expect(euro.headers.get('location')).toBe('/caf%C3%A9?x=%E2%82%AC');
   });
 });
 

@@ -10,6 +10,16 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const unsafe = (path: string) => !path.startsWith('/') || path.startsWith('//') || path.includes('\\') || CONTROL.test(path);
 
+// A Location header takes ASCII only (Node refuses anything past Latin-1 with a 500): characters
+// outside printable ASCII are sent percent-encoded, which is how the browser would have sent them.
+function asLocation(path: string): string | null {
+  try {
+    return path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    return null; // a lone surrogate: not text at all
+  }
+}
+
 /** `next` when it is a same-origin relative path that is safe to redirect to, else `fallback` (home). */
 export function safeNextPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length === 0 || next.length > MAX_LENGTH || unsafe(next)) return fallback;
@@ -22,7 +32,7 @@ export function safeNextPath(next: unknown, fallback = '/'): string {
       return fallback;
     }
     if (unsafe(once)) return fallback;
-    if (once === decoded) return next;
+    if (once === decoded) return asLocation(next) ?? fallback;
     decoded = once;
   }
   // Still changing after three rounds of decoding: nothing a real page links to.
