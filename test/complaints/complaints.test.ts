@@ -196,3 +196,24 @@ describe('the performance report for a fixture year (1 April 2025 to 31 March 20
     await expect(complaintsPerformance(t.ctx, officer, { year: 1999 })).rejects.toMatchObject({ fields: [{ field: 'year' }] });
   });
 });
+
+describe('the daily reminder (off by default) goes through the outbox once a day', () => {
+  it('is not sent while off; once on, from 07:00 London time, once a day, listing overdue and due-soon complaints', async () => {
+    const { sendComplaintReminder } = await import('../../src/app/complaints/reminders.ts');
+    at('2026-05-01', '09:00:00');
+    expect(await sendComplaintReminder(t.ctx)).toEqual({ sent: false, reason: 'the daily reminder is switched off' });
+    await expect(updateComplaintSettings(t.ctx, system, { nation: 'england-and-wales', reminderEnabled: true })).rejects.toMatchObject({ fields: [{ field: 'reminderTo' }] });
+    await updateComplaintSettings(t.ctx, system, { nation: 'england-and-wales', reminderEnabled: true, reminderDays: 2, reminderTo: 'complaints.team@housingorganisation.co.uk' });
+    at('2026-05-01', '05:30:00'); // 06:30 BST
+    expect(await sendComplaintReminder(t.ctx)).toMatchObject({ sent: false, reason: expect.stringMatching(/before 7:00/) });
+    at('2026-05-01', '06:10:00'); // 07:10 BST
+    const r = await sendComplaintReminder(t.ctx);
+    expect(r).toMatchObject({ sent: true, to: 'complaints.team@housingorganisation.co.uk' });
+    expect(await sendComplaintReminder(t.ctx)).toMatchObject({ sent: false, reason: 'already sent today (2026-05-01)' });
+    const mail = await t.ctx.db.selectFrom('email_outbox').selectAll().where('id', '=', (r as { outboxId: string }).outboxId).executeTakeFirstOrThrow();
+    expect(mail.subject).toMatch(/^Complaints: \d+ overdue, \d+ due by /);
+    expect(mail.body_text).toContain('Fixture 2026-03-02');
+    expect(mail.body_text).toContain('acknowledge by Mon 9 Mar 2026');
+    await updateComplaintSettings(t.ctx, system, { nation: 'england-and-wales', reminderEnabled: false });
+  });
+});

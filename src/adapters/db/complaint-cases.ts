@@ -221,14 +221,18 @@ export async function selectCasesForReport(db: Db, viewer: Viewer, from: string,
   });
 }
 
-/** Open cases with a deadline on or before `until`, soonest first (the reminder email). */
+/** Open cases with a deadline on or before `until`, soonest first (the reminder email), outside restricted job groups. */
 export async function selectDueCases(db: Db, until: string, limit = 500): Promise<Array<{ taskId: number; title: string; state: CaseState; due: string; kind: DeadlineKind; teamCode: string | null; assigneeName: string | null }>> {
   const rows = await db
     .selectFrom('complaint_cases as c')
     .innerJoin('tm_tasks as t', 't.id', 'c.task_id')
+    .innerJoin('tm_job_types as jt', 'jt.id', 't.job_type_id')
+    .leftJoin('tm_job_groups as g', 'g.id', 'jt.job_group_id')
     .leftJoin('teams as tm', 'tm.id', 't.team_id')
     .leftJoin('users as u', 'u.id', 't.assignee_user_id')
     .select(['c.task_id', 't.title', 'c.state', sql<string>`c.current_due::text`.as('due'), 'c.current_kind', 'tm.code as team_code', 'u.display_name'])
+    // The reminder goes to one address: never the titles of a restricted group's tasks.
+    .where(sql<SqlBool>`NOT coalesce(g.restricted, false)`)
     .where('c.current_due', 'is not', null)
     .where(sql<SqlBool>`c.current_due <= ${until}::date`)
     .orderBy('c.current_due')

@@ -6,6 +6,7 @@ import { parseOrThrow } from '../users.ts';
 import { csvCell } from '../audit.ts';
 import { complaintClock } from './clock.ts';
 import type { AppContext, Principal } from '../context.ts';
+import type { Viewer } from '../../domain/tasks/visibility.ts';
 
 // The complaints performance report (Code section 8: the annual self-assessment and performance
 // report) for a chosen year, from the stored deadlines — each with the rule and calendar it came
@@ -44,10 +45,11 @@ export function caseFacts(r: CaseReportRow): CaseFacts {
   };
 }
 
-export async function complaintsPerformance(ctx: AppContext, principal: Principal, input: PerformanceInput): Promise<Performance> {
+/** `who`: a principal (its visibility), or a viewer (the CLI's operator sees every complaint). */
+export async function complaintsPerformance(ctx: AppContext, who: Principal | Viewer, input: PerformanceInput): Promise<Performance> {
   const v = parseOrThrow(PerformanceInput, input);
   const period = reportPeriod(v.year, v.period);
-  const [viewer, clock] = await Promise.all([viewerOf(ctx, principal), complaintClock(ctx.db, ctx.now())]);
+  const [viewer, clock] = await Promise.all(['kind' in who ? viewerOf(ctx, who) : who, complaintClock(ctx.db, ctx.now())]);
   const rows = await selectCasesForReport(ctx.db, viewer, period.from, period.to);
   return computePerformance(rows.map(caseFacts), period, clock.today);
 }
@@ -55,8 +57,8 @@ export async function complaintsPerformance(ctx: AppContext, principal: Principa
 const pct = (v: number | null) => (v === null ? '' : v.toFixed(1));
 
 /** The report as CSV (RFC 4180), cells a spreadsheet would run as formulas neutralised. */
-export async function complaintsPerformanceCsv(ctx: AppContext, principal: Principal, input: PerformanceInput): Promise<{ csv: string; performance: Performance }> {
-  const p = await complaintsPerformance(ctx, principal, input);
+export async function complaintsPerformanceCsv(ctx: AppContext, who: Principal | Viewer, input: PerformanceInput): Promise<{ csv: string; performance: Performance }> {
+  const p = await complaintsPerformance(ctx, who, input);
   const lines: unknown[][] = [['measure', 'stage 1', 'stage 2', 'notes']];
   const both = (label: string, f: (s: Performance['stage1']) => unknown, note = '') => lines.push([label, f(p.stage1), f(p.stage2), note]);
   both('received', (s) => s.received, 'stage 2: escalation requests');

@@ -17,13 +17,14 @@ import { calendarsCommand } from './commands/calendars.ts';
 import { emailCommand } from './commands/email.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { complaintsCommand } from './commands/complaints.ts';
 import { reportError, type Command } from './cli-kit.ts';
 import { PRIVATE_UMASK } from '../../adapters/data-dir.ts';
 
 // Files housing365 makes (data directory, logs it writes, keys it exports) are its OS user's alone.
 process.umask(PRIVATE_UMASK);
 
-const commands: Command[] = [pollCommand, workflowCommand, tasksCommand, startCommand, serveCommand, workerCommand, resyncCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand];
+const commands: Command[] = [pollCommand, workflowCommand, tasksCommand, startCommand, serveCommand, workerCommand, resyncCommand, migrateCommand, paramsCommand, frvCommand, licenceCommand, usersCommand, teamsCommand, tokensCommand, signinCommand, diariesCommand, bookingsCommand, reasonsCommand, calendarsCommand, emailCommand, templatesCommand, doctorCommand, complaintsCommand];
 
 function help(): void {
   console.log('usage: housing365 <command> [options]   (each command has --help)\n');
