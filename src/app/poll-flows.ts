@@ -22,6 +22,27 @@ export async function flowsRunning(ctx: AppContext): Promise<FlowsRunning> {
 
 export const pollSchedulerRecord = (ctx: AppContext): Promise<SchedulerRecord> => readSchedulerRecord(ctx.db);
 
+/** A job process that has not ticked for this long is taken to be gone (a tick is every 5 s). */
+export const SCHEDULER_SILENT_MS = 60_000;
+
+export interface SchedulerLiveness {
+  lastTickAt: Date | null;
+  /** Why nothing is polling, when no job process has ticked lately. */
+  problem?: string;
+}
+
+/**
+ * Whether a job process (`housing365 start` or `worker`) is polling, from its record in the database
+ * — what a status command in another process (with no Graph connection of its own) reports.
+ */
+export async function schedulerLiveness(ctx: AppContext): Promise<SchedulerLiveness> {
+  const { lastTickAt } = await readSchedulerRecord(ctx.db);
+  const silent = !lastTickAt || ctx.now().getTime() - lastTickAt.getTime() > SCHEDULER_SILENT_MS;
+  if (!silent) return { lastTickAt };
+  const since = lastTickAt ? `since ${lastTickAt.toISOString().replace('T', ' ').slice(0, 19)} UTC` : 'yet';
+  return { lastTickAt, problem: `No housing365 job process has checked the polls ${since}: is \`housing365 start\` or \`housing365 worker\` running?` };
+}
+
 /**
  * One scheduler tick across the cluster: `fn` runs under a lock only one process holds at a time,
  * and only when no other process ticked less than a tick ago (unless `immediate`: a settings change).

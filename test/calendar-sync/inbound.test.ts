@@ -14,6 +14,7 @@ import { inboundCalendarSettings } from '../../src/app/calendar-sync/settings.ts
 import { drainOutbox } from '../../src/app/email/send-outbox.ts';
 import { markerPropertyId } from '../../src/adapters/graph/mappers.ts';
 import type { CalendarGateway, InboxMessage } from '../../src/app/ports/graph.ts';
+import { recordSchedulerTick } from '../helpers/scheduler.ts';
 
 let w: InboundWorld;
 const sam = demoMailboxes.officers[0];
@@ -297,6 +298,7 @@ describe('reading Outlook changes back into bookings', () => {
     await setParameter(w.t.ctx, ADMIN, 'APPTIN_OUTLOOK365', 'Y');
     const r = await w.poll();
     expect(r.held).toBeUndefined();
+    await recordSchedulerTick(w.t.ctx); // as the running job process does
     status = await calendarPollStatus(w.t.ctx);
     expect(status.running).toBe(true);
     const samState = status.calendars.find((c) => c.calendar === sam)!.state!;

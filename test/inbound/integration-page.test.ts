@@ -7,6 +7,7 @@ import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts'
 import { buildServer } from '../../src/transport/http/server.ts';
 import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
 import { WebClient } from '../http/web-client.ts';
+import { recordSchedulerTick } from '../helpers/scheduler.ts';
 import { makeUser } from '../tasks/helpers.ts';
 import { addTeamMember } from '../../src/app/users.ts';
 
@@ -33,6 +34,7 @@ afterAll(async () => {
 
 describe('Integration › Inbound email', () => {
   it('shows each inbox polling, and the reason when polling is stopped', async () => {
+    await recordSchedulerTick(w.t.ctx); // as the running job process does
     let html = await (await c.get('/integration/inboxes')).text();
     expect(html).toContain('Polling');
     expect(html).toContain('asb@housingorganisation.co.uk');

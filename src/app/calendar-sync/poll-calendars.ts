@@ -6,7 +6,8 @@ import pLimit from 'p-limit';
 import { readPollStopped, recordNotRun, requestRun, selectMappedCalendars, selectSyncLog, selectSyncState, selectSyncStates, writePollStopped, type CalendarSyncState, type SyncLogEntry } from '../../adapters/db/calendar-sync.ts';
 
 export type { SyncLogEntry };
-import { isPollDue } from '../../domain/params/poll-cadence.ts';
+import { isPollDue, nextPollDue } from '../../domain/params/poll-cadence.ts';
+import { schedulerLiveness } from '../poll-flows.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import { getIntegrationStatus } from '../integration.ts';
@@ -23,12 +24,21 @@ export interface CalendarPollStatus {
   /** Why no calendar is polled, when none is. */
   reasons: string[];
   pollMinutes: number;
-  calendars: Array<{ calendar: string; diaryCodes: string[]; state: CalendarSyncState | null }>;
+  /** When a job process last checked what is due (the running system's own record). */
+  lastCheckedAt: Date | null;
+  /** nextRunAt: when the calendar's next poll is due (now, when never run or asked for); null when not polled. */
+  calendars: Array<{ calendar: string; diaryCodes: string[]; state: CalendarSyncState | null; nextRunAt: Date | null }>;
 }
 
+/**
+ * What the running system does, read from the database — the flow's switches, the job processes'
+ * last check, each calendar's last run and next due time — so a CLI or web process without a Graph
+ * connection of its own reports it truly (issue 14 §4).
+ */
 export async function calendarPollStatus(ctx: AppContext): Promise<CalendarPollStatus> {
-  const [why, stop, settings, mapped, states] = await Promise.all([
-    whyNotRunning(ctx),
+  const [why, scheduler, stop, settings, mapped, states] = await Promise.all([
+    flowReasons(ctx),
+    schedulerLiveness(ctx),
     readPollStopped(ctx.db),
     inboundCalendarSettings(ctx),
     selectMappedCalendars(ctx.db),
@@ -36,22 +46,32 @@ export async function calendarPollStatus(ctx: AppContext): Promise<CalendarPollS
   ]);
   const byCalendar = new Map(states.map((s) => [s.calendar, s]));
   const reasons = [...why, ...(stop.stopped ? ['Calendar polling is stopped (housing365 calendars start, or Start on the Integration page)'] : [])];
+  if (scheduler.problem) reasons.push(scheduler.problem);
+  const running = reasons.length === 0;
+  const nextRunAt = (s: CalendarSyncState | undefined) => (!running ? null : s?.runRequestedAt ? ctx.now() : (nextPollDue(s?.lastRunAt ?? null, settings.pollMinutes) ?? ctx.now()));
   return {
-    running: reasons.length === 0,
+    running,
     stopped: stop.stopped,
     stoppedSince: stop.since,
     reasons,
     pollMinutes: settings.pollMinutes,
-    calendars: mapped.map((m) => ({ calendar: m.calendar, diaryCodes: m.diaryCodes, state: byCalendar.get(m.calendar) ?? null })),
+    lastCheckedAt: scheduler.lastTickAt,
+    calendars: mapped.map((m) => ({ calendar: m.calendar, diaryCodes: m.diaryCodes, state: byCalendar.get(m.calendar) ?? null, nextRunAt: nextRunAt(byCalendar.get(m.calendar)) })),
   };
 }
 
 export const calendarSyncLog = (ctx: AppContext, f: { calendar?: string; limit?: number } = {}): Promise<SyncLogEntry[]> => selectSyncLog(ctx.db, f);
 
-async function whyNotRunning(ctx: AppContext, gateway?: CalendarGateway): Promise<string[]> {
+/** Why the inbound appointments flow may not run (empty when it may): licence, switches, parameters. */
+async function flowReasons(ctx: AppContext): Promise<string[]> {
   const status = await getIntegrationStatus(ctx);
   const flow = status.flows.find((f) => f.flow === 'apptIn');
-  const reasons = flow?.running ? [] : (flow?.reasons ?? ['inbound appointments are not configured']);
+  return flow?.running ? [] : [...(flow?.reasons ?? ['inbound appointments are not configured'])];
+}
+
+/** Why this process may not read the calendars now: the flow, plus its own Graph connection. */
+async function whyNotRunning(ctx: AppContext, gateway?: CalendarGateway): Promise<string[]> {
+  const reasons = await flowReasons(ctx);
   if (!(gateway ?? ctx.graph?.calendar)) reasons.push('Microsoft Graph is not configured');
   return reasons;
 }

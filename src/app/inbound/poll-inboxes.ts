@@ -9,7 +9,8 @@ import { selectParked, selectParkedRaw, resolveParked, type ParkedEmail } from '
 
 export type { ParkedEmail };
 import { inboxAddress } from '../../domain/frv/frv.ts';
-import { isPollDue } from '../../domain/params/poll-cadence.ts';
+import { isPollDue, nextPollDue } from '../../domain/params/poll-cadence.ts';
+import { schedulerLiveness } from '../poll-flows.ts';
 import { AppError } from '../../errors.ts';
 import { activeFrvCodes } from '../frvs.ts';
 import { getIntegrationStatus } from '../integration.ts';
@@ -46,11 +47,16 @@ export async function configuredInboxes(ctx: AppContext): Promise<{ inboxes: Inb
   return { inboxes, problems };
 }
 
-/** Why inbound email may not run now (empty when it may): the integration status plus Graph itself. */
-export async function whyInboundNotRunning(ctx: AppContext, gateway?: MailboxGateway): Promise<string[]> {
+/** Why the inbound email flow may not run (empty when it may): licence, switches, parameters. */
+async function flowReasons(ctx: AppContext): Promise<string[]> {
   const status = await getIntegrationStatus(ctx);
   const flow = status.flows.find((f) => f.flow === 'emailIn');
-  const reasons = flow?.running ? [] : [...(flow?.reasons ?? ['inbound email is not configured'])];
+  return flow?.running ? [] : [...(flow?.reasons ?? ['inbound email is not configured'])];
+}
+
+/** Why this process may not read the inboxes now (empty when it may): the flow, plus its Graph connection. */
+export async function whyInboundNotRunning(ctx: AppContext, gateway?: MailboxGateway): Promise<string[]> {
+  const reasons = await flowReasons(ctx);
   if (!(gateway ?? ctx.graph?.mail)) reasons.push('Microsoft Graph is not configured');
   return reasons;
 }
@@ -62,6 +68,8 @@ export interface InboxStatus {
   /** Minutes since the cursor was last saved. */
   cursorAgeMinutes: number | null;
   parked: number;
+  /** When the next poll of this inbox is due (now, when it never ran or a run was asked for); null when not polled. */
+  nextRunAt: Date | null;
 }
 
 export interface InboundPollStatus {
@@ -70,13 +78,21 @@ export interface InboundPollStatus {
   stoppedSince: Date | null;
   reasons: string[];
   pollMinutes: number;
+  /** When a job process last checked what is due (the running system's own record). */
+  lastCheckedAt: Date | null;
   inboxes: InboxStatus[];
 }
 
-/** The poll's state per inbox, as `viewer` may see it (a restricted inbox's errors only for its teams). */
+/**
+ * The poll's state per inbox, as `viewer` may see it (a restricted inbox's errors only for its teams):
+ * what the running system does, read from the database — the flow's switches, the job processes'
+ * last check, each inbox's last run and next due time — so a CLI or web process without a Graph
+ * connection of its own reports it truly (issue 14 §4).
+ */
 export async function inboundPollStatus(ctx: AppContext, viewer: Viewer): Promise<InboundPollStatus> {
-  const [why, stop, minutes, configured, states, parked] = await Promise.all([
-    whyInboundNotRunning(ctx),
+  const [why, scheduler, stop, minutes, configured, states, parked] = await Promise.all([
+    flowReasons(ctx),
+    schedulerLiveness(ctx),
     readPollStopped(ctx.db),
     pollMinutes(ctx),
     configuredInboxes(ctx),
@@ -85,16 +101,21 @@ export async function inboundPollStatus(ctx: AppContext, viewer: Viewer): Promis
     selectParked(ctx.db, OPERATOR_VIEWER, { status: 'parked' }),
   ]);
   const reasons = [...why, ...configured.problems, ...(stop.stopped ? ['Inbound polling is stopped (housing365 poll start, or Start on the Integration page)'] : [])];
+  if (scheduler.problem) reasons.push(scheduler.problem);
   const now = ctx.now().getTime();
+  const running = reasons.length === 0;
   return {
-    running: reasons.length === 0,
+    running,
     stopped: stop.stopped,
     stoppedSince: stop.since,
     reasons,
     pollMinutes: minutes,
+    lastCheckedAt: scheduler.lastTickAt,
     inboxes: configured.inboxes.map((i) => {
       const state = states.find((s) => s.inbox === i.code) ?? null;
+      const polled = running && (state?.pollEnabled ?? true);
       return {
+        nextRunAt: polled ? (nextPollDue(state?.lastRunStartedAt ?? null, minutes) ?? ctx.now()) : null,
         ...i,
         state,
         cursorAgeMinutes: state?.cursorSavedAt ? Math.floor((now - state.cursorSavedAt.getTime()) / 60_000) : null,

@@ -36,6 +36,7 @@ import { registerFrvPages } from './pages/frvs.tsx';
 import { registerHomePage } from './pages/home.tsx';
 import { registerCalendarSyncPages } from './pages/calendar-sync.tsx';
 import { registerCalendarSyncApi } from './api/calendar-sync.ts';
+import { registerInboundPollApi } from './api/inbound-poll.ts';
 import { registerParameterPages } from './pages/parameters.tsx';
 import { registerSetupIndex } from './pages/setup.tsx';
 import { registerSignInPages } from './pages/sign-in.tsx';
@@ -168,6 +169,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerBookingApi(app, ctx, api);
   registerStatusApi(app, ctx, api);
   registerCalendarSyncApi(app, ctx, api);
+  registerInboundPollApi(app, ctx, api);
   registerAuditApi(app, ctx, api);
   registerEmailApi(app, ctx, api);
   registerTemplateApi(app, ctx, api);

@@ -2,6 +2,7 @@
 // calendar, start / stop, run-now, and the log of what was applied or refused.
 import { calendarPollStatus, calendarSyncLog, requestCalendarRun, startCalendarPolling, stopCalendarPolling } from '../../../app/calendar-sync/poll-calendars.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
+import { dueIn, lastChecked } from '../poll-format.ts';
 
 const usage = 'housing365 calendars status [--json] | start | stop | run [CALENDAR] | log [CALENDAR] [--json]';
 
@@ -19,13 +20,14 @@ export const calendarsCommand: Command = {
     if (sub === 'status') {
       const s = await withContext(calendarPollStatus);
       if (values.json) return void console.log(JSON.stringify(s, null, 2));
-      console.log(`Calendar polling: ${s.running ? `running, every ${s.pollMinutes} minute(s) (CALI_POLL)` : 'not running'}`);
+      console.log(`Calendar polling: ${s.running ? `running, every ${s.pollMinutes} minute(s) (CALI_POLL)` : 'not running'}; ${lastChecked(s.lastCheckedAt)}`);
       for (const r of s.reasons) console.log(`  - ${r}`);
       printTable(
         s.calendars.map((c) => ({
           calendar: c.calendar,
           diaries: c.diaryCodes.join(','),
           'last sync': when(c.state?.lastSuccessAt),
+          'next run': dueIn(c.nextRunAt),
           applied: c.state?.applied ?? 0,
           refused: c.state?.refused ?? 0,
           errors: c.state?.errors ?? 0,

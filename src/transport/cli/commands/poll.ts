@@ -6,6 +6,7 @@ import { selectInboxStates } from '../../../adapters/db/inbound-sync.ts';
 import { OPERATOR_VIEWER } from '../../../domain/tasks/visibility.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
 import { calendarsCommand } from './calendars.ts';
+import { dueIn, lastChecked } from '../poll-format.ts';
 
 // "Start inbound poll" (guide §2.2.6), for the DBA: start / stop / status / run-now, per inbox or all.
 // The running housing365 (start / worker) does the reading; these commands steer it through the
@@ -41,7 +42,7 @@ export const pollCommand: Command = {
       case 'status': {
         const s = await withContext((ctx) => inboundPollStatus(ctx, OPERATOR_VIEWER));
         if (values.json) return void console.log(JSON.stringify(s, null, 2));
-        console.log(`Inbound email: ${s.running ? 'running' : 'NOT running'} (every ${s.pollMinutes} min, EMI_POLL)`);
+        console.log(`Inbound email: ${s.running ? 'running' : 'NOT running'} (every ${s.pollMinutes} min, EMI_POLL; ${lastChecked(s.lastCheckedAt)})`);
         for (const r of s.reasons) console.log(`  - ${r}`);
         printTable(
           s.inboxes.filter((i) => !inbox || i.code === inbox).map((i) => ({
@@ -49,6 +50,7 @@ export const pollCommand: Command = {
             mailbox: i.mailbox,
             polled: i.state ? (i.state.pollEnabled ? 'yes' : 'stopped') : 'not yet',
             lastRun: ago(i.state?.lastRunAt),
+            nextRun: dueIn(i.nextRunAt),
             ok: i.state?.lastRunOk === null || !i.state ? '' : i.state.lastRunOk ? 'ok' : 'FAILED',
             items: i.state?.lastItems ?? '',
             error: i.state?.lastError ?? i.state?.lastSkippedReason ?? '',

@@ -20,6 +20,8 @@ const CalendarState = z.object({
   errors: z.number().int(),
   running: z.boolean(),
   runRequestedAt: z.string().nullable(),
+  /** When its next poll is due; null while the flow does not run. */
+  nextRunAt: z.string().nullable(),
 });
 
 const PollStatus = z.object({
@@ -27,6 +29,8 @@ const PollStatus = z.object({
   stopped: z.boolean(),
   reasons: z.array(z.string()),
   pollMinutes: z.number().int(),
+  /** When a job process last checked what is due (null: never — nothing is polling). */
+  lastCheckedAt: z.string().nullable(),
   calendars: z.array(CalendarState),
 });
 
@@ -47,6 +51,7 @@ export function registerCalendarSyncApi(app: FastifyInstance, ctx: AppContext, a
       stopped: s.stopped,
       reasons: s.reasons,
       pollMinutes: s.pollMinutes,
+      lastCheckedAt: iso(s.lastCheckedAt),
       calendars: s.calendars.map((c) => ({
         calendar: c.calendar,
         diaryCodes: c.diaryCodes,
@@ -60,6 +65,7 @@ export function registerCalendarSyncApi(app: FastifyInstance, ctx: AppContext, a
         errors: c.state?.errors ?? 0,
         running: c.state?.running ?? false,
         runRequestedAt: iso(c.state?.runRequestedAt),
+        nextRunAt: iso(c.nextRunAt),
       })),
     };
   };

@@ -73,7 +73,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
       <div class="govuk-grid-row">
         <form method="post" action={`${INBOUND_PATH}/backfill`} class="govuk-grid-column-one-half">
           <h2 class="govuk-heading-s">Backfill an inbox</h2>
-          <p class="govuk-body-s">A new inbox only imports mail received after it was enabled. A backfill imports the last N days as well.</p>
+          <p class="govuk-body-s">A new inbox imports the mail received since it was configured (its EXCHANGE_INBOX value added or activated). A backfill imports the last N days as well.</p>
           <CsrfField token={csrf} />
           <label class="govuk-label" for="backfill-inbox">Inbox</label>
           <select class="govuk-select" id="backfill-inbox" name="inbox">{s.inboxes.map((i) => <option value={i.code} safe>{i.code}</option>)}</select>
