@@ -109,6 +109,11 @@ describe('every registered route', () => {
       if (r.method === 'GET') {
         await check(`${key(r)} query NUL`, await c.get(`${url}?q=a%00b&next=%00`), 'q');
         await check(`${key(r)} query surrogate`, await c.get(`${url}?q=%ED%A0%80&from=2026-02-30&to=2026-02-30&week=2026-02-30&date=2026-02-30&cursor=%00`));
+        await check(
+          `${key(r)} query numbers`,
+          await c.get(`${url}?before=99999999999999999999&limit=-1&offset=1e308&assignee=99999999999999999999&team=-5&id=NaN&cursor=${'z'.repeat(300)}&status=x&status=y&sort=%27&scope=x&inbox=${'A'.repeat(5000)}&week=9999-12-31&from=0001-01-01&to=2026-13-45`),
+        );
+        if (r.url.includes(':')) for (const id of ['99999999999999999999', '-1', '0', '1.5', '1e3', '2147483648', '2026-02-30']) await check(`${key(r)} path ${id}`, await c.get(fill(r.url, id)));
       } else {
         await check(`${key(r)} form NUL`, await c.postForm(url, { _csrf: csrf, name: 'a\u0000b' }), 'name');
       }
@@ -126,9 +131,11 @@ describe('every registered route', () => {
     const hostile = { day: '2026-02-30', from: '2026-02-30', to: '2026-13-01', date: '2026-02-30', validFrom: '2026-02-30', validTo: '2026-02-31', start: '2026-02-30T25:00', id: '99999999999999999999', days: '-99999999999', units: '1e308', slotMinutes: 'NaN', weekdays: '8', value: 'x'.repeat(100_000) };
     const skip = new Set(['POST /sign-out', 'POST /account/sign-out-everywhere', 'POST /sign-in']);
     for (const r of routes.filter((x) => !isApi(x) && x.method === 'POST' && !skip.has(key(x)) && !x.url.startsWith('/webhooks/'))) {
-      const res = await c.postForm(fill(r.url, 'RENTS'), { _csrf: csrf, ...hostile });
-      if (res.status >= 500) wrong.push(`${key(r)} → ${res.status}`);
-      await res.arrayBuffer();
+      for (const param of r.url.includes(':') ? ['RENTS', '99999999999999999999', '-1'] : ['']) {
+        const res = await c.postForm(fill(r.url, param), { _csrf: csrf, ...hostile });
+        if (res.status >= 500) wrong.push(`${key(r)} (${param}) → ${res.status}`);
+        await res.arrayBuffer();
+      }
     }
     expect(wrong).toEqual([]);
   });
