@@ -5,6 +5,7 @@
 // attachment file outlives its run.
 import { readdir, mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts';
 import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
@@ -117,6 +118,21 @@ describe('hostile mail and the inbox run', () => {
     const p = await w.t.ctx.db.selectFrom('inbound_parked').selectAll().where('reason', 'like', 'Not an email%').executeTakeFirstOrThrow();
     const raw = await text((await parkedRawSource(w.t.ctx, p.id, OPERATOR_VIEWER)).stream);
     expect(raw.subarray(raw.length - garbage.length).equals(garbage)).toBe(true);
+  });
+
+  it('parks an email the database refuses, stores the rest of its page, and leaves no staged file of it', async () => {
+    await sql`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.subject = 'Refused by the database' THEN RAISE EXCEPTION 'simulated: row refused'; END IF; RETURN NEW; END $$`.execute(w.t.ctx.db);
+    await sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON inbound_emails FOR EACH ROW EXECUTE FUNCTION refuse_poison()`.execute(w.t.ctx.db);
+    try {
+      await w.mail({ from: 'r8@example.org', to: demoMailboxes.complaints, subject: 'Refused by the database', text: 'x', attachments: [{ filename: 'a.pdf', content: Buffer.from('%PDF-1.4 refused') }] });
+      await w.mail({ from: 'r9@example.org', to: demoMailboxes.complaints, subject: 'Stored beside the refused one', text: 'y' });
+      expect(await w.sync('COMPLAINTS')).toMatchObject({ ok: true, imported: 1, parked: 1 });
+      expect((await parkedRow(await idOf('Refused by the database')))!.reason).toMatch(/^Could not be stored: .*simulated: row refused/);
+      expect(await emails('Stored beside the refused one')).toHaveLength(1);
+      expect(await stagingFiles()).toEqual([]);
+    } finally {
+      await sql`DROP TRIGGER refuse_poison ON inbound_emails; DROP FUNCTION refuse_poison()`.execute(w.t.ctx.db);
+    }
   });
 
   it('leaves no staged attachment file behind for a duplicate email, and sweeps stale staging files', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../adapters/db/database.ts';
 import { storedGraphIds } from '../../adapters/db/inbound-emails.ts';
 import { beginAttempt, clearAttempts, failAttempt, uncountAttempt } from '../../adapters/db/inbound-attempts.ts';
@@ -205,12 +206,23 @@ async function runDelta(
     for (const x of parked) raws.set(x.message.id, await rawSource(ctx, g, inbox.mailbox, x.message.id));
     try {
       await db.transaction().execute(async (trx) => {
-        for (const { p, message } of prepared) {
-          const r = await storePreparedEmail(trx, p, ctx.now());
-          if (r.stored) {
-            result.imported++;
-            stored.push(message);
-          } else result.duplicates++;
+        for (const o of prepared) {
+          // Each email in a savepoint: one the database refuses is parked, not a page that fails
+          // (and is read again) for ever.
+          await sql`SAVEPOINT store_email`.execute(trx);
+          try {
+            const r = await storePreparedEmail(trx, o.p, ctx.now());
+            await sql`RELEASE SAVEPOINT store_email`.execute(trx);
+            if (r.stored) {
+              result.imported++;
+              stored.push(o.message);
+            } else result.duplicates++;
+          } catch (err) {
+            await sql`ROLLBACK TO SAVEPOINT store_email`.execute(trx);
+            const reason = `Could not be stored: ${describe(err)}`;
+            parked.push({ kind: 'park', message: o.message, reason, attempts: 1 });
+            raws.set(o.message.id, await rawSource(ctx, g, inbox.mailbox, o.message.id));
+          }
         }
         for (const x of parked) {
           await upsertParked(trx, { inbox: inbox.code, mailbox: inbox.mailbox, graphId: x.message.id, subject: x.message.subject?.slice(0, 500) ?? null, reason: x.reason, raw: raws.get(x.message.id) ?? null, attempts: x.attempts, at: ctx.now() });
