@@ -5,25 +5,13 @@
  *
  *   npx tsx bench/calendar-push.ts [--latency 50] [--books 600] [--moves 250] [--cancels 150] [--concurrency 16]
  *
- * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory. The emulator
- * runs in this process. Prints a Markdown table: seconds, Graph requests per change, duplicates
+ * The set-up is bench/lib/world.ts (PostgreSQL: DATABASE_URL when set, else an embedded server in a
+ * temporary directory; the emulator runs in this process). Prints a Markdown table: seconds, Graph requests per change, duplicates
  * (events sharing a booking marker) and leftovers (events of cancelled bookings) — both must be 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { DateTime } from 'luxon';
-import { startEmulator } from '../emulator/src/index.ts';
-import { createDispatcher, createGraphGateway } from '../src/adapters/graph/index.ts';
-import { demoSeed, demoMailboxes, demoGraphSettings } from '../src/adapters/graph/demo-tenant.ts';
-import { createDb, migrateToLatest } from '../src/adapters/db/database.ts';
-import { openEmbedded } from '../src/adapters/db/embedded.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import type { AppContext } from '../src/app/context.ts';
-import { generateLicenceKeyPair, issueLicence } from '../src/domain/licence/licence.ts';
-import { installLicence } from '../src/app/licence.ts';
+import { demoMailboxes } from '../src/adapters/graph/demo-tenant.ts';
+import { openBenchWorld } from './lib/world.ts';
 import { setParameter } from '../src/app/parameters.ts';
 import { addProductArea } from '../src/app/appointments/product-areas.ts';
 import { addReason } from '../src/app/appointments/reasons.ts';
@@ -45,40 +33,10 @@ const moves = arg('moves', 250);
 const cancels = arg('cancels', 150);
 const concurrency = arg('concurrency', 16);
 
-const work = mkdtempSync(join(tmpdir(), 'h365-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await openEmbedded(join(work, 'var'), { own: true });
-const serverUrl = process.env.DATABASE_URL ?? embedded!.superuserUrl;
-const dbName = `h365_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const { db } = createDb(url.toString(), { poolSize: 20 });
-await migrateToLatest(db);
+const world = await openBenchWorld('calendar-push', { poolSize: 20, features: ['OUTLOOK365'] });
+const { ctx, actor, emu, gateway, emulator } = world;
+await emu('POST', '/faults', { kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' });
 
-const emulator = await startEmulator({ seed: demoSeed(), smtpPort: false, quiet: true });
-const gateway = createGraphGateway(demoGraphSettings(emulator));
-const dispatcher = createDispatcher(emulator.caCertPem);
-await fetch(`${emulator.adminUrl}/faults`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' }),
-  // @ts-expect-error undici dispatcher on Node's fetch
-  dispatcher,
-});
-
-const pair = generateLicenceKeyPair();
-const ctx: AppContext = {
-  db,
-  config: { ...parseConfig({ HOUSING365_DATA_DIR: work }), databaseUrl: url.toString() },
-  logger: createLogger({ level: 'silent', pretty: false }),
-  licencePublicKeys: [pair.publicKeyPem],
-  now: () => new Date(),
-};
-const actor = { username: 'bench' };
-await installLicence(ctx, actor, issueLicence(pair.privateKeyPem, { customer: 'Bench', features: ['OUTLOOK365'], expiresAt: new Date(Date.now() + 86400_000) }));
 for (const [k, v] of [['INBOX_SERVER', 'housingorganisation.co.uk'], ['OUTLOOK365', 'Y'], ['APPTOUT_OUTLOOK365', 'Y'], ['OUTLOOK365_TIMEZONE', 'GMT Standard Time']]) await setParameter(ctx, actor, k, v);
 await addProductArea(ctx, actor, { code: 'HOUSING', name: 'Housing' });
 await addReason(ctx, actor, { code: 'MOVE', description: 'Moved', kind: 'move', productAreas: ['HOUSING'] });
@@ -143,13 +101,5 @@ for (const r of [...rows, { phase: '**total**', ...total }]) {
 }
 console.log(`\nduplicate events: ${duplicates} · events left for cancelled bookings: ${leftovers} · live bookings without an event: ${missing}`);
 
-await gateway.close();
-await emulator.stop();
-await db.destroy();
-const drop = new pg.Client({ connectionString: serverUrl });
-await drop.connect();
-await drop.query(`drop database if exists ${dbName} with (force)`);
-await drop.end();
-await embedded?.stop();
-rmSync(work, { recursive: true, force: true });
+await world.close();
 process.exit(duplicates || leftovers || missing ? 1 : 0);
