@@ -17,19 +17,18 @@
  * once, or when the emulator served any of the attachment as base64 contentBytes.
  * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory.
  */
-import { spawn } from 'node:child_process';
-import { createCipheriv, createHash } from 'node:crypto';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { answerParent, mb, measurePeak, MiB, pdfPieces, peakAboveBaseline, printPeakTable, reportChecks, runMeasuredChild, type MemoryPeak } from './lib/memory-probe.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const MiB = 1024 * 1024;
 
 interface ChildInput {
   databaseUrl: string;
@@ -40,27 +39,12 @@ interface ChildInput {
   inbox: { code: string; mailbox: string };
 }
 
-interface ChildResult {
-  baselineRss: number;
-  peakRssSampled: number;
-  samples: number;
-  vmHwmAtStart: number;
-  vmHwm: number;
-  peakResetOk: boolean;
-  peakExternal: number;
-  peakHeapUsed: number;
-  seconds: number;
+interface ChildResult extends MemoryPeak {
   imported: number;
   parked: number;
   ok: boolean;
   error?: string;
   graphRequests: number;
-}
-
-/** VmHWM / VmRSS from /proc/self/status, in bytes. */
-function procStatus(field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
 }
 
 if (process.argv.includes('--child')) await child();
@@ -92,77 +76,14 @@ async function child(): Promise<void> {
   await gateway.directory.findUser(input.inbox.mailbox);
   await loadInboundPolicy(ctx);
   await blobStoreOf(ctx).has('0'.repeat(64));
-  await new Promise((r) => setTimeout(r, 200));
-  const rssNow: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    rssNow.push(process.memoryUsage().rss);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const baselineRss = rssNow.sort((a, b) => a - b)[2];
-  // Reset the kernel's high-water mark so VmHWM is the peak of the sync alone (Linux ≥ 4.0).
-  let peakResetOk = true;
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    peakResetOk = false;
-  }
-  const vmHwmAtStart = procStatus('VmHWM');
-
-  let peakRssSampled = 0;
-  let peakExternal = 0;
-  let peakHeapUsed = 0;
-  let samples = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    samples++;
-    if (m.rss > peakRssSampled) peakRssSampled = m.rss;
-    if (m.external > peakExternal) peakExternal = m.external;
-    if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
-  };
-  const timer = setInterval(sample, 5);
-  const t0 = performance.now();
-  const run = await syncInbox(ctx, input.inbox, { gateway: gateway.mail, requestCount: () => gateway.stats.requests });
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  sample();
-  const result: ChildResult = {
-    baselineRss,
-    peakRssSampled,
-    samples,
-    vmHwmAtStart,
-    vmHwm: procStatus('VmHWM'),
-    peakResetOk,
-    peakExternal,
-    peakHeapUsed,
-    seconds,
-    imported: run.imported,
-    parked: run.parked,
-    ok: run.ok,
-    error: run.error,
-    graphRequests: run.graphRequests,
-  };
+  const { peak, value: run } = await measurePeak(() => syncInbox(ctx, input.inbox, { gateway: gateway.mail, requestCount: () => gateway.stats.requests }));
+  const result: ChildResult = { ...peak, imported: run.imported, parked: run.parked, ok: run.ok, error: run.error, graphRequests: run.graphRequests };
   await gateway.close();
   await db.destroy();
-  process.stdout.write(`P5RESULT ${JSON.stringify(result)}\n`);
+  answerParent(result);
 }
 
 // ────────────────────────────────────────────────────────────── parent ──
-
-/** The attachment: a PDF header, deterministic incompressible filler (AES-128-CTR of zeros), `%%EOF`. */
-function* pdfPieces(size: number): Generator<Buffer> {
-  const head = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n', 'latin1');
-  const tail = Buffer.from('\nendstream\n%%EOF\n', 'latin1');
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 5), Buffer.alloc(16, 0));
-  yield head;
-  let left = size - head.length - tail.length;
-  const zeros = Buffer.alloc(MiB);
-  while (left > 0) {
-    const n = Math.min(MiB, left);
-    yield cipher.update(n === MiB ? zeros : zeros.subarray(0, n));
-    left -= n;
-  }
-  yield tail;
-}
 
 async function parent(): Promise<void> {
   const sizeBytes = Math.round(Number(arg('mb', '150')) * MiB);
@@ -183,7 +104,7 @@ async function parent(): Promise<void> {
   const code = 'P5BOX';
   const world = await openBenchWorld('p5', { poolSize: 4 });
   const { db, ctx, actor, emu, gateway, emulator } = world;
-  let exitCode = 1;
+  let exitCode: number;
   try {
     for (const [k, v] of [['INBOX_SERVER', domain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '1'], ['EMAIL_ATT_FILESIZE', '1']]) await setParameter(ctx, actor, k, v);
     await addFrv(ctx, actor, { domain: 'EMAIL_ATT_FILETYPE', code: 'PDF', description: 'PDF' });
@@ -200,7 +121,7 @@ async function parent(): Promise<void> {
     const sent = createHash('sha256');
     const dispatcher = createDispatcher(emulator.caCertPem)!;
     const body = Readable.from((function* () {
-      for (const p of pdfPieces(sizeBytes)) {
+      for (const p of pdfPieces(sizeBytes, 5)) {
         sent.update(p);
         yield p;
       }
@@ -228,14 +149,7 @@ async function parent(): Promise<void> {
       clientSecret: demoApp.clientSecret,
       inbox,
     };
-    const self = fileURLToPath(import.meta.url);
-    const proc = spawn(process.execPath, ['--import', 'tsx', self, '--child'], { env: { ...process.env, P5_CHILD: JSON.stringify(input) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (c) => (out += c));
-    const code2 = await new Promise<number>((resolve) => proc.on('exit', (c) => resolve(c ?? 1)));
-    const line = out.split('\n').find((l) => l.startsWith('P5RESULT '));
-    if (code2 !== 0 || !line) throw new Error(`the child failed (exit ${code2}): ${out.slice(-2000)}`);
-    const r = JSON.parse(line.slice('P5RESULT '.length)) as ChildResult;
+    const r = await runMeasuredChild<ChildResult>(fileURLToPath(import.meta.url), input);
 
     // Correctness: one email, one saved attachment with the sent bytes, one task.
     const emails = await db.selectFrom('inbound_emails').select(['id']).where('inbox', '=', code).execute();
@@ -258,17 +172,10 @@ async function parent(): Promise<void> {
     const asContentBytes = Object.values(served).reduce((n, s) => n + s.asContentBytes, 0);
     const asValue = Object.values(served).reduce((n, s) => n + s.asValue, 0);
 
-    const over = Math.max(r.vmHwm, r.peakRssSampled) - r.baselineRss;
-    const mb = (n: number) => (n / MiB).toFixed(1);
+    const over = peakAboveBaseline(r);
     const date = new Date().toISOString().slice(0, 10);
     console.log(`\nP5 · one message with a ${mb(sizeBytes)} MiB PDF attachment, inbox sync in a child process · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${process.platform} ${process.arch}, Node ${process.version}, ${date}\n`);
-    console.log('| measure (child process) | MiB |');
-    console.log('|---|---:|');
-    console.log(`| baseline RSS before the sync (warmed up) | ${mb(r.baselineRss)} |`);
-    console.log(`| peak RSS sampled every 5 ms (${r.samples} samples) | ${mb(r.peakRssSampled)} |`);
-    console.log(`| VmHWM at the end${r.peakResetOk ? ' (reset before the sync)' : ' (could not reset: whole-life peak)'} | ${mb(r.vmHwm)} |`);
-    console.log(`| **peak above baseline** (max of the two) | **${mb(over)}** |`);
-    console.log(`| peak V8 heap used / external memory | ${mb(r.peakHeapUsed)} / ${mb(r.peakExternal)} |`);
+    printPeakTable(r, 'sync');
     console.log(`| attachment size | ${mb(sizeBytes)} |`);
     console.log(`\nsync ${r.seconds.toFixed(1)} s (${(sizeBytes / MiB / r.seconds).toFixed(0)} MiB/s), ${r.graphRequests} Graph requests · imported ${r.imported} · parked ${r.parked}${r.error ? ` · error: ${r.error}` : ''}`);
     console.log(`emails ${emails.length} · attachments ${atts.length} (${a?.detected_type ?? '-'}, ${a?.size ?? '-'} bytes${a?.rejected_reason ? `, rejected: ${a.rejected_reason}` : ''}) · tasks ${tasks}`);
@@ -282,10 +189,7 @@ async function parent(): Promise<void> {
       ['stored sha256 (row and blob file) = sent', a?.blob_sha256 === sentSha && blobSha === sentSha],
       ['no contentBytes read of the attachment', asContentBytes === 0 && asValue === sizeBytes],
     ];
-    for (const [what, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    const pass = checks.every(([, ok]) => ok);
-    console.log(`P5 ${pass ? 'PASS' : 'FAIL'}`);
-    exitCode = pass ? 0 : 1;
+    exitCode = reportChecks('P5', checks);
   } finally {
     await world.close();
   }

@@ -15,20 +15,19 @@
  * is not sent exactly once, or when the attachment that arrived differs from the file.
  * PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary directory.
  */
-import { spawn } from 'node:child_process';
-import { createCipheriv, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { answerParent, mb, measurePeak, MiB, pdfPieces, peakAboveBaseline, printPeakTable, reportChecks, runMeasuredChild, type MemoryPeak } from './lib/memory-probe.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const MiB = 1024 * 1024;
 const FROM = 'noreply@housingorganisation.co.uk';
 const TO = 'asb@housingorganisation.co.uk';
 
@@ -42,25 +41,12 @@ interface ChildInput {
   clientSecret: string;
 }
 
-interface ChildResult {
-  baselineRss: number;
-  peakRssSampled: number;
-  samples: number;
-  vmHwm: number;
-  peakResetOk: boolean;
-  peakExternal: number;
-  peakHeapUsed: number;
-  seconds: number;
+interface ChildResult extends MemoryPeak {
   sent: number;
   failed: number;
   dead: number;
   graphRequests: number;
   emailId: string;
-}
-
-function procStatus(field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
 }
 
 if (process.argv.includes('--child')) await child();
@@ -93,58 +79,16 @@ async function child(): Promise<void> {
   await gateway.directory.findUser(FROM);
   await getIntegrationStatus(ctx);
   await blobStoreOf(ctx).has('0'.repeat(64));
-  await new Promise((r) => setTimeout(r, 200));
-  const rssNow: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    rssNow.push(process.memoryUsage().rss);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const baselineRss = rssNow.sort((a, b) => a - b)[2];
-  let peakResetOk = true;
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    peakResetOk = false;
-  }
-  let peakRssSampled = 0;
-  let peakExternal = 0;
-  let peakHeapUsed = 0;
-  let samples = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    samples++;
-    if (m.rss > peakRssSampled) peakRssSampled = m.rss;
-    if (m.external > peakExternal) peakExternal = m.external;
-    if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
-  };
-  const timer = setInterval(sample, 5);
-  const t0 = performance.now();
   const requests0 = gateway.stats.requests;
-  const blob = await storeAttachment(blobStoreOf(ctx), createReadStream(input.file), { maxBytes: ctx.config.maxMessageBytes, field: 'attachments', name: 'survey.pdf' });
-  const { id } = await sendEmail(ctx, { username: 'bench' }, { to: [TO], subject: 'Survey drawings (P5 outbound)', text: 'The full survey is attached.', attachments: [{ name: 'survey.pdf', contentType: 'application/pdf', blob }], source: 'cli' });
-  const r = await drainOutbox(ctx);
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  sample();
-  const result: ChildResult = { baselineRss, peakRssSampled, samples, vmHwm: procStatus('VmHWM'), peakResetOk, peakExternal, peakHeapUsed, seconds, sent: r.sent, failed: r.failed, dead: r.dead, graphRequests: gateway.stats.requests - requests0, emailId: id };
+  const { peak, value } = await measurePeak(async () => {
+    const blob = await storeAttachment(blobStoreOf(ctx), createReadStream(input.file), { maxBytes: ctx.config.maxMessageBytes, field: 'attachments', name: 'survey.pdf' });
+    const { id } = await sendEmail(ctx, { username: 'bench' }, { to: [TO], subject: 'Survey drawings (P5 outbound)', text: 'The full survey is attached.', attachments: [{ name: 'survey.pdf', contentType: 'application/pdf', blob }], source: 'cli' });
+    return { id, r: await drainOutbox(ctx) };
+  });
+  const result: ChildResult = { ...peak, sent: value.r.sent, failed: value.r.failed, dead: value.r.dead, graphRequests: gateway.stats.requests - requests0, emailId: value.id };
   await gateway.close();
   await db.destroy();
-  process.stdout.write(`P5RESULT ${JSON.stringify(result)}\n`);
-}
-
-function* pdfPieces(size: number): Generator<Buffer> {
-  const head = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n', 'latin1');
-  const tail = Buffer.from('\nendstream\n%%EOF\n', 'latin1');
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), Buffer.alloc(16, 0));
-  yield head;
-  let left = size - head.length - tail.length;
-  const zeros = Buffer.alloc(MiB);
-  while (left > 0) {
-    const n = Math.min(MiB, left);
-    yield cipher.update(n === MiB ? zeros : zeros.subarray(0, n));
-    left -= n;
-  }
-  yield tail;
+  answerParent(result);
 }
 
 async function parent(): Promise<void> {
@@ -155,14 +99,14 @@ async function parent(): Promise<void> {
   const { demoApp } = await import('../src/adapters/graph/demo-tenant.ts');
   const world = await openBenchWorld('p5-out', { poolSize: 4 });
   const { db, ctx, actor, emu, emulator } = world;
-  let exitCode = 1;
+  let exitCode: number;
   try {
     for (const [k, v] of [['INBOX_SERVER', 'housingorganisation.co.uk'], ['EMO_EMAILADDR', FROM], ['OUTLOOK365', 'Y'], ['EMAILOUT_OUTLOOK365', 'Y']]) await setParameter(ctx, actor, k, v);
     await emu('POST', '/limits', { maxMessageBytes: 150 * MiB });
     const file = path.join(world.work, 'survey.pdf');
     const sent = createHash('sha256');
     await pipeline(Readable.from((function* () {
-      for (const p of pdfPieces(sizeBytes)) {
+      for (const p of pdfPieces(sizeBytes, 7)) {
         sent.update(p);
         yield p;
       }
@@ -178,14 +122,7 @@ async function parent(): Promise<void> {
       clientId: demoApp.clientId,
       clientSecret: demoApp.clientSecret,
     };
-    const self = fileURLToPath(import.meta.url);
-    const proc = spawn(process.execPath, ['--import', 'tsx', self, '--child'], { env: { ...process.env, P5_CHILD: JSON.stringify(input) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (c) => (out += c));
-    const code = await new Promise<number>((resolve) => proc.on('exit', (c) => resolve(c ?? 1)));
-    const line = out.split('\n').find((l) => l.startsWith('P5RESULT '));
-    if (code !== 0 || !line) throw new Error(`the child failed (exit ${code}): ${out.slice(-2000)}`);
-    const r = JSON.parse(line.slice('P5RESULT '.length)) as ChildResult;
+    const r = await runMeasuredChild<ChildResult>(fileURLToPath(import.meta.url), input);
 
     // Correctness: sent once, one copy in the recipient's inbox carrying the file's bytes.
     const row = await db.selectFrom('email_outbox').select(['status']).where('id', '=', r.emailId).executeTakeFirstOrThrow();
@@ -200,17 +137,10 @@ async function parent(): Promise<void> {
       for await (const c of emulator.core.content.open(att)) h.update(c as Buffer);
       arrivedSha = h.digest('hex');
     }
-    const over = Math.max(r.vmHwm, r.peakRssSampled) - r.baselineRss;
-    const mb = (n: number) => (n / MiB).toFixed(1);
+    const over = peakAboveBaseline(r);
     const date = new Date().toISOString().slice(0, 10);
     console.log(`\nP5 outbound · one email with a ${mb(sizeBytes)} MiB PDF attachment, queued from a file and sent by the outbox in a child process · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${process.platform} ${process.arch}, Node ${process.version}, ${date}\n`);
-    console.log('| measure (child process) | MiB |');
-    console.log('|---|---:|');
-    console.log(`| baseline RSS before the send (warmed up) | ${mb(r.baselineRss)} |`);
-    console.log(`| peak RSS sampled every 5 ms (${r.samples} samples) | ${mb(r.peakRssSampled)} |`);
-    console.log(`| VmHWM at the end${r.peakResetOk ? ' (reset before the send)' : ' (could not reset: whole-life peak)'} | ${mb(r.vmHwm)} |`);
-    console.log(`| **peak above baseline** (max of the two) | **${mb(over)}** |`);
-    console.log(`| peak V8 heap used / external memory | ${mb(r.peakHeapUsed)} / ${mb(r.peakExternal)} |`);
+    printPeakTable(r, 'send');
     console.log(`\nqueue + send ${r.seconds.toFixed(1)} s (${(sizeBytes / MiB / r.seconds).toFixed(0)} MiB/s), ${r.graphRequests} Graph requests · sent ${r.sent} · failed ${r.failed} · dead ${r.dead}`);
     console.log(`sha256 file ${sentSha.slice(0, 16)}… · outbox blob ${(stored[0]?.blob_sha256 ?? '-').slice(0, 16)}… · arrived ${arrivedSha.slice(0, 16) || '-'}…`);
     const checks: [string, boolean][] = [
@@ -219,10 +149,7 @@ async function parent(): Promise<void> {
       ['the outbox kept a blob reference, not the bytes', stored.length === 1 && stored[0].blob_sha256 === sentSha && stored[0].content === null],
       ['the arrived attachment is the file', att?.size === sizeBytes && arrivedSha === sentSha],
     ];
-    for (const [what, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    const pass = checks.every(([, ok]) => ok);
-    console.log(`P5 outbound ${pass ? 'PASS' : 'FAIL'}`);
-    exitCode = pass ? 0 : 1;
+    exitCode = reportChecks('P5 outbound', checks);
   } finally {
     await world.close();
   }
