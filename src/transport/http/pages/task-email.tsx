@@ -10,6 +10,11 @@ import { requirePageUser } from '../auth.ts';
 // no script at all and carries the `sandbox` directive, inside an <iframe sandbox> on the Task
 // Details page. Inline (cid:) images are embedded as data: URLs; remote images are dropped unless the
 // user asks for them (they are how senders track when mail is read).
+// Why not a same-origin attachment URL for cid: images: the frame is sandboxed without
+// allow-same-origin, so its origin is opaque and Chromium sends no SameSite=Lax session cookie on its
+// image requests (tried: the frame's CSP 'self' lets the request go, the cookie stays behind) — the
+// URL would need a capability token shared by every web process. data: needs neither.
+
 
 export const EMAIL_FRAME_CSP = (remoteImages: boolean) =>
   "default-src 'none'; " +
