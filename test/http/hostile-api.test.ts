@@ -122,14 +122,14 @@ describe('hostile input on every API operation', () => {
     expect(operations.length).toBeGreaterThan(50);
   });
 
-  it('never answers 5xx, and answers every 4xx with a problem naming what was wrong', async () => {
+  async function walk(token: string, ops: typeof operations): Promise<{ sent: number; failures: string[] }> {
     const failures: string[] = [];
     let sent = 0;
-    for (const { method, path, op } of operations) {
+    for (const { method, path, op } of ops) {
       for (const probe of probesFor(method, path, op)) {
         const res = await fetch(f.baseUrl + probe.url, {
           method,
-          headers: { authorization: `Bearer ${f.adminToken}`, ...(probe.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { authorization: `Bearer ${token}`, ...(probe.body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: probe.body,
         });
         sent++;
@@ -143,7 +143,19 @@ describe('hostile input on every API operation', () => {
         }
       }
     }
+    return { sent, failures };
+  }
+
+  it('never answers 5xx, and answers every 4xx with a problem naming what was wrong', async () => {
+    const { sent, failures } = await walk(f.adminToken, operations);
     expect(sent).toBeGreaterThan(1000);
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('holds for an officer too, on every operation open to officers (their queries are filtered by visibility)', async () => {
+    const officerOps = operations.filter((o) => (o.op as { 'x-required-role'?: string })['x-required-role'] === 'officer');
+    expect(officerOps.length).toBeGreaterThan(20);
+    const { failures } = await walk(f.officerToken, officerOps);
     expect(failures).toEqual([]);
   }, 600_000);
 
