@@ -71,6 +71,30 @@ describe('email API', () => {
     expect(huge.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
+  it('takes a large file streamed to POST /email-attachments, and only its uploader may attach it', async () => {
+    const file = Buffer.alloc(5 * 1024 * 1024 + 123, 0x25);
+    const up = await fetch(`${f.baseUrl}/api/v1/email-attachments?name=plans.pdf`, { method: 'POST', headers: { authorization: `Bearer ${f.officerToken}`, 'content-type': 'application/octet-stream' }, body: file });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const { upload, size } = await up.json();
+    expect(size).toBe(file.length);
+    // someone else (the admin token's user) cannot attach it
+    const other = await api('POST', '/emails', { to: [demoMailboxes.complaints], subject: 'Not yours', text: 'x', attachments: [{ name: 'plans.pdf', upload }] }, f.adminToken);
+    expect(other.status).toBe(422);
+    expect((await other.json()).errors.map((e: { field: string }) => e.field)).toContain('attachments.0.upload');
+    const forged = await api('POST', '/emails', { to: [demoMailboxes.complaints], subject: 'Forged', text: 'x', attachments: [{ name: 'plans.pdf', upload: `${upload.split('.')[0]}.AAAA` }] });
+    expect(forged.status).toBe(422);
+    const res = await api('POST', '/emails', { to: [demoMailboxes.complaints], subject: 'Plans by upload', text: 'Attached.', attachments: [{ name: 'plans.pdf', contentType: 'application/pdf', upload }] });
+    expect(res.status).toBe(202);
+    expect((await res.json()).attachments).toEqual([{ name: 'plans.pdf', contentType: 'application/pdf', size: file.length }]);
+    await drainOutbox(f.t.ctx);
+    const got = (await h.messages(demoMailboxes.complaints)).filter((m) => m.subject === 'Plans by upload');
+    expect(got).toHaveLength(1);
+    expect(got[0].attachments?.map((a) => a.size)).toEqual([file.length]);
+    // not the file itself as the body
+    const wrong = await api('POST', '/email-attachments?name=x.pdf', { not: 'a file' });
+    expect(wrong.status).toBe(400);
+  });
+
   it('lets only an admin replay, and only a dead email', async () => {
     const { id } = await (await api('POST', '/emails', { to: [demoMailboxes.asb], subject: 'x', text: 'y' })).json();
     expect((await api('POST', `/emails/${id}/replay`)).status).toBe(403);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AppError, type FieldProblem } from '../../errors.ts';
 
@@ -40,7 +41,9 @@ export function findBadText(value: unknown, path: string[] = [], depth = 0): Fie
 /** One preValidation hook on every route (API, pages, webhooks): path parameters, query string, body. */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const found = findBadText(request.params) ?? findBadText(request.query) ?? findBadText(request.body);
+    // A streamed body (a file to POST /email-attachments) is bytes, not text: not walked.
+    const body = request.body instanceof Readable ? undefined : request.body;
+    const found = findBadText(request.params) ?? findBadText(request.query) ?? findBadText(body);
     if (found) throw new AppError('bad_request', found.message, [found]);
   });
 }

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { resolveUpload, uploadAttachment } from '../../../app/email/uploads.ts';
+import { AppError } from '../../../errors.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { sendEmail } from '../../../app/email/enqueue.ts';
 import { getOutboxEmail, listOutbox, replayEmail, type OutboxEmailDetail, type OutboxEmail } from '../../../app/email/outbox.ts';
@@ -22,7 +25,16 @@ const NewEmail = z
     html: z.string().optional(),
     text: z.string().optional(),
     attachments: z
-      .array(z.object({ name: z.string().min(1).max(255), contentType: z.string().max(200).optional(), content: z.string().describe('base64') }))
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(255),
+            contentType: z.string().max(200).optional(),
+            content: z.string().optional().describe('base64 (small files)'),
+            upload: z.string().max(2000).optional().describe('A reference from POST /email-attachments (large files, streamed)'),
+          })
+          .refine((a) => (a.content === undefined) !== (a.upload === undefined), { message: 'give content (base64) or upload (a reference from POST /email-attachments), not both', path: ['content'] }),
+      )
       .max(100)
       .optional()
       .describe('The whole email may be at most the tenant\'s message size limit (EXCHANGE_MAX_MESSAGE_MB, 35 MB by default); from 3 MB each they go to Outlook through upload sessions. Larger files are better uploaded first with POST /email-attachments'),
@@ -109,9 +121,40 @@ export function registerEmailApi(app: FastifyInstance, ctx: AppContext, api: Api
     status: 202,
     response: EmailDetail,
     handler: async ({ body, principal }) => {
-      const { id } = await sendEmail(ctx, principal, { ...body, source: 'api' });
+      const attachments = [];
+      for (const [i, a] of (body.attachments ?? []).entries()) {
+        if (a.upload !== undefined) attachments.push({ name: a.name, contentType: a.contentType, blob: await resolveUpload(ctx, principal, a.upload, `attachments.${i}.upload`) });
+        else attachments.push({ name: a.name, contentType: a.contentType, content: a.content! });
+      }
+      const { id } = await sendEmail(ctx, principal, { ...body, attachments, source: 'api' });
       return toDetail(await getOutboxEmail(ctx, id, await viewerOf(ctx, principal)));
     },
+  });
+
+  // Large files: the body is the file itself, streamed into the blob store (never held whole).
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+    api.add(scope, {
+      method: 'POST',
+      path: '/email-attachments',
+      operationId: 'uploadEmailAttachment',
+      summary: 'Upload a file to attach to an email (streamed)',
+      description:
+        'Send the file as the request body with Content-Type: application/octet-stream. The answer\'s `upload` goes into POST /emails as `attachments: [{ name, contentType, upload }]`, by the same user, within a day. Files over the tenant\'s message size limit (EXCHANGE_MAX_MESSAGE_MB) are refused.',
+      tag: 'Email',
+      role: 'officer',
+      query: z.object({ name: z.string().trim().min(1).max(255).describe('The file name, for messages') }),
+      problems: { 400: 'The body is not application/octet-stream' },
+      status: 201,
+      response: z.object({ upload: z.string(), size: z.number().int(), expiresAt: z.iso.datetime() }).meta({ id: 'EmailAttachmentUpload' }),
+      handler: async ({ query, principal, request }) => {
+        if (!(request.body instanceof Readable)) {
+          throw new AppError('bad_request', 'Send the file itself as the body, with Content-Type: application/octet-stream', [{ field: 'body', message: 'must be application/octet-stream' }]);
+        }
+        const r = await uploadAttachment(ctx, principal, request.body, query.name);
+        return { upload: r.upload, size: r.size, expiresAt: r.expiresAt.toISOString() };
+      },
+    });
   });
 
   api.add(app, {
