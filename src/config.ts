@@ -83,6 +83,8 @@ export interface Config {
    * Exchange ships; a tenant may raise it to 150 MB): outbound email over it is refused when queued.
    */
   maxMessageBytes: number;
+  /** One event query statement's time-out (15 s when unset); not an environment variable — tests shorten it. */
+  eventQueryTimeoutMs?: number;
   /** No Azure credentials: run the built-in Graph emulator with a demo tenant. */
   demoMode: boolean;
   azure: {

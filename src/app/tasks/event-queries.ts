@@ -25,6 +25,7 @@ export type { EventQuery };
 
 /** Per statement; an event query scans a few views and should take milliseconds. */
 export const EVENT_QUERY_TIMEOUT_MS = 15_000;
+const timeoutOf = (ctx: AppContext) => ctx.config.eventQueryTimeoutMs ?? EVENT_QUERY_TIMEOUT_MS;
 /** Rows applied per run; the guide's NOT EXISTS picks up the rest on the next run. */
 export const EVENT_QUERY_MAX_ROWS = 5_000;
 
@@ -64,11 +65,11 @@ const CONDITION: Record<string, string> = {
   '22023': 'a function was given a value it does not accept',
 };
 
-export function sqlProblem(err: unknown): string {
+export function sqlProblem(err: unknown, timeoutMs = EVENT_QUERY_TIMEOUT_MS): string {
   if (err instanceof SandboxUnavailable) return `Event queries cannot run: ${err.message}`;
   const e = err as { message?: string; code?: string };
   const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
-  if (code === '57014') return `The query ran longer than ${EVENT_QUERY_TIMEOUT_MS / 1000} seconds and was stopped`;
+  if (code === '57014') return `The query ran longer than ${timeoutMs / 1000} second${timeoutMs === 1000 ? '' : 's'} and was stopped`;
   if (code?.startsWith('25')) return `The query tried to change data or its transaction; event queries are read-only (SQLSTATE ${code})`;
   if (code === '42501') return `${e.message}: event queries may read only the views ${SANDBOX_VIEWS.map((v) => v.toUpperCase()).join(', ')}`;
   const big = new RegExp(`"${ROW_TOO_LARGE} (\\d+)"`).exec(e.message ?? '');
@@ -102,9 +103,9 @@ async function checkQuery(ctx: AppContext, v: z.output<typeof EventQueryInput>):
     throw AppError.validation('fetCode', `There is no event type ${v.fetCode}`);
   }
   try {
-    await selectEventRows(sandboxOf(ctx), v.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: 0 });
+    await selectEventRows(sandboxOf(ctx), v.sqlText, { timeoutMs: timeoutOf(ctx), maxRows: 0 });
   } catch (err) {
-    throw AppError.validation('sqlText', sqlProblem(err));
+    throw AppError.validation('sqlText', sqlProblem(err, timeoutOf(ctx)));
   }
 }
 
@@ -149,11 +150,11 @@ export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = 
     try {
       let rows: unknown[][];
       try {
-        const r = await selectEventRows(sandboxOf(ctx), query.sqlText, { timeoutMs: EVENT_QUERY_TIMEOUT_MS, maxRows: EVENT_QUERY_MAX_ROWS });
+        const r = await selectEventRows(sandboxOf(ctx), query.sqlText, { timeoutMs: timeoutOf(ctx), maxRows: EVENT_QUERY_MAX_ROWS });
         if (r.extraColumns.length) throw new RunRejected(`The query returns more than 9 columns (also ${r.extraColumns.join(', ')}); an event query returns exactly 9`);
         rows = r.rows;
       } catch (err) {
-        throw err instanceof RunRejected ? err : new RunRejected(sqlProblem(err));
+        throw err instanceof RunRejected ? err : new RunRejected(sqlProblem(err, timeoutOf(ctx)));
       }
       const events: RaisedEvent[] = rows.map((row, i) => {
         const e = readEventRow(row, i + 1);
