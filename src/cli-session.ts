@@ -60,3 +60,8 @@ export async function withGraph<T>(session: CliSession, logger: Logger, opts: { 
     await slotDb?.close();
   }
 }
+
+// Start-up duties of the data directory and the embedded server that CLI commands need (serve,
+// worker, start): re-exported here so transports keep to the composition roots.
+export { PRIVATE_UMASK, secureDataDir } from './adapters/data-dir.ts';
+export { stopOwnedEmbeddedServerNow } from './adapters/db/embedded.ts';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { selectCurrentRole } from '../adapters/db/database-roles.ts';
 import type { AppContext } from './context.ts';
 import { eventQuerySandboxStatus } from './tasks/event-queries.ts';
 import type { DoctorCheck } from './email/doctor.ts';
@@ -8,13 +8,11 @@ import type { DoctorCheck } from './email/doctor.ts';
  * app's own database user should not be a superuser, and admins' event queries need their sandbox role.
  */
 export async function databaseChecks(ctx: AppContext): Promise<DoctorCheck[]> {
-  const me = (await sql<{ name: string; superuser: boolean; createrole: boolean; version: number }>`
-    SELECT current_user AS name, rolsuper AS superuser, rolcreaterole AS createrole, current_setting('server_version_num')::int AS version
-      FROM pg_roles WHERE rolname = current_user`.execute(ctx.db)).rows[0];
+  const me = await selectCurrentRole(ctx.db);
   const checks: DoctorCheck[] = [
     me.superuser
       ? { area: 'database', name: 'app database user', status: 'warn', detail: `${me.name} is a superuser: connect as a role that owns the housing365 database and nothing more (docs/security-sql-and-files.md)` }
-      : me.createrole && me.version < 160000
+      : me.createrole && me.serverVersion < 160000
         ? { area: 'database', name: 'app database user', status: 'warn', detail: `${me.name} has CREATEROLE, which before PostgreSQL 16 lets it grant itself almost anything: make the event query role yourself and set HOUSING365_EVENT_QUERY_DATABASE_URL (docs/security-sql-and-files.md)` }
         : { area: 'database', name: 'app database user', status: 'pass', detail: `${me.name} is not a superuser` },
   ];

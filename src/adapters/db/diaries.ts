@@ -177,3 +177,16 @@ export async function insertException(db: Db, e: SlotException): Promise<void> {
 export async function deleteException(db: Db, diaryId: number, day: string): Promise<void> {
   await db.deleteFrom('appointment_slot_exceptions').where('diary_id', '=', diaryId).where('day', '=', day).execute();
 }
+
+/** Every Outlook calendar an active diary is linked to (lower-cased, once each). */
+export async function selectLinkedCalendarAddresses(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('appointment_diaries')
+    .select(sql<string>`lower(calendar_address)`.as('calendar'))
+    .distinct()
+    .where('external_calendar', '=', 'OUTLOOK365')
+    .where('calendar_address', 'is not', null)
+    .where('active', '=', true)
+    .execute();
+  return rows.map((r) => r.calendar);
+}

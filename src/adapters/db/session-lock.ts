@@ -24,3 +24,8 @@ export async function withSessionLock<T>(db: Db, key: RawBuilder<unknown>, fn: (
 export function lockKey(name: string): RawBuilder<unknown> {
   return sql`hashtext(${name})`;
 }
+
+/** The lock key for one thing of a named kind: two ints (`hashtext(name)`, `id`), e.g. one event query. */
+export function lockKeyFor(name: string, id: number): RawBuilder<unknown> {
+  return sql`hashtext(${name}), ${id}`;
+}

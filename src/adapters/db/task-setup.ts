@@ -185,3 +185,7 @@ export async function workflowExists(db: Db, code: string): Promise<boolean> {
 export async function activeUserExists(db: Db, id: number): Promise<boolean> {
   return Boolean(await db.selectFrom('users').select('id').where('id', '=', id).where('active', '=', true).executeTakeFirst());
 }
+
+export async function eventTypeExists(db: Db, code: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('tm_event_types').select('code').where('code', '=', code).executeTakeFirst());
+}

@@ -5,8 +5,8 @@
  * Probes only read, or create and delete a draft; they never send mail or touch events.
  */
 import { outlookReasonProblems } from '../appointments/reasons.ts';
-import { sql } from 'kysely';
 import { postgresTimeZoneNames } from '../../adapters/db/parameters.ts';
+import { selectLinkedCalendarAddresses } from '../../adapters/db/diaries.ts';
 import { inboxAddress } from '../../domain/frv/frv.ts';
 import { isGraphTimeZone } from '../../domain/time/zones.ts';
 import type { AppContext } from '../context.ts';
@@ -177,9 +177,9 @@ export async function runDoctor(ctx: AppContext, opts: { probeMailboxes?: boolea
     }
   }
   if (enabled.has('apptOut') || enabled.has('apptIn')) {
-    const rows = await sql<{ calendar: string }>`select distinct lower(calendar_address) as calendar from appointment_diaries where external_calendar = 'OUTLOOK365' and calendar_address is not null and active`.execute(ctx.db);
-    if (!rows.rows.length) add({ area: 'calendar', name: 'calendars', status: 'warn', detail: 'no appointment diary is linked to an Outlook 365 calendar' });
-    for (const { calendar } of rows.rows) {
+    const calendars = await selectLinkedCalendarAddresses(ctx.db);
+    if (!calendars.length) add({ area: 'calendar', name: 'calendars', status: 'warn', detail: 'no appointment diary is linked to an Outlook 365 calendar' });
+    for (const calendar of calendars) {
       try {
         await graph.calendar.findEventsByMarker(calendar, 'doctor-probe');
         add({ area: 'calendar', name: calendar, status: 'pass', detail: 'can read the calendar' });

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../adapters/db/database.ts';
-import { withSessionLock } from '../../adapters/db/session-lock.ts';
+import { lockKeyFor, withSessionLock } from '../../adapters/db/session-lock.ts';
 import { MAX_ROW_BYTES, ROW_TOO_LARGE, SANDBOX_VIEWS, SandboxUnavailable, SqlSandbox } from '../../adapters/db/sql-sandbox.ts';
 import {
   insertEventQuery, insertEventsBulk, linkEventsToTasks, recordEventQueryRun, selectDueEventQueryIds, selectEventRows, selectEventQueries, updateEventQueryRow,
@@ -10,7 +9,7 @@ import {
 } from '../../adapters/db/task-events.ts';
 import { lockEmails, linkEmailsToTasks } from '../../adapters/db/inbound-emails.ts';
 import { insertTasksBulk } from '../../adapters/db/tasks.ts';
-import { selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
+import { eventTypeExists, selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
 import { parseOrThrow } from '../users.ts';
 import { taskTitle } from './raise-task.ts';
@@ -99,7 +98,7 @@ function sandboxOf(ctx: AppContext): SqlSandbox {
 export const eventQuerySandboxStatus = (ctx: AppContext) => sandboxOf(ctx).status();
 
 async function checkQuery(ctx: AppContext, v: z.output<typeof EventQueryInput>): Promise<void> {
-  if (!(await ctx.db.selectFrom('tm_event_types').select('code').where('code', '=', v.fetCode).executeTakeFirst())) {
+  if (!(await eventTypeExists(ctx.db, v.fetCode))) {
     throw AppError.validation('fetCode', `There is no event type ${v.fetCode}`);
   }
   try {
@@ -146,7 +145,7 @@ export async function runEventQuery(ctx: AppContext, id: number, actor: Actor = 
   const started = Date.now();
   // One connection for the whole run, holding a session advisory lock: two workers never read the
   // same rows and both apply them. The admin's SQL itself runs in the sandbox, on a connection of its own.
-  const run = await withSessionLock(ctx.db, sql`hashtext('tm_event_query'), ${id}`, async (conn): Promise<EventQueryRun> => {
+  const run = await withSessionLock(ctx.db, lockKeyFor('tm_event_query', id), async (conn): Promise<EventQueryRun> => {
     try {
       let rows: unknown[][];
       try {

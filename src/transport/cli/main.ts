@@ -19,7 +19,7 @@ import { templatesCommand } from './commands/templates.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { complaintsCommand } from './commands/complaints.ts';
 import { reportError, type Command } from './cli-kit.ts';
-import { PRIVATE_UMASK } from '../../adapters/data-dir.ts';
+import { PRIVATE_UMASK } from '../../cli-session.ts';
 
 // Files housing365 makes (data directory, logs it writes, keys it exports) are its OS user's alone.
 process.umask(PRIVATE_UMASK);

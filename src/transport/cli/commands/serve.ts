@@ -4,8 +4,7 @@
 import { createLogger } from '../../../logger.ts';
 import { startSystem, type Roles } from '../../../runtime.ts';
 import { loadConfig, parse, UsageError, type Command } from '../cli-kit.ts';
-import { secureDataDir } from '../../../adapters/data-dir.ts';
-import { stopOwnedEmbeddedServerNow } from '../../../adapters/db/embedded.ts';
+import { secureDataDir, stopOwnedEmbeddedServerNow } from '../../../cli-session.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 /** Past this, give up draining: stop the embedded PostgreSQL by signal and exit, within SHUTDOWN_LIMIT_MS. */
