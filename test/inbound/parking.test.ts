@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoMailboxes, startInboundWorld, type InboundWorld } from './world.ts';
-import { syncInbox } from '../../src/app/inbound/sync-inbox.ts';
+import { replayParked, syncInbox } from '../../src/app/inbound/sync-inbox.ts';
 import { parkedRawSource } from '../../src/app/inbound/poll-inboxes.ts';
 import { sweepStaleStaging } from '../../src/app/inbound/policy.ts';
 import type { MailboxGateway } from '../../src/app/ports/graph.ts';
@@ -118,6 +118,9 @@ describe('hostile mail and the inbox run', () => {
     const p = await w.t.ctx.db.selectFrom('inbound_parked').selectAll().where('reason', 'like', 'Not an email%').executeTakeFirstOrThrow();
     const raw = await text((await parkedRawSource(w.t.ctx, p.id, OPERATOR_VIEWER)).stream);
     expect(raw.subarray(raw.length - garbage.length).equals(garbage)).toBe(true);
+    // A replay does not turn it into an email either.
+    expect(await replayParked(w.t.ctx, w.graph.mail, { inbox: p.inbox, mailbox: p.mailbox, graphId: p.graph_id }, 'ada')).toMatchObject({ ok: false, reason: expect.stringMatching(/^Not an email/) });
+    expect((await w.t.ctx.db.selectFrom('inbound_emails').select('id').execute()).length).toBe(before);
   });
 
   it('parks an email the database refuses, stores the rest of its page, and leaves no staged file of it', async () => {

@@ -332,6 +332,9 @@ export async function replayParked(ctx: AppContext, gateway: MailboxGateway, par
   let p: PreparedEmail | undefined;
   try {
     const full = await gateway.getMessage(parked.mailbox, parked.graphId, { includeHeaders: true });
+    // Replaying does not make input that is not an email into one: Dismiss it instead.
+    const notEmail = notAnEmailReason({ headers: full.headers, hasSender: Boolean(full.from?.address || full.sender?.address) });
+    if (notEmail) return { ok: false, reason: notEmail };
     p = await prepareEmail({ code: parked.inbox, mailbox: parked.mailbox }, full, await fetchedAttachments(gateway, parked.mailbox, full), { blobs: blobStoreOf(ctx), policy });
     const ready = p;
     await ctx.db.transaction().execute(async (trx) => {
