@@ -6,6 +6,7 @@
 import { SYSTEM_ACTOR, type AppContext } from '../context.ts';
 import { createTeam, listTeams } from '../users.ts';
 import { createJobType, generateWorkflow, listJobTypes, saveEventType, uploadWorkflow } from './setup.ts';
+import { setComplaintPolicy } from '../complaints/setup.ts';
 
 export async function applyTaskManagerDemoDefaults(ctx: AppContext): Promise<string[]> {
   if ((await listJobTypes(ctx)).length > 0) return [];
@@ -15,6 +16,8 @@ export async function applyTaskManagerDemoDefaults(ctx: AppContext): Promise<str
     await uploadWorkflow(ctx, SYSTEM_ACTOR, (await generateWorkflow(code, name)).text);
     const jt = await createJobType(ctx, SYSTEM_ACTOR, { code: `EMAIL_${inbox}`, name, workflowCode: code, defaultTeamId: team.id });
     await saveEventType(ctx, SYSTEM_ACTOR, { code: `EML_${inbox}`, description: `Email to the ${inbox} inbox`, jobTypeId: jt.id });
+    // The complaints inbox runs on the Complaint Handling Code clock (docs/complaints.md), with the Code's timescales.
+    if (inbox === 'COMPLAINTS') await setComplaintPolicy(ctx, SYSTEM_ACTOR, jt.id, {});
     done.push(`Task Manager ${inbox}`);
   }
   return done;

@@ -49,6 +49,7 @@ export function ListPage(p: ListProps): JSX.Element {
         {q.scope ? <input type="hidden" name="scope" value={q.scope} /> : ''}
         <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Apply filters</button>
       </form>
+      {p.complaints.size ? <p class="govuk-body">Complaints by deadline, soonest first, with on time / due soon / overdue filters: <a class="govuk-link" href="/tasks/complaints">Task Manager › Complaints</a>.</p> : ''}
       <p class="govuk-body" id="task-count">{`${p.total}${p.totalCapped ? '+' : ''} task${p.total === 1 ? '' : 's'}`}</p>
       {p.tasks.length === 0 ? <p class="govuk-body" id="no-tasks">No tasks match.</p> : (
         <form method="post" action="/tasks/bulk">
