@@ -16,6 +16,8 @@ export interface BlobStore {
   stage(source: Readable, opts: { maxBytes: number; headBytes?: number; detect?: boolean }): Promise<StagedBlob>;
   /** The blob's bytes, or bytes [start, end) of it (an upload session's range). */
   open(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Reads up to `into.length` bytes from `position` into `into` (a buffer reused range after range); the count read. */
+  readInto(sha256: string, position: number, into: Buffer): Promise<number>;
   has(sha256: string): Promise<boolean>;
   /**
    * Removes staging files older than `olderThanMs`: what a crash, a kill or a lost `discard()` left

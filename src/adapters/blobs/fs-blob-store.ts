@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -99,6 +99,27 @@ export function createFsBlobStore(root: string): BlobStore {
         removed++;
       }
       return removed;
+    },
+
+    async readInto(sha256: string, position: number, into: Buffer): Promise<number> {
+      if (!valid(sha256)) throw new BlobNotFound(sha256);
+      let fh: import("node:fs/promises").FileHandle;
+      try {
+        fh = await open(finalPath(sha256), 'r');
+      } catch {
+        throw new BlobNotFound(sha256);
+      }
+      try {
+        let done = 0;
+        while (done < into.length) {
+          const { bytesRead } = await fh.read(into, done, into.length - done, position + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return done;
+      } finally {
+        await fh.close();
+      }
     },
 
     async has(sha256: string): Promise<boolean> {

@@ -73,9 +73,11 @@ export function createMailGateway(t: GraphTransport): MailboxGateway {
     let from = 0;
     let tries = 0;
     let lostAnswer = false;
+    // One buffer for every range: each PUT is answered before the next range is read into it.
+    const scratch = Buffer.allocUnsafe(Math.min(total, uploadChunkBytes));
     while (from < total) {
       const to = Math.min(total, from + uploadChunkBytes) - 1;
-      const bytes = await attachmentRange(a, from, to + 1);
+      const bytes = await attachmentRange(a, from, to + 1, scratch);
       let res: { status: number; body: { nextExpectedRanges?: string[] } | undefined };
       try {
         res = await t.json({

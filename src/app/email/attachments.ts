@@ -52,8 +52,12 @@ export function outgoingAttachment(blobs: BlobStore, ref: OutboxAttachmentRef): 
   const sha = ref.blobSha256;
   const source: AttachmentSource = {
     size: ref.size,
-    async read(start, end) {
+    async read(start, end, into) {
       if (end <= start) return Buffer.alloc(0);
+      if (into && into.length >= end - start) {
+        const n = await blobs.readInto(sha, start, into.subarray(0, end - start));
+        return into.subarray(0, n);
+      }
       const parts: Buffer[] = [];
       for await (const c of await blobs.open(sha, { start, end })) parts.push(c as Buffer);
       return Buffer.concat(parts);

@@ -22,8 +22,8 @@ export interface EmailAddress {
 /** Bytes kept elsewhere (the blob store), read a range at a time: a 150 MB file never sits whole in memory. */
 export interface AttachmentSource {
   size: number;
-  /** Bytes [start, end) of the file. */
-  read(start: number, end: number): Promise<Buffer>;
+  /** Bytes [start, end) of the file; into `into` (reused range after range, so no garbage piles up) when given. */
+  read(start: number, end: number, into?: Buffer): Promise<Buffer>;
 }
 
 export interface OutgoingAttachment {
@@ -47,9 +47,9 @@ export async function attachmentBytes(a: OutgoingAttachment): Promise<Buffer> {
 }
 
 /** Bytes [start, end) of the file (upload session chunks). */
-export function attachmentRange(a: OutgoingAttachment, start: number, end: number): Promise<Buffer> {
+export function attachmentRange(a: OutgoingAttachment, start: number, end: number, into?: Buffer): Promise<Buffer> {
   if (a.content) return Promise.resolve(a.content.subarray(start, end));
-  if (a.source) return a.source.read(start, end);
+  if (a.source) return a.source.read(start, end, into);
   return Promise.resolve(Buffer.alloc(0));
 }
 
