@@ -46,6 +46,9 @@ export function createResponseDraft(core: Core, ctx: RouteContext, kind: ReplyKi
   const user = ctx.user!;
   const orig = messageOf(ctx);
   const b = (ctx.body ?? {}) as Record<string, any>;
+  // "Specify either a comment or the body property of the message parameter. Specifying both will
+  // return an HTTP 400 Bad Request error." (graph/api/message-createreply)
+  if (b.comment !== undefined && b.message?.body !== undefined) throw new GraphError(400, 'ErrorInvalidRequest', 'A comment and a message body cannot both be given.');
   const self = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
   const notSelf = (rs: MessageState['toRecipients']) => rs.filter((r) => !self.has(r.emailAddress.address.toLowerCase()));
   const sender = orig.replyTo.length ? orig.replyTo : orig.from ? [orig.from] : [];

@@ -46,9 +46,18 @@ export interface OutboxEmail {
   /** When Graph was last asked to send the recorded draft (its answer may have been lost). */
   sendRequestedAt: Date | null;
   sentAt: Date | null;
+  /** A reply created on the source message in the shared mailbox (sent from it), or null: system mail from EMO_EMAILADDR. */
+  reply: OutboxReply | null;
   createdAt: Date;
   createdBy: string;
   updatedAt: Date;
+}
+
+export interface OutboxReply {
+  mailbox: string;
+  /** The source message's Graph (immutable) id in that mailbox. */
+  graphId: string;
+  all: boolean;
 }
 
 export interface OutboxAttachment {
@@ -94,6 +103,7 @@ export function toOutboxEmail(r: Selectable<EmailOutboxRow>): OutboxEmail {
     sendStartedAt: r.send_started_at,
     sendRequestedAt: r.send_requested_at,
     sentAt: r.sent_at,
+    reply: r.reply_mailbox && r.reply_to_graph_id ? { mailbox: r.reply_mailbox, graphId: r.reply_to_graph_id, all: r.reply_all } : null,
     createdAt: r.created_at,
     createdBy: r.created_by,
     updatedAt: r.updated_at,
@@ -116,6 +126,7 @@ export interface NewOutboxEmail {
   taskId: number | null;
   idempotencyKey: string | null;
   createdBy: string;
+  reply?: OutboxReply;
   /** Bytes in the blob store (`blobSha256`), or — small ones from flows without a blob store — inline. */
   attachments: NewOutboxAttachment[];
 }
@@ -157,6 +168,9 @@ export async function insertOutboxEmail(db: Db, e: NewOutboxEmail): Promise<{ id
       task_id: e.taskId,
       idempotency_key: e.idempotencyKey,
       created_by: e.createdBy,
+      reply_mailbox: e.reply?.mailbox.toLowerCase() ?? null,
+      reply_to_graph_id: e.reply?.graphId ?? null,
+      reply_all: e.reply?.all ?? false,
       next_attempt_at: sql<Date>`now()` as unknown as Date,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
@@ -249,10 +263,10 @@ export async function claimDueEmails(db: Db, opts: { mailbox: string; limit: num
       )
       update email_outbox e
          set status = 'sending', attempts = e.attempts + 1, lease_until = now() + ${`${opts.leaseMs} milliseconds`}::interval,
-             send_started_at = now(), from_mailbox = ${opts.mailbox.toLowerCase()}, updated_at = now()
+             send_started_at = now(), from_mailbox = coalesce(e.reply_mailbox, ${opts.mailbox.toLowerCase()}), updated_at = now()
         from due where e.id = due.id
       returning e.*, (due.prev_started is not null) as tried_before`.execute(trx);
-    for (const r of rows.rows) await addEvent(trx, r.id, 'sending', `attempt ${r.attempts} from ${opts.mailbox}`);
+    for (const r of rows.rows) await addEvent(trx, r.id, 'sending', `attempt ${r.attempts} from ${r.reply_mailbox ?? opts.mailbox}${r.reply_mailbox ? ' (a reply on the source message)' : ''}`);
     // tried_before: an earlier attempt (even before a replay) may have reached Graph.
     return rows.rows.map((r) => ({ ...toOutboxEmail(r), triedBefore: r.tried_before }));
   });
@@ -291,7 +305,11 @@ export const recordSendRequested = (db: Db, claim: Claim) =>
   db.updateTable('email_outbox').set({ send_requested_at: sql`now()` } as never).where('id', '=', claim.id).where('attempts', '=', claim.attempts).execute();
 
 export const markSent = (db: Db, claim: Claim, facts: { internetMessageId?: string; detail: string }) =>
-  finish(db, claim, { status: 'sent', sent_at: sql`now()`, lease_until: null, last_error: null, internet_message_id: facts.internetMessageId ?? null }, ['sent', facts.detail]);
+  finish(db, claim, { status: 'sent', sent_at: sql`now()`, lease_until: null, last_error: null, internet_message_id: facts.internetMessageId ? facts.internetMessageId : sql`internet_message_id` }, ['sent', facts.detail]);
+
+/** The draft's internetMessageId (a reply's: the resident's answer names it in In-Reply-To). */
+export const recordInternetMessageId = (db: Db, claim: Claim, internetMessageId: string) =>
+  db.updateTable('email_outbox').set({ internet_message_id: internetMessageId }).where('id', '=', claim.id).where('attempts', '=', claim.attempts).execute();
 
 export const markFailed = (db: Db, claim: Claim, error: string, retryInMs: number) =>
   finish(db, claim, { status: 'failed', lease_until: null, last_error: error, next_attempt_at: sql`now() + ${`${retryInMs} milliseconds`}::interval` }, ['failed', `${error} — next attempt in ${Math.round(retryInMs / 1000)} s`]);

@@ -12,7 +12,7 @@ import type { SystemParameterRow, FrvValueRow, AppointmentReasonRow, LicenceRow,
 import type { ProductAreaRow, AppointmentReasonProductAreaRow, AppointmentDiaryRow, AppointmentSlotPatternRow, AppointmentSlotExceptionRow, AppointmentSlotRow, BookingRow, BookingHistoryRow, CalendarOutboxRow } from './schema/appointments.ts';
 import type { CalendarSyncStateRow, CalendarSyncLogRow, CalendarPushUnconfirmedRow, CalendarSyncHandledRow, CalendarFullSyncSeenRow } from './schema/calendar-sync.ts';
 import type { EmailTemplateRow, EmailOutboxRow, EmailOutboxAttachmentRow, EmailOutboxEventRow } from './schema/email.ts';
-import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow, InboundMessageAttemptRow } from './schema/tasks.ts';
+import type { TmWorkflowRow, TmJobGroupRow, TmJobGroupTeamRow, TmJobTypeRow, TmEventTypeRow, TmEventQueryRow, TmEventRow, TmTaskRow, TmTaskHistoryRow, InboundEmailRow, InboundAttachmentRow, InboxSyncStateRow, InboxRunRow, InboundParkedRow, InboundMessageAttemptRow, InboxConversationRow, InboundAcknowledgementRow } from './schema/tasks.ts';
 import type { ComplaintPolicyRow, ComplaintSettingsRow, ComplaintHolidayFileRow, ComplaintCaseRow, ComplaintDeadlineRow, ComplaintStepRow } from './schema/complaints.ts';
 
 export interface Database {
@@ -63,6 +63,8 @@ export interface Database {
   tm_tasks: TmTaskRow;
   tm_task_history: TmTaskHistoryRow;
   inbound_emails: InboundEmailRow;
+  inbox_conversation: InboxConversationRow;
+  inbound_acknowledgements: InboundAcknowledgementRow;
   inbound_attachments: InboundAttachmentRow;
   inbox_sync_state: InboxSyncStateRow;
   inbox_runs: InboxRunRow;

@@ -10,6 +10,7 @@ import { createTokenSource, tokenRoles, type AppCredentials, type TokenSource } 
 import { createCalendarGateway } from './calendar.ts';
 import { GraphNotFound } from './errors.ts';
 import { createMailGateway } from './mail.ts';
+import { createConversationGateway } from './conversation.ts';
 import { createSubscriptionGateway } from './subscriptions.ts';
 import { GraphTransport, type TransportOptions } from './transport.ts';
 
@@ -33,10 +34,11 @@ export function createGraphGateway(settings: GraphSettings): GraphGateway & { tr
   const tokens = createTokenSource(settings, dispatcher);
   const transport = new GraphTransport({ ...settings.transport, baseUrl: settings.graphBaseUrl, token: (force) => tokens.token(force), dispatcher });
   const seg = (s: string) => encodeURIComponent(s).replace(/%40/g, '@');
+  const mail = createMailGateway(transport);
   return {
     transport,
     tokens,
-    mail: createMailGateway(transport),
+    mail: { ...mail, ...createConversationGateway(transport, mail.addAttachment) },
     calendar: createCalendarGateway(transport),
     subscriptions: createSubscriptionGateway(transport),
     directory: {

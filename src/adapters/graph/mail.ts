@@ -26,7 +26,7 @@ const seg = (s: string) => encodeURIComponent(s).replace(/%40/g, '@');
 const messageSelect = 'id,internetMessageId,conversationId,subject,from,sender,toRecipients,ccRecipients,replyTo,receivedDateTime,sentDateTime,body,bodyPreview,hasAttachments,isRead,isDraft,importance,categories,parentFolderId';
 const markerExpand = `singleValueExtendedProperties($filter=id eq ${odataString(markerPropertyId)})`;
 
-export function createMailGateway(t: GraphTransport): MailboxGateway {
+export function createMailGateway(t: GraphTransport): Omit<MailboxGateway, 'createReplyDraft' | 'setCategories' | 'findInFolder'> {
   const user = (mailbox: string) => `/users/${seg(mailbox)}`;
 
   async function attachmentJson(a: OutgoingAttachment): Promise<Record<string, unknown>> {

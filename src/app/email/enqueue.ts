@@ -11,7 +11,7 @@
  *   kickOutbox(ctx); // optional: send now rather than at the next poll
  */
 import type { Db } from '../../adapters/db/database.ts';
-import { insertOutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { insertOutboxEmail, type OutboxReply } from '../../adapters/db/email-outbox.ts';
 import type { BlobStore } from '../../adapters/blobs/blob-store.ts';
 import { attachmentInputSize, EmailInput, messageSizeOf } from '../../domain/email/email-input.ts';
 import { blobStoreOf } from '../inbound/policy.ts';
@@ -36,6 +36,8 @@ export interface EnqueueOptions {
   blobs?: BlobStore;
   /** The tenant's message size limit (Config.maxMessageBytes); default Exchange's 35 MB. */
   maxMessageBytes?: number;
+  /** Send as a reply created on this source message in its shared mailbox (Task Manager replies). */
+  reply?: OutboxReply;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
@@ -84,6 +86,7 @@ export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput, opt
     taskId: e.taskId ?? null,
     idempotencyKey: e.idempotencyKey ?? null,
     createdBy: actor.username,
+    ...(opts.reply ? { reply: opts.reply } : {}),
     attachments: await toOutboxAttachments(opts.blobs, e.attachments),
   });
 }

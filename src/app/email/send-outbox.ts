@@ -15,7 +15,7 @@
  * the email as sent. What remains is Exchange's own window between accepting /send and moving the
  * item to Sent Items (see docs/outbound-email.md).
  */
-import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, recordSendRequested, releaseHeld, selectAttachmentRefs, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, recordInternetMessageId, recordSendRequested, releaseHeld, selectAttachmentRefs, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
 import { LEASE_MS, SEND_RATE_PER_MINUTE, SENT_COPY_GRACE_MS, verdictFor } from '../../domain/email/outbox.ts';
 import { blobStoreOf } from '../inbound/policy.ts';
 import { outgoingAttachment } from './attachments.ts';
@@ -97,8 +97,11 @@ function mailOf(e: OutboxEmail, attachments: OutgoingAttachment[]): OutgoingMail
   };
 }
 
-async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { triedBefore: boolean }, leaseMs: number): Promise<'sent' | 'failed' | 'dead'> {
+async function sendOne(ctx: AppContext, systemMailbox: string, e: OutboxEmail & { triedBefore: boolean }, leaseMs: number): Promise<'sent' | 'failed' | 'dead'> {
   const gw = ctx.graph!.mail;
+  // A reply goes from the shared mailbox its source message is in (its draft, marker and Sent Items
+  // copy are there); everything else from EMO_EMAILADDR.
+  const mailbox = e.reply?.mailbox ?? systemMailbox;
   const claim = { id: e.id, attempts: e.attempts };
   const log = ctx.logger.child({ emailId: e.id, mailbox, attempt: e.attempts });
   // Keep the claim while a long upload runs, so no other worker takes it over mid-send.
@@ -146,7 +149,11 @@ async function sendOne(ctx: AppContext, mailbox: string, e: OutboxEmail & { trie
     if (!draftId) {
       const blobs = blobStoreOf(ctx);
       const attachments = (await selectAttachmentRefs(ctx.db, e.id)).map((r) => outgoingAttachment(blobs, r));
-      draftId = (await gw.createDraft(mailbox, mailOf(e, attachments), e.id)).id;
+      if (e.reply) {
+        const d = await gw.createReplyDraft(mailbox, e.reply.graphId, mailOf(e, attachments), e.id, { replyAll: e.reply.all });
+        draftId = d.id;
+        if (d.internetMessageId) await recordInternetMessageId(ctx.db, claim, d.internetMessageId);
+      } else draftId = (await gw.createDraft(mailbox, mailOf(e, attachments), e.id)).id;
       await recordDraft(ctx.db, claim, draftId);
     }
     try {

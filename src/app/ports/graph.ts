@@ -178,6 +178,17 @@ export interface MailboxGateway {
   /** Finds a child folder of the mailbox root by display name (for "Processed" style folders). */
   findFolder(mailbox: string, displayName: string): Promise<{ id: string } | undefined>;
   createFolder(mailbox: string, displayName: string): Promise<{ id: string }>;
+
+  /**
+   * A reply draft created ON `sourceId` in `mailbox` (Graph createReply / createReplyAll), carrying
+   * `marker`, then given our subject, body (above the quoted original), recipients and attachments.
+   * Exchange sets In-Reply-To, References, Thread-Index and conversationId; From is the mailbox.
+   */
+  createReplyDraft(mailbox: string, sourceId: string, mail: OutgoingMail, marker: string, opts?: { replyAll?: boolean }): Promise<{ id: string; internetMessageId?: string }>;
+  /** Replaces the message's categories (Outlook shows them as coloured tags). */
+  setCategories(mailbox: string, id: string, categories: string[]): Promise<void>;
+  /** The message with this internetMessageId in a folder, if it is there (after a move whose answer was lost). */
+  findInFolder(mailbox: string, folderId: string, internetMessageId: string): Promise<{ id: string; categories: string[] } | undefined>;
 }
 
 // ───────────────────────────────────────────────────────────────── calendar ──

@@ -18,6 +18,7 @@ import * as m0017 from './0017_inbound_attempts.ts';
 import * as m0018 from './0018_calendar_full_sync_seen.ts';
 import * as m0019 from './0019_outbox_blobs.ts';
 import * as m0020 from './0020_complaints.ts';
+import * as m0021 from './0021_conversation.ts';
 
 // Forward-only and strictly ordered: each name is a unique four-digit number and a word, and a new
 // migration takes the next number (test/db/migrations.test.ts checks it). Never edit or rename one
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0018_calendar_full_sync_seen': m0018,
   '0019_outbox_blobs': m0019,
   '0020_complaints': m0020,
+  '0021_conversation': m0021,
 };
 
 /**

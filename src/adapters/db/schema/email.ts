@@ -46,6 +46,10 @@ export interface EmailOutboxRow {
   send_started_at: NullableTimestamp;
   sent_at: NullableTimestamp;
   send_requested_at: NullableTimestamp;
+  /** A reply created on `reply_to_graph_id` in the shared mailbox `reply_mailbox` (migration 0021). */
+  reply_mailbox: string | null;
+  reply_to_graph_id: string | null;
+  reply_all: Generated<boolean>;
   created_at: Generated<Date>;
   created_by: string;
   updated_at: Generated<Date>;

@@ -34,6 +34,8 @@ export interface TmJobTypeRow {
   default_team_id: number | null;
   default_user_id: number | null;
   created_at: Timestamp;
+  reply_after_complete: Generated<'reopen' | 'new'>;
+  reopen_within_days: Generated<number>;
 }
 
 export interface TmEventTypeRow {
@@ -122,6 +124,32 @@ export interface InboundEmailRow {
   disposition: Generated<'new' | 'threaded' | 'auto_reply' | 'own'>;
   task_id: number | null;
   created_at: Timestamp;
+  thread_root_id: number | null;
+  thread_reason: string | null;
+  sender_flag: string | null;
+  outlook_category: string | null;
+  outlook_moved_to: string | null;
+  outlook_state: Generated<'none' | 'pending' | 'done' | 'failed'>;
+}
+
+export interface InboxConversationRow {
+  inbox: string;
+  subject_reference: Generated<boolean>;
+  acknowledge: Generated<boolean>;
+  acknowledge_template: string | null;
+  acknowledge_period_hours: Generated<number>;
+  category: Generated<boolean>;
+  move_folder: string | null;
+  updated_at: Generated<Date>;
+  updated_by: Generated<string>;
+}
+
+export interface InboundAcknowledgementRow {
+  inbox: string;
+  sender: string;
+  sent_at: Date;
+  email_id: number | null;
+  outbox_id: string | null;
 }
 
 export interface InboundAttachmentRow {

@@ -206,11 +206,20 @@ export function registerTaskApi(app: FastifyInstance, ctx: AppContext, api: ApiC
 
   api.add(app, {
     method: 'POST', path: '/tasks/{id}/reply', operationId: 'replyToTask', tag, role: 'officer',
-    summary: 'Reply to the sender of the task\'s latest email, through the outbox (text, or a template code)',
+    summary: 'Reply to the resident from the shared inbox they wrote to (created on their message, so it threads; sent once through the outbox)',
     params: TaskId,
-    body: z.object({ text: z.string().max(100_000).optional(), template: z.string().max(40).optional() }).strict().meta({ id: 'TaskReply' }),
+    body: z
+      .object({
+        text: z.string().max(100_000).optional(),
+        template: z.string().max(40).optional(),
+        replyAll: z.boolean().optional(),
+        attachmentIds: z.array(z.number().int().positive()).max(50).optional(),
+        attachments: z.array(z.object({ name: z.string().min(1).max(255), contentType: z.string().min(3).max(200).optional(), content: z.string().max(60_000_000) }).strict()).max(20).optional(),
+      })
+      .strict()
+      .meta({ id: 'TaskReply' }),
     status: 202,
-    response: z.object({ outboxId: z.string(), to: z.string() }),
+    response: z.object({ outboxId: z.string(), to: z.string(), from: z.string(), subject: z.string() }),
     handler: async ({ params, body, principal }) => replyToTask(ctx, principal, params.id, body),
   });
 
