@@ -68,15 +68,17 @@ describe('inbound email through the emulator', () => {
     expect((await emails('Our own letter'))[0]).toMatchObject({ disposition: 'own', task_id: null });
   });
 
-  it('replies to the sender through the outbox, and the answer to that reply joins the same task', async () => {
+  it('replies to the sender from the shared inbox through the outbox, and the answer to that reply joins the same task', async () => {
     const [noise] = await emails('Noise from flat 3');
+    // The resident's latest message of the case is the one answered (their reply of the test above).
+    const [latest] = await emails('RE: Noise from flat 3');
     const r = await replyToTask(w.t.ctx, w.asbOfficer, noise.task_id!, { text: 'We will visit on Monday.' });
-    expect(r.to).toBe('tenant@example.org');
+    expect(r).toMatchObject({ to: 'tenant@example.org', from: demoMailboxes.asb });
     const out = await w.t.ctx.db.selectFrom('email_outbox').selectAll().where('id', '=', r.outboxId as never).executeTakeFirstOrThrow();
-    expect(out).toMatchObject({ subject: `RE: Noise from flat 3 [Task ${noise.task_id}]`, source: 'task-manager', source_ref: `task-${noise.task_id}` });
+    expect(out).toMatchObject({ subject: 'RE: Noise from flat 3', source: 'task-manager', source_ref: `task-${noise.task_id}`, reply_mailbox: demoMailboxes.asb, reply_to_graph_id: latest.graph_id });
     const history = await getTaskDetails(w.t.ctx, w.asbOfficer, noise.task_id!);
     expect(history.history.at(-1)).toMatchObject({ action: 'reply queued', actor: 'asb.officer' });
-    // The resident answers our reply (its ids are not the inbox's): the [Task N] tag brings it back.
+    // A resident answering with the older "[Task N]" tag (mail sent before issue 17) still lands on the task.
     await w.mail({ from: 'tenant@example.org', to: demoMailboxes.asb, subject: `RE: RE: Noise from flat 3 [Task ${noise.task_id}]`, text: 'Monday is fine.' });
     expect(await w.sync('ASB')).toMatchObject({ imported: 1 });
     expect((await emails(`RE: RE: Noise from flat 3 [Task ${noise.task_id}]`))[0]).toMatchObject({ disposition: 'threaded', task_id: noise.task_id });

@@ -173,10 +173,11 @@ describe('storing an inbound email', () => {
     expect(sameConversation).toMatchObject({ disposition: 'threaded', taskId: task.id });
     const run = await runEventQuery(t.ctx, q.id);
     expect(run.tasks).toBe(0);
-    // Once complete, a further reply starts a new task.
+    // Once complete, a further reply reopens it (the job type's default: within 30 days; issue 17 §2).
     await setTaskStatus(t.ctx, officer, task.id, 'complete');
     const late = await ingest(message({ subject: 'RE: Noise again', headers: [{ name: 'In-Reply-To', value: first.internetMessageId }] }));
-    expect(late).toMatchObject({ disposition: 'new', taskId: null });
+    expect(late).toMatchObject({ disposition: 'threaded', taskId: task.id });
+    expect((await t.ctx.db.selectFrom('tm_tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow()).status).toBe('open');
   });
 
   it('survives hostile values: NUL bytes, a 10,000-character subject, no sender', async () => {

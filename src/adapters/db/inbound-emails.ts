@@ -120,41 +120,6 @@ export async function storedGraphIds(db: Db, inbox: string, graphIds: string[]):
 }
 
 /** The task a reply belongs to: the newest not-complete task of an email it references, else of its conversation. */
-export async function findThreadTask(db: Db, inbox: string, refs: string[], conversationId: string | null, subject = ''): Promise<{ taskId: number; status: string } | undefined> {
-  if (refs.length) {
-    const r = await db
-      .selectFrom('inbound_emails as e')
-      .innerJoin('tm_tasks as t', 't.id', 'e.task_id')
-      .select(['t.id', 't.status'])
-      .where('e.inbox', '=', inbox)
-      .where('e.internet_message_id', 'in', refs)
-      .where('t.status', '<>', 'complete')
-      .orderBy('t.id', 'desc')
-      .executeTakeFirst();
-    if (r) return { taskId: r.id, status: r.status };
-  }
-  if (conversationId) {
-    const r = await db
-      .selectFrom('inbound_emails as e')
-      .innerJoin('tm_tasks as t', 't.id', 'e.task_id')
-      .select(['t.id', 't.status'])
-      .where('e.inbox', '=', inbox)
-      .where('e.conversation_id', '=', conversationId)
-      .where('t.status', '<>', 'complete')
-      .orderBy('t.id', 'desc')
-      .executeTakeFirst();
-    if (r) return { taskId: r.id, status: r.status };
-  }
-  // Our replies carry "[Task N]" in the subject (they are sent from EMO_EMAILADDR, so their message
-  // ids and conversation are not this inbox's): an answer to one comes back to that task.
-  const tag = /\[Task (\d{1,15})\]/.exec(subject);
-  if (tag) {
-    const r = await db.selectFrom('tm_tasks').select(['id', 'status']).where('id', '=', Number(tag[1])).where('inbox', '=', inbox).where('status', '<>', 'complete').executeTakeFirst();
-    if (r) return { taskId: r.id, status: r.status };
-  }
-  return undefined;
-}
-
 const toEmail = (r: Awaited<ReturnType<typeof selectRows>>[number]): InboundEmail => ({
   id: r.id,
   inbox: r.inbox,

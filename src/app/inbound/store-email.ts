@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../adapters/db/database.ts';
 import type { BlobStore } from '../../adapters/blobs/blob-store.ts';
-import { findByInternetMessageId, findThreadTask, insertAttachments, insertInboundEmail, type NewAttachment, type NewInboundEmail } from '../../adapters/db/inbound-emails.ts';
-import { insertHistory, updateTaskRow } from '../../adapters/db/tasks.ts';
+import { findByInternetMessageId, insertAttachments, insertInboundEmail, type NewAttachment, type NewInboundEmail } from '../../adapters/db/inbound-emails.ts';
+import { adoptEarlierReplies, findCase, joinCase } from './thread-email.ts';
 import { fitFileName, HEAD_BYTES, judgeAttachment, judgeInlineImage } from '../../domain/inbound/attachment-policy.ts';
 import { autoReplyReason, cleanText, htmlToText, threadingIds, type Disposition, type Header } from '../../domain/inbound/classify.ts';
 import type { AttachmentInfo, InboxMessage, MailboxGateway } from '../ports/graph.ts';
@@ -145,39 +145,28 @@ async function prepareAttachments(attachments: FetchedAttachment[], deps: { blob
 
 export type StoreResult = { stored: true; id: number; disposition: Disposition; taskId: number | null } | { stored: false; duplicateOf: number | 'graph-id' };
 
-/** Stores a prepared email in `trx`: duplicates (same Graph id, or same internetMessageId) are skipped; replies join their open task. */
+/**
+ * Stores a prepared email in `trx`: duplicates (same Graph id, or same internetMessageId) are skipped;
+ * which case a reply joins is decided in thread-email.ts.
+ */
 export async function storePreparedEmail(trx: Db, p: PreparedEmail, at: Date): Promise<StoreResult> {
   const e = { ...p.email };
   if (e.internetMessageId) {
     const dup = await findByInternetMessageId(trx, e.inbox, e.internetMessageId);
     if (dup !== undefined) return { stored: false, duplicateOf: dup };
   }
-  let thread: { taskId: number; status: string } | undefined;
-  if (e.disposition === 'new') {
-    thread = await findThreadTask(trx, e.inbox, [...(e.inReplyTo ? [e.inReplyTo] : []), ...e.references], e.conversationId, e.subject);
-    if (thread) {
-      e.disposition = 'threaded';
-      e.taskId = thread.taskId;
-    }
-  }
+  const match = e.disposition === 'new' ? await findCase(trx, e) : undefined;
   for (const s of p.staged) await s.commit();
   const id = await insertInboundEmail(trx, e);
   if (id === undefined) return { stored: false, duplicateOf: 'graph-id' };
   await insertAttachments(trx, id, p.attachments);
-  if (thread) {
-    const locked = await trx.selectFrom('tm_tasks').select('status').where('id', '=', thread.taskId).forUpdate().executeTakeFirstOrThrow();
-    const reopen = locked.status === 'pending';
-    if (reopen) await updateTaskRow(trx, thread.taskId, { status: 'open', at });
-    else await updateTaskRow(trx, thread.taskId, { at });
-    await insertHistory(trx, {
-      taskId: thread.taskId,
-      actor: 'system',
-      action: 'reply received',
-      fromStatus: reopen ? 'pending' : null,
-      toStatus: reopen ? 'open' : null,
-      detail: `From ${e.fromAddress ?? 'an unknown sender'}: ${e.subject.slice(0, 200) || '(no subject)'}${reopen ? ' (moved back to open)' : ''}`,
-      at,
-    });
+  let taskId: number | null = null;
+  let rootId: number | null = null;
+  if (match) {
+    taskId = (await joinCase(trx, id, e, match, at)).taskId;
+    rootId = match.rootId;
+    e.disposition = 'threaded';
   }
-  return { stored: true, id, disposition: e.disposition, taskId: e.taskId };
+  if (e.disposition === 'new' || e.disposition === 'threaded') await adoptEarlierReplies(trx, id, e, { taskId, rootId }, at);
+  return { stored: true, id, disposition: e.disposition, taskId };
 }

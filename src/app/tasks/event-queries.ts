@@ -8,6 +8,7 @@ import {
   type EventQuery,
 } from '../../adapters/db/task-events.ts';
 import { lockEmails, linkEmailsToTasks } from '../../adapters/db/inbound-emails.ts';
+import { joinWaitingReplies } from '../inbound/thread-email.ts';
 import { insertTasksBulk } from '../../adapters/db/tasks.ts';
 import { eventTypeExists, selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
@@ -223,7 +224,10 @@ async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: R
       await openComplaintCases(trx, taskIds, at);
       const taskOf = (l: { taskId?: number; newTask?: number }) => l.taskId ?? taskIds[l.newTask!];
       await linkEventsToTasks(trx, links.map((l) => ({ eventId: l.eventId, taskId: taskOf(l) })));
-      await linkEmailsToTasks(trx, newTasks.flatMap((t, k) => (t.emailId !== null ? [{ emailId: t.emailId, taskId: taskIds[k] }] : [])));
+      const emailTasks = newTasks.flatMap((t, k) => (t.emailId !== null ? [{ emailId: t.emailId, taskId: taskIds[k] }] : []));
+      await linkEmailsToTasks(trx, emailTasks);
+      // Replies stored before their parent had a task (same poll, or the reply came first) join it now.
+      await joinWaitingReplies(trx, emailTasks, at);
       return { events: events.length, tasks: newTasks.length };
     });
   } catch (err) {

@@ -69,7 +69,7 @@ export async function queueTaskReply(
       // The sender chose that name: no bidi control goes on to Outlook (Sent Items) or the Outbox page.
       to: [{ address: source.fromAddress, ...(source.fromName ? { name: displaySafeName(source.fromName) } : {}) }],
       ...(v.template
-        ? { template: v.template, data: { task: { id: task.id, title: task.title, ref }, email: { subject: source.subject, from: source.fromAddress, received: source.receivedAt.toISOString() }, officer: { name: principal.displayName }, subject, ...data } }
+        ? { template: v.template, data: { task: { id: task.id, title: task.title, ref, tag: `[Task ${task.id}]` }, email: { subject: source.subject, from: source.fromAddress, received: source.receivedAt.toISOString() }, officer: { name: principal.displayName }, subject, ...data } }
         : { subject, text: v.text! }),
       attachments: [...fromTask, ...(full.attachments ?? [])],
       source: 'task-manager',
