@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/start-server.ts';
 import { until } from '../helpers/until.ts';
 
 // Issue 13 §3 and §8, as a user (or systemd, or Docker) runs it: `npm start` on the embedded database.
@@ -37,23 +38,7 @@ const postmasterPid = () => {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
 };
 
-function npmStart(): { child: ChildProcess; output: () => string; ready: Promise<string> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOUSING365_DATA_DIR: dataDir, PORT: '0', HOUSING365_ADMIN_PASSWORD: 'smoke-test-password-1', LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  const child = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr!.on('data', (d) => (out += d));
-    child.on('exit', (code) => reject(new Error(`exited ${code} before ready:\n${out}`)));
-  });
-  return { child, output: () => out, ready };
-}
+const npmStart = () => startServer(root, dataDir, children, 'npm', ['start']);
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/start-server.ts';
 
 // The embedded path end to end, as a user runs it: `npm start` with no DATABASE_URL on an empty data
 // directory, ready, signed in over HTTP, SIGTERM, clean exit; then a kill -9 and a start that recovers.
@@ -11,23 +12,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'h365-smoke-'));
 const children: ChildProcess[] = [];
 
-function start(): { child: ChildProcess; output: () => string; ready: Promise<string> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOUSING365_DATA_DIR: dataDir, PORT: '0', HOUSING365_ADMIN_PASSWORD: 'smoke-test-password-1', LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['bin/housing365.js', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr!.on('data', (d) => (out += d));
-    child.on('exit', (code) => reject(new Error(`exited ${code} before ready:\n${out}`)));
-  });
-  return { child, output: () => out, ready };
-}
+const start = () => startServer(root, dataDir, children, process.execPath, ['bin/housing365.js', 'start']);
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 

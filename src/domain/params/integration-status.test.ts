@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { integrationStatus, type LicenceState } from './integration-status.ts';
+import { COMPLETE_OUTLOOK365_PARAMETERS } from './complete-parameters.fixture.ts';
 
 const LICENSED: LicenceState = { valid: true, features: ['OUTLOOK365', 'TASK_MANAGER'], customer: 'Acme Housing', expiresAt: new Date('2027-01-31T00:00:00Z') };
 
-const COMPLETE = {
-  OUTLOOK365: 'Y',
-  EMAILOUT_OUTLOOK365: 'Y',
-  EMAILIN_OUTLOOK365: 'Y',
-  APPTOUT_OUTLOOK365: 'Y',
-  APPTIN_OUTLOOK365: 'Y',
-  EMO_EMAILADDR: 'housing@housingorganisation.co.uk',
-  INBOX_SERVER: 'housingorganisation.co.uk',
-  EMI_POLL: '5',
-  APPT_OUTLOOK365_CANCEL_RSN: 'OUTC',
-  APPT_OUTLOOK365_MOVE_RSN: 'OUTM',
-  OUTLOOK365_MOVE_VIOL_EMAIL: 'Appointment could not be moved',
-};
+const COMPLETE = COMPLETE_OUTLOOK365_PARAMETERS;
 
 const reasons = (s: ReturnType<typeof integrationStatus>) => Object.fromEntries(s.flows.map((f) => [f.flow, f.reasons]));
 

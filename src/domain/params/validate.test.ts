@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossParameterProblems, effectiveValues, normaliseDecimal, validateParameter, type ValidationContext } from './validate.ts';
+import { COMPLETE_OUTLOOK365_PARAMETERS } from './complete-parameters.fixture.ts';
 
 const REASONS = new Set(['OUTC', 'OUTM']);
 const PG_ZONES = new Set(['Europe/London', 'America/New_York', 'UTC', 'Etc/UTC']);
@@ -333,20 +334,6 @@ describe('crossParameterProblems', () => {
   });
 
   it('is satisfied by a complete configuration', () => {
-    expect(
-      crossParameterProblems({
-        OUTLOOK365: 'Y',
-        EMAILOUT_OUTLOOK365: 'Y',
-        EMAILIN_OUTLOOK365: 'Y',
-        APPTOUT_OUTLOOK365: 'Y',
-        APPTIN_OUTLOOK365: 'Y',
-        EMO_EMAILADDR: 'housing@housingorganisation.co.uk',
-        INBOX_SERVER: 'housingorganisation.co.uk',
-        EMI_POLL: '5',
-        APPT_OUTLOOK365_CANCEL_RSN: 'OUTC',
-        APPT_OUTLOOK365_MOVE_RSN: 'OUTM',
-        OUTLOOK365_MOVE_VIOL_EMAIL: 'Appointment could not be moved',
-      }),
-    ).toEqual([]);
+    expect(crossParameterProblems(COMPLETE_OUTLOOK365_PARAMETERS)).toEqual([]);
   });
 });
