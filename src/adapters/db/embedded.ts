@@ -347,7 +347,7 @@ async function pgCtl(pgCtlBin: string, args: string[], spawnOpts: object): Promi
 async function prepareDatabase(initial: PgState, stateFile: string): Promise<PgState> {
   const su = new pg.Client({ connectionString: urlFor(initial, 'postgres') });
   await su.connect();
-  let state = initial;
+  let state: PgState;
   try {
     await su.query(`SELECT pg_advisory_lock(hashtext('housing365_embedded_roles'))`);
     const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as PgState;

@@ -59,7 +59,10 @@ export function calendarPollJobsWith(o: CalendarPollJobOptions = {}): JobModule 
       await ensureSyncQueue(boss, CALENDAR_SYNC_QUEUE);
       const loops: string[] = [];
       for (let i = 0; i < (o.concurrency ?? CALENDAR_SYNCS_PER_WORKER); i++) {
+        // Assigned after work() returns, but read by the handler: a const would be in its dead zone
+        // if the first job came before that.
         let loop: string | undefined;
+        // eslint-disable-next-line prefer-const
         loop = await boss.work<{ calendar: string }>(CALENDAR_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
           try {
             if (job?.data?.calendar) await runOne(ctx, boss, job.data.calendar, o.syncDeadlineMs);

@@ -47,7 +47,9 @@ export const inboxPollJobs: JobModule = {
     await boss.unschedule(INBOX_POLL_TICK).catch(() => {});
     await ensureSyncQueue(boss, INBOX_SYNC_QUEUE);
     await boss.createQueue(EVENT_QUERY_QUEUE, { name: EVENT_QUERY_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 10 * 60 });
+    // Assigned after work() returns, but read by the handler (see calendar-poll.ts).
     let loop: string | undefined;
+    // eslint-disable-next-line prefer-const
     loop = await boss.work<{ inbox: string }>(INBOX_SYNC_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       try {
         if (job?.data?.inbox) await runOne(ctx, boss, job.data.inbox);
