@@ -1,11 +1,12 @@
 import { verify } from '@node-rs/argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
-import { deleteUserSessions } from '../adapters/db/sessions.ts';
+import { insertApiToken, revokeApiTokenRow, selectApiTokens, selectLiveApiToken, touchApiToken } from '../adapters/db/api-tokens.ts';
+import { countRefusedSignIns, deleteSession, deleteUserSessions, insertSession, selectLocalSignIn, selectSession, touchSession, upsertLocalSignIn } from '../adapters/db/sessions.ts';
 import { selectUserBy, updateUserRow, type User } from '../adapters/db/users.ts';
 import { hashPassword } from './users.ts';
 import type { Actor, AppContext, Principal } from './context.ts';
-import { recordAudit, type AuditActor } from './audit.ts';
+import { recordAudit } from './audit.ts';
 
 // Sessions and API tokens are random secrets given to the client once; the database keeps only their
 // SHA-256, so a copy of the database yields no live credential.
@@ -42,10 +43,7 @@ export async function signIn(ctx: AppContext, usernameIn: string, password: stri
 export async function createSession(ctx: AppContext, userId: number): Promise<{ sessionToken: string; csrfToken: string }> {
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  await ctx.db
-    .insertInto('sessions')
-    .values({ id: sha256(sessionToken), user_id: userId, csrf_token: csrfToken, expires_at: new Date(ctx.now().getTime() + SESSION_ABSOLUTE_MS) })
-    .execute();
+  await insertSession(ctx.db, { id: sha256(sessionToken), userId, csrfToken, expiresAt: new Date(ctx.now().getTime() + SESSION_ABSOLUTE_MS) });
   await updateUserRow(ctx.db, userId, { last_sign_in_at: ctx.now() });
   return { sessionToken, csrfToken };
 }
@@ -60,19 +58,7 @@ export const LOCKOUT_MESSAGE = 'Too many sign-in attempts. Wait 15 minutes, then
 
 async function refuseWhenLockedOut(ctx: AppContext, username: string, ip: string | undefined): Promise<void> {
   const since = new Date(ctx.now().getTime() - LOCKOUT_WINDOW_MS);
-  const count = async (column: 'actor' | 'source_ip', value: string) =>
-    Number(
-      (
-        await ctx.db
-          .selectFrom('audit_events')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('action', '=', 'signin.failed')
-          .where(column, '=', value)
-          .where('at', '>', since)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  if ((await count('actor', username || '(blank)')) >= LOCKOUT_PER_USER || (ip && (await count('source_ip', ip)) >= LOCKOUT_PER_ADDRESS)) {
+  if ((await countRefusedSignIns(ctx.db, { actor: username || '(blank)' }, since)) >= LOCKOUT_PER_USER || (ip && (await countRefusedSignIns(ctx.db, { sourceIp: ip }, since)) >= LOCKOUT_PER_ADDRESS)) {
     ctx.logger.warn({ username: username.slice(0, 64), ip }, 'sign-in refused: locked out');
     throw new AppError('unauthenticated', LOCKOUT_MESSAGE);
   }
@@ -80,40 +66,28 @@ async function refuseWhenLockedOut(ctx: AppContext, username: string, ip: string
 
 /** Whether staff may sign in with a local password (an admin can switch it off once Microsoft sign-in works). */
 export async function localSignInEnabled(ctx: AppContext): Promise<boolean> {
-  const row = await ctx.db.selectFrom('app_settings').select('value').where('key', '=', 'local_signin').executeTakeFirst();
-  return row?.value !== 'off';
+  return (await selectLocalSignIn(ctx.db)) === 'on';
 }
 
 export async function setLocalSignIn(ctx: AppContext, actor: Actor, enabled: boolean): Promise<void> {
   const value = enabled ? 'on' : 'off';
-  await ctx.db
-    .insertInto('app_settings')
-    .values({ key: 'local_signin', value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date() }))
-    .execute();
+  await upsertLocalSignIn(ctx.db, value, ctx.now());
   await recordAudit(ctx.db, actor, { action: 'setting.local_signin', entityType: 'setting', entityId: 'local_signin', summary: `Password sign-in switched ${value}`, after: { value } });
 }
 
 export async function resolveSession(ctx: AppContext, sessionToken: string): Promise<{ user: Principal; csrfToken: string } | null> {
   if (!sessionToken || sessionToken.length > 200) return null;
   const now = ctx.now();
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', 'users.id as user_id', 'users.active'])
-    .where('sessions.id', '=', sha256(sessionToken))
-    .executeTakeFirst();
-  if (!row || !row.active || row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > SESSION_IDLE_MS) return null;
+  const row = await selectSession(ctx.db, sha256(sessionToken));
+  if (!row || !row.userActive || row.expiresAt <= now || now.getTime() - row.lastSeenAt.getTime() > SESSION_IDLE_MS) return null;
   // Touch at most once a minute: a page with many requests should not write on each.
-  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
-    await ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
-  }
-  const u = await selectUserBy(ctx.db, { id: row.user_id });
-  return u ? { user: { ...toPrincipal(u), mustChangePassword: u.mustChangePassword }, csrfToken: row.csrf_token } : null;
+  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) await touchSession(ctx.db, row.id, now);
+  const u = await selectUserBy(ctx.db, { id: row.userId });
+  return u ? { user: { ...toPrincipal(u), mustChangePassword: u.mustChangePassword }, csrfToken: row.csrfToken } : null;
 }
 
 export async function signOut(ctx: AppContext, sessionToken: string): Promise<void> {
-  await ctx.db.deleteFrom('sessions').where('id', '=', sha256(sessionToken)).execute();
+  await deleteSession(ctx.db, sha256(sessionToken));
 }
 
 export async function signOutEverywhere(ctx: AppContext, userId: number): Promise<void> {
@@ -125,30 +99,27 @@ export async function createApiToken(ctx: AppContext, actor: Actor, input: { nam
   if (!name || name.length > 100) throw AppError.validation('name', 'Give the token a name of 1 to 100 characters');
   if (input.role !== 'admin' && input.role !== 'officer') throw AppError.validation('role', 'role must be admin or officer');
   const token = `h365_${randomBytes(32).toString('base64url')}`;
-  const row = await ctx.db.insertInto('api_tokens').values({ name, role: input.role, token_hash: sha256(token) }).returning('id').executeTakeFirstOrThrow();
-  ctx.logger.info({ tokenId: row.id, name, role: input.role, by: actor.username }, 'API token created');
-  await recordAudit(ctx.db, actor, { action: 'token.create', entityType: 'api_token', entityId: row.id, summary: `API token ${name} (${input.role}) created`, after: { name, role: input.role } });
-  return { id: row.id, token };
+  const id = await insertApiToken(ctx.db, { name, role: input.role, tokenHash: sha256(token) });
+  ctx.logger.info({ tokenId: id, name, role: input.role, by: actor.username }, 'API token created');
+  await recordAudit(ctx.db, actor, { action: 'token.create', entityType: 'api_token', entityId: id, summary: `API token ${name} (${input.role}) created`, after: { name, role: input.role } });
+  return { id, token };
 }
 
 export async function listApiTokens(ctx: AppContext) {
-  return ctx.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
+  return selectApiTokens(ctx.db);
 }
 
 export async function revokeApiToken(ctx: AppContext, actor: Actor, id: number): Promise<void> {
-  const res = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new AppError('not_found', `There is no active API token with id ${id}`);
+  if (!(await revokeApiTokenRow(ctx.db, id, ctx.now()))) throw new AppError('not_found', `There is no active API token with id ${id}`);
   ctx.logger.info({ tokenId: id, by: actor.username }, 'API token revoked');
   await recordAudit(ctx.db, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, summary: `API token ${id} revoked` });
 }
 
 export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<Principal | null> {
   if (!bearer.startsWith('h365_') || bearer.length > 200) return null;
-  const row = await ctx.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(bearer)).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await selectLiveApiToken(ctx.db, sha256(bearer));
   if (!row) return null;
-  if (!row.last_used_at || ctx.now().getTime() - row.last_used_at.getTime() > 60_000) {
-    await ctx.db.updateTable('api_tokens').set({ last_used_at: ctx.now() }).where('id', '=', row.id).execute();
-  }
+  if (!row.last_used_at || ctx.now().getTime() - row.last_used_at.getTime() > 60_000) await touchApiToken(ctx.db, row.id, ctx.now());
   return { kind: 'token', id: row.id, username: `token:${row.name}`, displayName: `API token ${row.name}`, role: row.role };
 }
 
