@@ -16,6 +16,7 @@ const suites: Record<string, { file: string; args?: string[]; what: string; then
   P5: { file: 'bench/p5-large-attachment.ts', then: ['bench/p5-outbound-attachment.ts'], what: 'peak RSS of the inbox sync while ingesting a 150 MB attachment, then of the outbox sending a 100 MB one' },
   P6: { file: 'bench/calendar-push.ts', what: '1,000 booking changes pushed, 50 ms latency' },
   P7: { file: 'bench/inbound-task-list.ts', what: 'task list page with 100,000 tasks: server time' },
+  P8: { file: 'bench/poll-cadence.ts', what: 'poll cadence: EMI_POLL = 1 runs of two inboxes under the real scheduler, every 60 s ± 10 s' },
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2).map((s) => s.toUpperCase()) : Object.keys(suites);

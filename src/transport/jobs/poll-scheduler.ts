@@ -45,7 +45,8 @@ export async function runPollSchedulerTick(ctx: AppContext, boss: PgBoss, opts: 
     // Runs start now, not after the sync loops' polling interval.
     if (inboxes.queued) await wakeWorkers(boss, INBOX_SYNC_QUEUE);
     if (calendars.queued) await wakeWorkers(boss, CALENDAR_SYNC_QUEUE);
-    if (flows.emailIn) await boss.send(EVENT_QUERY_QUEUE, {}, { singletonKey: 'tick', singletonSeconds: 30 });
+    // Task Manager event queries on their own schedules (guide §2.2.4): offered a run at most every 30 s.
+    await boss.send(EVENT_QUERY_QUEUE, {}, { singletonKey: 'tick', singletonSeconds: 30 });
     return { switchedOn, inboxes, calendars };
   });
 }
