@@ -124,18 +124,26 @@ export async function resolveApiToken(ctx: AppContext, bearer: string): Promise<
 }
 
 /**
- * A user changes their own password. Every other session of theirs ends (a thief holding an old
- * session is signed out); the session that made the change, `keepSessionToken`, stays. API tokens are
- * not the user's (they belong to the organisation, see docs/security.md) and are not touched.
+ * A user changes their own password. Every session of theirs ends — the others (a thief holding an
+ * old one is signed out) and the one that made the change too, which is replaced by a new session
+ * returned here: a copy of the old cookie taken before the change is worth nothing after it. API
+ * tokens are not the user's (they belong to the organisation, see docs/security.md) and are not touched.
  */
-export async function changePassword(ctx: AppContext, userId: number, current: string, next: string, opts: { keepSessionToken?: string; ip?: string } = {}): Promise<{ endedSessions: number }> {
+export async function changePassword(
+  ctx: AppContext,
+  userId: number,
+  current: string,
+  next: string,
+  opts: { ip?: string } = {},
+): Promise<{ sessionToken: string; csrfToken: string; endedSessions: number }> {
   const u = await selectUserBy(ctx.db, { id: userId });
   if (!u?.passwordHash || !(await verify(u.passwordHash, current))) throw AppError.validation('currentPassword', 'The current password is not right');
   if (next.length < 12) throw AppError.validation('newPassword', 'The new password must be at least 12 characters');
   if (next.length > 200) throw AppError.validation('newPassword', 'The new password must be at most 200 characters');
   await updateUserRow(ctx.db, userId, { password_hash: await hashPassword(next), must_change_password: false });
-  const endedSessions = await deleteUserSessions(ctx.db, userId, { exceptId: opts.keepSessionToken ? sha256(opts.keepSessionToken) : undefined });
+  const endedSessions = await deleteUserSessions(ctx.db, userId);
+  const fresh = await createSession(ctx, userId);
   ctx.logger.info({ user: u.username, endedSessions }, 'password changed');
-  await recordAudit(ctx.db, { username: u.username, ip: opts.ip }, { action: 'user.password.change', entityType: 'user', entityId: u.id, summary: `${u.username} changed their password; ${endedSessions} other session(s) ended` });
-  return { endedSessions };
+  await recordAudit(ctx.db, { username: u.username, ip: opts.ip }, { action: 'user.password.change', entityType: 'user', entityId: u.id, summary: `${u.username} changed their password; ${endedSessions} session(s) ended, this one renewed` });
+  return { ...fresh, endedSessions };
 }

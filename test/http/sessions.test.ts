@@ -99,7 +99,7 @@ describe('a one-time password', () => {
 });
 
 describe('changing or resetting a password', () => {
-  it('ends the user\'s other sessions and keeps the one that made the change; API tokens keep working', async () => {
+  it('ends every session of the user, renews the one that made the change, and leaves API tokens working', async () => {
     await createUser(f.t.ctx, { username: 'test' }, { username: 'petra', displayName: 'Petra', role: 'officer', password: 'petra first password' });
     const here = new WebClient(f.baseUrl);
     const elsewhere = new WebClient(f.baseUrl);
@@ -110,10 +110,16 @@ describe('changing or resetting a password', () => {
     expect((await elsewhere.get('/')).status).toBe(200);
 
     const csrf = await here.csrfFrom('/account/password');
+    const before = here.cookies.get('housing365_session')!;
     const changed = await here.postForm('/account/password', { _csrf: csrf, next: '/', currentPassword: 'petra first password', newPassword: 'petra second password', confirmPassword: 'petra second password' });
     expect(changed.status).toBe(200);
 
+    // This browser carries on in a new session; a copy of its old cookie is worth nothing now.
+    expect(here.cookies.get('housing365_session')).not.toBe(before);
     expect((await here.get('/')).status).toBe(200);
+    expect(csrfOf(await (await here.get('/account/password')).text())).not.toBe(csrf);
+    const copy = await fetch(`${f.baseUrl}/`, { redirect: 'manual', headers: { cookie: `housing365_session=${before}` } });
+    expect(copy.status).toBe(303);
     const gone = await elsewhere.get('/');
     expect(gone.status).toBe(303);
     expect(gone.headers.get('location')).toMatch(/^\/sign-in/);
@@ -122,7 +128,7 @@ describe('changing or resetting a password', () => {
     expect((await fetch(`${f.baseUrl}/api/v1/parameters`, { headers: { authorization: `Bearer ${f.officerToken}` } })).status).toBe(200);
 
     const audit = await f.t.ctx.db.selectFrom('audit_events').select('summary').where('action', '=', 'user.password.change').execute();
-    expect(audit.map((a) => a.summary)).toContain('petra changed their password; 1 other session(s) ended');
+    expect(audit.map((a) => a.summary)).toContain('petra changed their password; 2 session(s) ended, this one renewed');
   });
 
   it('ends every session of the user when an admin resets the password', async () => {

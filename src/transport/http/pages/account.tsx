@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { changePassword, signOutEverywhere } from '../../../app/auth.ts';
 import { recordAudit } from '../../../app/audit.ts';
-import { SESSION_COOKIE } from '../auth.ts';
+import { SESSION_COOKIE, isSecureRequest } from '../auth.ts';
 import { safeNextPath } from '../safe-next.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
@@ -80,7 +80,11 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     else if (field('newPassword') !== field('confirmPassword')) errors.confirmPassword = 'The new passwords do not match';
     if (Object.keys(errors).length === 0) {
       try {
-        await changePassword(ctx, request.principal!.id, field('currentPassword'), field('newPassword'), { keepSessionToken: request.sessionToken ?? undefined, ip: request.ip });
+        const renewed = await changePassword(ctx, request.principal!.id, field('currentPassword'), field('newPassword'), { ip: request.ip });
+        // The old session ended with the change: this browser carries on in a new one.
+        reply.setCookie(SESSION_COOKIE, renewed.sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(ctx, request) });
+        request.sessionToken = renewed.sessionToken;
+        request.csrfToken = renewed.csrfToken;
         return sendPage(reply, <PasswordPage page={pageInfo(ctx, request, 'Password changed', null)} next={next} errors={{}} mustChange={false} changed />);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'validation') throw err;
