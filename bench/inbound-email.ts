@@ -31,7 +31,7 @@ const after = arg('after', 'mark_read') as 'mark_read' | 'leave';
 const domain = 'housingorganisation.co.uk';
 
 const world = await openBenchWorld('inbound', { poolSize: inboxCount + 6 });
-const { db, ctx, actor, emu, gateway, emulator } = world;
+const { db, ctx, actor, emu, gateway } = world;
 if (latency > 0) await emu('POST', '/faults', { kind: 'latency', latencyMs: latency, routePattern: '/v1\\.0/' });
 for (const [k, v] of [['INBOX_SERVER', domain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '1']]) await setParameter(ctx, actor, k, v);
 const team = await createTeam(ctx, actor, { code: 'INBOUND', name: 'Inbound' });

@@ -11,7 +11,7 @@
 import { openBenchWorld } from './lib/world.ts';
 import PgBoss from 'pg-boss';
 import { sql } from 'kysely';
-import { demoApp, demoMailboxes, demoSeed, demoDomain } from '../src/adapters/graph/demo-tenant.ts';
+import { demoMailboxes, demoDomain } from '../src/adapters/graph/demo-tenant.ts';
 import { setParameter } from '../src/app/parameters.ts';
 import { addFrv } from '../src/app/frvs.ts';
 import { configuredInboxes } from '../src/app/inbound/poll-inboxes.ts';
@@ -29,7 +29,7 @@ const arg = (name: string, dflt: string) => {
 const count = Number(arg('messages', '50'));
 
 const world = await openBenchWorld('p3', { poolSize: 8 });
-const { db, ctx, actor, emu, gateway, emulator } = world;
+const { db, ctx, actor, emu, gateway } = world;
 for (const [k, v] of [['INBOX_SERVER', demoDomain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '60']]) await setParameter(ctx, actor, k, v);
 await addFrv(ctx, actor, { domain: 'EXCHANGE_INBOX', code: 'ASB', description: 'ASB' });
 const inbox = (await configuredInboxes(ctx)).inboxes[0];

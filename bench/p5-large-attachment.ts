@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { openChildContext, type ChildWorld } from './lib/child-context.ts';
 import { answerParent, mb, measurePeak, MiB, pdfPieces, peakAboveBaseline, printPeakTable, reportChecks, runMeasuredChild, type MemoryPeak } from './lib/memory-probe.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -30,12 +31,7 @@ const arg = (name: string, dflt: string) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 
-interface ChildInput {
-  databaseUrl: string;
-  dataDir: string;
-  emulator: { tenantId: string; origin: string; graphBaseUrl: string; caPem: string };
-  clientId: string;
-  clientSecret: string;
+interface ChildInput extends ChildWorld {
   inbox: { code: string; mailbox: string };
 }
 
@@ -54,22 +50,9 @@ else await parent();
 
 async function child(): Promise<void> {
   const input = JSON.parse(process.env.P5_CHILD!) as ChildInput;
-  const { createDb } = await import('../src/adapters/db/database.ts');
-  const { createGraphGateway } = await import('../src/adapters/graph/index.ts');
-  const { parseConfig } = await import('../src/config.ts');
-  const { createLogger } = await import('../src/logger.ts');
   const { syncInbox } = await import('../src/app/inbound/sync-inbox.ts');
   const { loadInboundPolicy, blobStoreOf } = await import('../src/app/inbound/policy.ts');
-  const { db } = createDb(input.databaseUrl, { poolSize: 4 });
-  const gateway = createGraphGateway({ tenantId: input.emulator.tenantId, clientId: input.clientId, clientSecret: input.clientSecret, authorityHost: input.emulator.origin, graphBaseUrl: input.emulator.graphBaseUrl, caPem: input.emulator.caPem });
-  const ctx = {
-    db,
-    config: { ...parseConfig({ HOUSING365_DATA_DIR: input.dataDir }), databaseUrl: input.databaseUrl },
-    logger: createLogger({ level: 'silent', pretty: false }),
-    licencePublicKeys: [],
-    now: () => new Date(),
-    graph: gateway,
-  } as unknown as import('../src/app/context.ts').AppContext;
+  const { gateway, ctx, close } = await openChildContext(input);
 
   // Warm up everything the run touches but the attachment: token, TLS connection, pool, policy, blob dir.
   await gateway.tokens.token();
@@ -78,8 +61,7 @@ async function child(): Promise<void> {
   await blobStoreOf(ctx).has('0'.repeat(64));
   const { peak, value: run } = await measurePeak(() => syncInbox(ctx, input.inbox, { gateway: gateway.mail, requestCount: () => gateway.stats.requests }));
   const result: ChildResult = { ...peak, imported: run.imported, parked: run.parked, ok: run.ok, error: run.error, graphRequests: run.graphRequests };
-  await gateway.close();
-  await db.destroy();
+  await close();
   answerParent(result);
 }
 

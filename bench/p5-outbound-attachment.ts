@@ -22,6 +22,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { openChildContext, type ChildWorld } from './lib/child-context.ts';
 import { answerParent, mb, measurePeak, MiB, pdfPieces, peakAboveBaseline, printPeakTable, reportChecks, runMeasuredChild, type MemoryPeak } from './lib/memory-probe.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -31,14 +32,8 @@ const arg = (name: string, dflt: string) => {
 const FROM = 'noreply@housingorganisation.co.uk';
 const TO = 'asb@housingorganisation.co.uk';
 
-interface ChildInput {
-  databaseUrl: string;
-  dataDir: string;
+interface ChildInput extends ChildWorld {
   file: string;
-  licencePublicKeys: string[];
-  emulator: { tenantId: string; origin: string; graphBaseUrl: string; caPem: string };
-  clientId: string;
-  clientSecret: string;
 }
 
 interface ChildResult extends MemoryPeak {
@@ -54,25 +49,12 @@ else await parent();
 
 async function child(): Promise<void> {
   const input = JSON.parse(process.env.P5_CHILD!) as ChildInput;
-  const { createDb } = await import('../src/adapters/db/database.ts');
-  const { createGraphGateway } = await import('../src/adapters/graph/index.ts');
-  const { parseConfig } = await import('../src/config.ts');
-  const { createLogger } = await import('../src/logger.ts');
   const { sendEmail } = await import('../src/app/email/enqueue.ts');
   const { drainOutbox } = await import('../src/app/email/send-outbox.ts');
   const { storeAttachment } = await import('../src/app/email/attachments.ts');
   const { blobStoreOf } = await import('../src/app/inbound/policy.ts');
   const { getIntegrationStatus } = await import('../src/app/integration.ts');
-  const { db } = createDb(input.databaseUrl, { poolSize: 4 });
-  const gateway = createGraphGateway({ tenantId: input.emulator.tenantId, clientId: input.clientId, clientSecret: input.clientSecret, authorityHost: input.emulator.origin, graphBaseUrl: input.emulator.graphBaseUrl, caPem: input.emulator.caPem });
-  const ctx = {
-    db,
-    config: { ...parseConfig({ HOUSING365_DATA_DIR: input.dataDir, EXCHANGE_MAX_MESSAGE_MB: '150' }), databaseUrl: input.databaseUrl },
-    logger: createLogger({ level: 'silent', pretty: false }),
-    licencePublicKeys: input.licencePublicKeys,
-    now: () => new Date(),
-    graph: gateway,
-  } as unknown as import('../src/app/context.ts').AppContext;
+  const { gateway, ctx, close } = await openChildContext(input, { EXCHANGE_MAX_MESSAGE_MB: '150' });
 
   // Warm up everything the run touches but the attachment: token, TLS connection, pool, status, blob dir.
   await gateway.tokens.token();
@@ -86,8 +68,7 @@ async function child(): Promise<void> {
     return { id, r: await drainOutbox(ctx) };
   });
   const result: ChildResult = { ...peak, sent: value.r.sent, failed: value.r.failed, dead: value.r.dead, graphRequests: gateway.stats.requests - requests0, emailId: value.id };
-  await gateway.close();
-  await db.destroy();
+  await close();
   answerParent(result);
 }
 
