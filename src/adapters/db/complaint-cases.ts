@@ -144,6 +144,8 @@ export interface ComplaintListFilter {
 export interface ComplaintListRow extends CaseBadge {
   title: string;
   receivedAt: Date;
+  /** The day of receipt in the organisation's zone. */
+  receivedOn: string;
   teamCode: string | null;
   assigneeName: string | null;
   jobTypeCode: string;
@@ -157,7 +159,7 @@ export async function selectComplaintList(db: Db, viewer: Viewer, f: ComplaintLi
     .leftJoin('tm_job_groups as g', 'g.id', 'jt.job_group_id')
     .leftJoin('teams as tm', 'tm.id', 't.team_id')
     .leftJoin('users as u', 'u.id', 't.assignee_user_id')
-    .select(['c.task_id', 'c.state', sql<string | null>`c.current_due::text`.as('due'), 'c.current_kind', 'c.received_at', 't.title', 'tm.code as team_code', 'u.display_name', 'jt.code as job_type_code'])
+    .select(['c.task_id', 'c.state', sql<string | null>`c.current_due::text`.as('due'), 'c.current_kind', 'c.received_at', sql<string>`c.received_on::text`.as('received_on'), 't.title', 'tm.code as team_code', 'u.display_name', 'jt.code as job_type_code'])
     .where(visibleTo(viewer));
   if ((f.include ?? 'open') === 'open') q = q.where('c.state', '<>', 'closed');
   if (f.stage) q = q.where(sql<SqlBool>`c.state LIKE ${`stage${f.stage}%`}`);
@@ -172,7 +174,7 @@ export async function selectComplaintList(db: Db, viewer: Viewer, f: ComplaintLi
   const rows = await q.limit(f.limit + 1).execute();
   return {
     more: rows.length > f.limit,
-    rows: rows.slice(0, f.limit).map((r) => ({ taskId: r.task_id, state: r.state as CaseState, currentDue: r.due, currentKind: r.current_kind, title: r.title, receivedAt: r.received_at, teamCode: r.team_code, assigneeName: r.display_name, jobTypeCode: r.job_type_code })),
+    rows: rows.slice(0, f.limit).map((r) => ({ taskId: r.task_id, state: r.state as CaseState, currentDue: r.due, currentKind: r.current_kind, title: r.title, receivedAt: r.received_at, receivedOn: r.received_on, teamCode: r.team_code, assigneeName: r.display_name, jobTypeCode: r.job_type_code })),
   };
 }
 

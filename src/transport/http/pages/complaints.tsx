@@ -57,7 +57,7 @@ export function ComplaintTable({ items, caption, id }: { items: ComplaintListIte
             <td class="govuk-table__cell">{c.dueState ? <DueTag state={c.dueState} /> : <span>—</span>}</td>
             <td class="govuk-table__cell" safe>{c.teamCode ?? ''}</td>
             <td class="govuk-table__cell" safe>{c.assigneeName ?? ''}</td>
-            <td class="govuk-table__cell" safe>{c.receivedAt.toISOString().slice(0, 10)}</td>
+            <td class="govuk-table__cell" safe>{formatDay(c.receivedOn)}</td>
           </tr>
         ))}
       </tbody>
