@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
 import type { Db } from '../../adapters/db/database.ts';
 import { storedGraphIds } from '../../adapters/db/inbound-emails.ts';
+import { decideFailure, endsTheRun, FLOW_RULES } from '../../domain/failures/policy.ts';
+import { failureFacts } from '../failure-facts.ts';
+import { inSavepoint } from '../../adapters/db/savepoint.ts';
 import { beginAttempt, clearAttempts, failAttempt, uncountAttempt } from '../../adapters/db/inbound-attempts.ts';
 import { resolveParked, upsertParked, type ParkedRawRef } from '../../adapters/db/inbound-parked.ts';
 import { withSessionLock } from '../../adapters/db/session-lock.ts';
@@ -62,7 +64,8 @@ export interface SyncOptions {
 
 const DEADLINE_MS = 10 * 60_000;
 const MESSAGE_BUDGET_MS = 3 * 60_000;
-const MAX_ATTEMPTS = 3;
+/** The failure policy's bound for one message (3). */
+const MAX_ATTEMPTS = FLOW_RULES['inbox-sync'].itemMaxAttempts;
 /** Graph carries no message over 150 MB; a raw source is kept whole up to that. */
 const RAW_SOURCE_MAX = 150 * 1024 * 1024;
 const MAILBOX_CONCURRENCY = 4;
@@ -86,7 +89,8 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
 }
 
 /** Graph failures that mean "try the whole run again later", not "this message is bad". */
-const retryLater = (e: unknown): e is GraphFailure => isGraphFailure(e) && (e.retryable || e.kind === 'auth_failed' || e.kind === 'permission_missing' || e.kind === 'cursor_expired');
+/** Graph trouble that means "try the whole run again later", not "this message is bad" (the failure policy). */
+const retryLater = (e: unknown): e is GraphFailure => isGraphFailure(e) && endsTheRun(e.kind);
 
 /** The run reached its deadline: what it has not started is left for the next run. */
 class RunDeadline extends Error {}
@@ -209,17 +213,14 @@ async function runDelta(
         for (const o of prepared) {
           // Each email in a savepoint: one the database refuses is parked, not a page that fails
           // (and is read again) for ever.
-          await sql`SAVEPOINT store_email`.execute(trx);
-          try {
-            const r = await storePreparedEmail(trx, o.p, ctx.now());
-            await sql`RELEASE SAVEPOINT store_email`.execute(trx);
-            if (r.stored) {
+          const r = await inSavepoint(trx, 'store_email', () => storePreparedEmail(trx, o.p, ctx.now()));
+          if (r.ok) {
+            if (r.value.stored) {
               result.imported++;
               stored.push(o.message);
             } else result.duplicates++;
-          } catch (err) {
-            await sql`ROLLBACK TO SAVEPOINT store_email`.execute(trx);
-            const reason = `Could not be stored: ${describe(err)}`;
+          } else {
+            const reason = `Could not be stored: ${describe(r.error)}`;
             parked.push({ kind: 'park', message: o.message, reason, attempts: 1 });
             raws.set(o.message.id, await rawSource(ctx, g, inbox.mailbox, o.message.id));
           }
@@ -274,7 +275,8 @@ async function readMessage(ctx: AppContext, db: Db, inbox: { code: string; mailb
       const reason = describe(err);
       await failAttempt(db, inbox.code, m.id, reason);
       ctx.logger.warn({ inbox: inbox.code, graphId: m.id, attempt: attempt.attempts, reason }, 'inbound email read failed');
-      if (attempt.attempts >= limits.maxAttempts) return { kind: 'park', message: m, attempts: attempt.attempts, reason: attempt.attempts > 1 ? `${reason} (after ${attempt.attempts} attempts)` : reason };
+      const next = decideFailure('inbox-sync', 'item', failureFacts(err), attempt.attempts, Math.random, { itemMaxAttempts: limits.maxAttempts });
+      if (next.action === 'skip') return { kind: 'park', message: m, attempts: attempt.attempts, reason: attempt.attempts > 1 ? `${reason} (after ${attempt.attempts} attempts)` : reason };
     } finally {
       clearTimeout(timer);
     }
