@@ -11,6 +11,8 @@ import { configuredLicenceKeys, demoLicenceKey, ensureDemoLicence } from './app/
 import { ensureFirstAdmin } from './app/bootstrap.ts';
 import { registerJobs } from './transport/jobs/registry.ts';
 import { stopPollScheduler } from './transport/jobs/poll-scheduler.ts';
+import { SUBSCRIPTIONS_TICK } from './transport/jobs/subscriptions.ts';
+import { loopbackUrl, readWebAddress, saveWebAddress } from './adapters/web-address.ts';
 import { connectGraph, type GraphConnection } from './adapters/graph/connect.ts';
 import { applyDemoDefaults } from './app/email/demo-defaults.ts';
 import { applyAppointmentDemoDefaults } from './app/appointments/demo-defaults.ts';
@@ -92,9 +94,11 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
   let http: FastifyInstance | undefined;
   let boss: PgBoss | undefined;
   let graph: GraphConnection | undefined;
+  let forgetWebAddress: (() => void) | undefined;
   const stop = async () => {
     // Order matters: stop taking requests (and drain them), stop jobs, then close the database.
     await http?.close().catch((err) => logger.error({ err }, 'closing HTTP failed'));
+    forgetWebAddress?.();
     if (boss) await stopPollScheduler(boss);
     await boss?.stop({ graceful: true, timeout: 5000, close: true }).catch((err) => logger.error({ err }, 'stopping jobs failed'));
     await graph?.stop().catch((err) => logger.error({ err }, 'stopping Graph failed'));
@@ -114,6 +118,8 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     ctx.graph = graph.graph;
     ctx.integration = graph.integration;
     ctx.staffSignIn = graph.staffSignIn;
+    // Demo mode without PUBLIC_BASE_URL: the emulator notifies the local web server (issue 18 §4).
+    if (config.demoMode) ctx.demoWebBase = () => readWebAddress(config.dataDir);
     const demoDefaults = config.demoMode ? [...(await applyDemoDefaults(ctx)), ...(await applyAppointmentDemoDefaults(ctx)), ...(await applyTaskManagerDemoDefaults(ctx)), ...(await switchOnDemoFlows(ctx))] : [];
     if (ctx.demoPrivateKey) await ensureDemoLicence(ctx, ctx.demoPrivateKey);
     // Only a web process makes the first admin: its one-time password is printed with the web address.
@@ -137,6 +143,11 @@ export async function startSystem(config: Config, logger: Logger, say: (line: st
     const address = await server.listen({ port: config.port, host: config.host });
     const port = new URL(address).port;
     const url = `http://localhost:${port}`;
+    if (config.demoMode) {
+      forgetWebAddress = saveWebAddress(config.dataDir, loopbackUrl(config.host, port));
+      // Subscribe now that the webhook has an address, rather than at the next minute's tick.
+      if (!config.publicBaseUrl) await boss.send(SUBSCRIPTIONS_TICK, {}).catch((err) => logger.debug({ err }, 'subscriptions tick not queued'));
+    }
     say(`housing365 is running at ${url}`);
     say(`  database: ${handle.embedded ? `embedded PostgreSQL (data in ${config.dataDir})` : 'DATABASE_URL'}`);
     if (config.demoMode) {

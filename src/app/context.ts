@@ -47,6 +47,11 @@ export interface AppContext {
    * only. Absent: made from config.databaseUrl on first use (app/tasks/event-queries.ts).
    */
   sqlSandbox?: SqlSandbox;
+  /**
+   * Demo mode only: the loopback URL of this data directory's web server once it listens, where the
+   * embedded emulator delivers change notifications when PUBLIC_BASE_URL is not set (issue 18 §4).
+   */
+  demoWebBase?: () => string | undefined;
 }
 
 export const SYSTEM_ACTOR: Actor = { username: 'system' };

@@ -2,7 +2,9 @@
 // (DESIGN.md "Notifications are triggers, polling is the floor"): created when missing, renewed well
 // before expiry, re-created when Graph removed it, deleted when the inbox or calendar is no longer
 // read. Runs from the subscriptions tick (every minute) and after lifecycle events. Nothing happens
-// unless PUBLIC_BASE_URL is an https URL Graph can reach (or an http loopback URL, for the emulator).
+// unless PUBLIC_BASE_URL is an https URL Graph can reach (or an http loopback URL, for the emulator) —
+// or, in demo mode without PUBLIC_BASE_URL, the local web server's loopback address (the embedded
+// emulator accepts http there), so a laptop demo is real time too.
 import { randomBytes } from 'node:crypto';
 import { lockKey, withSessionLock } from '../../adapters/db/session-lock.ts';
 import { ensureSubscriptionRow, saveActive, saveStatus, selectSubscriptions, deleteSubscriptionRow, type Subscription } from '../../adapters/db/subscriptions.ts';
@@ -22,11 +24,13 @@ export const LIFECYCLE_PATH = '/webhooks/graph/lifecycle';
 
 /**
  * Where Graph should POST, or why notifications are off. Graph requires https; the emulator also accepts
- * http on loopback, which is how the tests and a laptop demo use it.
+ * http on loopback, which is how the tests and a laptop demo use it. In demo mode with no
+ * PUBLIC_BASE_URL, the embedded emulator notifies the local web server directly.
  */
 export function notificationUrls(ctx: AppContext): { notificationUrl: string; lifecycleNotificationUrl: string } | { off: string } {
-  const base = ctx.config.publicBaseUrl;
-  if (!base) return { off: 'PUBLIC_BASE_URL is not set: polling only' };
+  const demo = ctx.integration?.mode === 'demo';
+  const base = ctx.config.publicBaseUrl ?? (demo ? ctx.demoWebBase?.() : undefined);
+  if (!base) return { off: demo ? 'demo mode: the web server is not listening yet: polling only' : 'PUBLIC_BASE_URL is not set: polling only' };
   const u = new URL(base);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(loopback && ctx.integration?.mode !== 'tenant')) return { off: 'PUBLIC_BASE_URL is not https: Graph only notifies https URLs; polling only' };
