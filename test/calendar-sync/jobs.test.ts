@@ -117,7 +117,7 @@ describe('calendar polling jobs', () => {
     await until(async () => (await calendarPollStatus(w.t.ctx)).calendars.find((c) => c.calendar === sam)?.state?.running);
     expect(await queueSync(boss, 'calendar', sam)).toBeTruthy();
     const again = await until(async () => {
-      const r = await sql<{ later: boolean }>`SELECT start_after > now() + interval '2 seconds' AS later FROM pgboss.job
+      const r = await sql<{ later: boolean }>`SELECT start_after >= created_on + interval '0.9 seconds' AS later FROM pgboss.job
         WHERE name = ${CALENDAR_SYNC_QUEUE} AND singleton_key = ${sam} AND state = 'created'`.execute(w.t.ctx.db);
       return r.rows.find((x) => x.later);
     });

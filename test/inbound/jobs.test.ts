@@ -96,7 +96,7 @@ describe('inbound email jobs', () => {
       expect(await queueSync(boss, 'inbox', 'COMPLAINTS')).toBeTruthy();
       // The worker takes the job, finds the inbox busy and queues it again for later.
       const again = await until(async () => {
-        const r = await sql<{ later: boolean }>`SELECT start_after > now() + interval '2 seconds' AS later FROM pgboss.job
+        const r = await sql<{ later: boolean }>`SELECT start_after >= created_on + interval '0.9 seconds' AS later FROM pgboss.job
           WHERE name = ${INBOX_SYNC_QUEUE} AND singleton_key = 'COMPLAINTS' AND state = 'created'`.execute(w.t.ctx.db);
         return r.rows.find((x) => x.later);
       });
