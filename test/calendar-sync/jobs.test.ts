@@ -95,9 +95,9 @@ describe('calendar polling jobs', () => {
     expect(state.lastError).toMatch(/timed out/);
     // The hung run still holds the lease: no second run beside it …
     expect((await syncCalendar(w.t.ctx, alex, { gateway: w.gateway.calendar, settings })).skipped).toBe('another run of this calendar is in progress');
-    // … until the lease lapses; then a run goes ahead.
-    await new Promise((res) => setTimeout(res, 2_200));
-    const next = await syncCalendar(w.t.ctx, alex, { gateway: w.gateway.calendar, settings });
+    // … until the lease lapses (the clock moved past it, not waited for); then a run goes ahead.
+    const later = { ...w.t.ctx, now: () => new Date(Date.now() + 2_200) };
+    const next = await syncCalendar(later, alex, { gateway: w.gateway.calendar, settings });
     expect(next.skipped).toBeUndefined();
     expect(next.error).toBeUndefined();
   });
@@ -113,6 +113,11 @@ describe('calendar polling jobs', () => {
         yield* w.gateway.calendar.calendarViewDelta(...args);
       },
     };
+    // Earlier tests' jobs for this calendar have finished (the queue takes one job per calendar at a time).
+    await until(async () => {
+      const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${CALENDAR_SYNC_QUEUE} AND singleton_key = ${sam} AND state IN ('created', 'retry', 'active')`.execute(w.t.ctx.db);
+      return r.rows[0].n === 0;
+    });
     const running = syncCalendar(w.t.ctx, sam, { gateway: slow, settings });
     await until(async () => (await calendarPollStatus(w.t.ctx)).calendars.find((c) => c.calendar === sam)?.state?.running);
     expect(await queueSync(boss, 'calendar', sam)).toBeTruthy();
