@@ -11,6 +11,8 @@ import type { AppContext } from './context.ts';
 import { getIntegrationStatus } from './integration.ts';
 
 export type { FlowsRunning, SchedulerRecord };
+/** The NOTIFY channel and the settings-changed payload (adapters/db/settings-signal.ts), for the job processes' listener. */
+export { SETTINGS_CHANGED, WAKE_CHANNEL } from '../adapters/db/settings-signal.ts';
 export const FLOWS = ['emailOut', 'emailIn', 'apptOut', 'apptIn'] as const;
 
 /** Each flow: may it run now? Inbound flows also need their polling not stopped. */

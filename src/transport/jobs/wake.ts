@@ -12,7 +12,7 @@
 // the poll scheduler tick at once (src/adapters/db/settings-signal.ts).
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { WAKE_CHANNEL } from '../../adapters/db/settings-signal.ts';
+import { WAKE_CHANNEL } from '../../app/poll-flows.ts';
 import type { Logger } from '../../logger.ts';
 
 export { WAKE_CHANNEL };
