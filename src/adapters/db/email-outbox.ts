@@ -352,3 +352,8 @@ export async function requeueDead(db: Db, id: string, by: string): Promise<boole
   if (ok) await addEvent(db, id, 'queued', `replayed by ${by}`);
   return ok;
 }
+
+/** The outbox emails of one task, oldest first (the task page's timeline; the caller checked the task is visible). */
+export async function selectTaskOutbox(db: Db, taskId: number): Promise<OutboxEmail[]> {
+  return (await db.selectFrom('email_outbox').selectAll().where('task_id', '=', taskId).orderBy('created_at').orderBy('id').execute()).map(toOutboxEmail);
+}

@@ -45,6 +45,9 @@ export interface NewAttachment {
 export interface InboundEmail extends NewInboundEmail {
   id: number;
   createdAt: Date;
+  /** Why it joined its case (app/inbound/thread-email.ts), and whether its sender was flagged. */
+  threadReason: string | null;
+  senderFlag: string | null;
 }
 
 export interface InboundAttachment extends NewAttachment {
@@ -119,7 +122,6 @@ export async function storedGraphIds(db: Db, inbox: string, graphIds: string[]):
   return new Set(rows.map((r) => r.graph_id));
 }
 
-/** The task a reply belongs to: the newest not-complete task of an email it references, else of its conversation. */
 const toEmail = (r: Awaited<ReturnType<typeof selectRows>>[number]): InboundEmail => ({
   id: r.id,
   inbox: r.inbox,
@@ -141,6 +143,8 @@ const toEmail = (r: Awaited<ReturnType<typeof selectRows>>[number]): InboundEmai
   disposition: r.disposition,
   taskId: r.task_id,
   createdAt: r.created_at,
+  threadReason: r.thread_reason,
+  senderFlag: r.sender_flag,
 });
 
 // Only its type is used: the row shape selectAll() gives.

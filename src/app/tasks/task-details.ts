@@ -1,6 +1,8 @@
 import { AppError } from '../../errors.ts';
 import { selectAttachment, selectAttachments, selectEmailsOfTask, type InboundAttachment, type InboundEmail } from '../../adapters/db/inbound-emails.ts';
 import { selectHistory } from '../../adapters/db/tasks.ts';
+import { selectAttachmentInfo, selectTaskOutbox, type OutboxAttachment } from '../../adapters/db/email-outbox.ts';
+import { organisationZone } from '../complaints/clock.ts';
 import { BlobNotFound } from '../../adapters/blobs/blob-store.ts';
 import { blobStoreOf } from '../inbound/policy.ts';
 import { getTask, type Task, type TaskHistoryEntry } from './tasks.ts';
@@ -11,10 +13,30 @@ export interface TaskEmail extends InboundEmail {
   attachments: InboundAttachment[];
 }
 
+/** An email we sent (or are sending) on the task: a reply from the shared inbox, or system mail about it. */
+export interface TaskSentEmail {
+  id: string;
+  status: string;
+  subject: string;
+  from: string | null;
+  to: string[];
+  text: string | null;
+  html: string | null;
+  at: Date;
+  sentAt: Date | null;
+  isReply: boolean;
+  createdBy: string;
+  attachments: OutboxAttachment[];
+}
+
 export interface TaskDetails {
   task: Task;
   emails: TaskEmail[];
+  /** Outbound emails of the case, oldest first (the timeline merges them with `emails`). */
+  sent: TaskSentEmail[];
   history: TaskHistoryEntry[];
+  /** The organisation's IANA zone (OUTLOOK365_TIMEZONE): pages show times in it. */
+  timeZone: string;
 }
 
 /** Task Details: the task (if the principal may see it), its emails with attachments, its history. */
@@ -22,7 +44,14 @@ export async function getTaskDetails(ctx: AppContext, principal: Principal, id: 
   const task = await getTask(ctx, principal, id);
   const [emails, history] = await Promise.all([selectEmailsOfTask(ctx.db, task.id, task.emailId), selectHistory(ctx.db, task.id)]);
   const attachments = await selectAttachments(ctx.db, emails.map((e) => e.id));
-  return { task, emails: emails.map((e) => ({ ...e, attachments: attachments.filter((a) => a.emailId === e.id) })), history };
+  const [out, timeZone] = await Promise.all([selectTaskOutbox(ctx.db, task.id), organisationZone(ctx.db)]);
+  const sent = await Promise.all(
+    out.map(async (o) => ({
+      id: o.id, status: o.status, subject: o.subject, from: o.reply?.mailbox ?? o.fromMailbox, to: o.to.map((r) => r.address), text: o.text, html: o.html,
+      at: o.sentAt ?? o.createdAt, sentAt: o.sentAt, isReply: o.reply !== null, createdBy: o.createdBy, attachments: await selectAttachmentInfo(ctx.db, o.id),
+    })),
+  );
+  return { task, emails: emails.map((e) => ({ ...e, attachments: attachments.filter((a) => a.emailId === e.id) })), sent, history, timeZone };
 }
 
 /** A saved attachment of a task the principal may see, as a stream. Rejected ones have no bytes. */

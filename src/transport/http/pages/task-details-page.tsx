@@ -1,10 +1,9 @@
-import { displaySafeName } from '../../../domain/text/bidi.ts';
 import type { TaskDetails } from '../../../app/tasks/task-details.ts';
 import { TASK_STATUS_LABELS, TASK_TRANSITIONS } from '../../../domain/tasks/status.ts';
-import { formatBytes } from '../../../domain/inbound/attachment-policy.ts';
 import { ErrorSummary, Select, SuccessBanner, Tag, TextInput } from './components.tsx';
 import { CsrfField, Layout, type PageInfo } from './layout.tsx';
-import { STATUS_COLOUR, when } from './task-page-kit.tsx';
+import { STATUS_COLOUR, whenIn } from './task-page-kit.tsx';
+import { Timeline } from './task-timeline.tsx';
 import { ComplaintPanel, type ComplaintAttempt } from './complaint-panel.tsx';
 import type { ComplaintView } from '../../../app/complaints/view.ts';
 
@@ -39,7 +38,7 @@ export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, im
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Job type</dt><dd class="govuk-summary-list__value" safe>{`${t.jobTypeName} (${t.jobTypeCode})${t.restricted ? ' – restricted' : ''}`}</dd></div>
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Team</dt><dd class="govuk-summary-list__value" safe>{t.teamCode ?? '—'}</dd></div>
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Assigned to</dt><dd class="govuk-summary-list__value" safe>{t.assigneeName ?? '—'}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Created</dt><dd class="govuk-summary-list__value">{when(t.createdAt)}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Created</dt><dd class="govuk-summary-list__value">{whenIn(t.createdAt, d.timeZone)}</dd></div>
         {t.parentTaskId ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Follow-up of</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href={`/tasks/${t.parentTaskId}`}>{`Task ${t.parentTaskId}`}</a></dd></div> : ''}
       </dl>
       {complaint ? <ComplaintPanel page={page} taskId={t.id} view={complaint} attempt={complaintAttempt} /> : ''}
@@ -68,12 +67,12 @@ export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, im
         </div>
       </details>
       <details class="govuk-details">
-        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to the sender</span></summary>
+        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reply to the resident</span></summary>
         <div class="govuk-details__text">
           <form method="post" action={`/tasks/${t.id}/reply`}>
             <CsrfField token={page.csrfToken} />
             <div class="govuk-form-group">
-              <label class="govuk-label" for="reply-text">Your reply (sent from the organisation's address through the outbox; the subject carries the task number)</label>
+              <label class="govuk-label" for="reply-text">Your reply (sent from the inbox the resident wrote to, on their latest message, so it threads; the copy is in that mailbox's Sent Items)</label>
               <textarea class="govuk-textarea" id="reply-text" name="text" rows="6"></textarea>
             </div>
             <TextInput id="reply-template" name="template" label="Or an email template code (optional)" width="20" />
@@ -94,44 +93,7 @@ export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, im
         </div>
       </details>
 
-      {d.emails.map((e, i) => (
-        <section class="app-email" aria-labelledby={`email-${e.id}-heading`}>
-          <h2 class="govuk-heading-m" id={`email-${e.id}-heading`}>{i === 0 ? 'Email' : `Reply ${i}`}</h2>
-          <dl class="govuk-summary-list govuk-summary-list--no-border">
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">From</dt><dd class="govuk-summary-list__value" safe>{e.fromAddress ? displaySafeName(`${e.fromName ? `${e.fromName} ` : ''}<${e.fromAddress}>`) : '(no sender)'}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">To</dt><dd class="govuk-summary-list__value" safe>{displaySafeName(e.to.map((r) => r.address).join(', '))}</dd></div>
-            {e.cc.length ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Cc</dt><dd class="govuk-summary-list__value" safe>{displaySafeName(e.cc.map((r) => r.address).join(', '))}</dd></div> : ''}
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Subject</dt><dd class="govuk-summary-list__value" safe>{e.subject || '(no subject)'}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Received</dt><dd class="govuk-summary-list__value">{when(e.receivedAt)}</dd></div>
-          </dl>
-          {e.bodyHtml !== null ? (
-            <>
-              <iframe class="app-email-frame" title={`Email ${i === 0 ? '' : `reply ${i} `}body`} sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" src={`/tasks/${t.id}/emails/${e.id}/body${images ? '?images=show' : ''}`} style="width:100%;min-height:320px;border:1px solid #b1b4b6"></iframe>
-              <p class="govuk-body-s">
-                {images ? <a class="govuk-link" href={`/tasks/${t.id}`}>Hide remote images</a> : <a class="govuk-link" href={`/tasks/${t.id}?images=show`}>Show remote images</a>}
-              </p>
-            </>
-          ) : ''}
-          <details class="govuk-details" open={e.bodyHtml === null}>
-            <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Text version</span></summary>
-            <div class="govuk-details__text"><pre class="app-email-text" style="white-space:pre-wrap" safe>{e.bodyText ?? ''}</pre></div>
-          </details>
-          {e.attachments.length ? (
-            <>
-              <h3 class="govuk-heading-s">Attachments</h3>
-              <ul class="govuk-list">
-                {e.attachments.map((a) => (
-                  <li class={a.rejectedReason ? 'app-attachment--rejected' : 'app-attachment'}>
-                    {a.blobSha256 ? <a class="govuk-link" href={`/tasks/${t.id}/attachments/${a.id}`} safe>{displaySafeName(a.name)}</a> : <strong safe>{displaySafeName(a.name)}</strong>}
-                    {' '}<span class="govuk-body-s" safe>{`(${a.kind === 'reference' ? 'cloud link' : formatBytes(a.size)}${a.kind === 'inline' ? ', inline image' : ''})`}</span>
-                    {a.rejectedReason ? <><br /><Tag text="Not saved" colour="red" /> <span class="govuk-body-s" safe>{displaySafeName(a.rejectedReason)}</span></> : ''}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : ''}
-        </section>
-      ))}
+      <Timeline d={d} images={images} />
 
       <h2 class="govuk-heading-m">History</h2>
       <div class="moj-timeline">
@@ -141,7 +103,7 @@ export function DetailsPage({ page, d, teams, users, jobTypes, banner, error, im
               <h3 class="moj-timeline__title" safe>{h.action[0].toUpperCase() + h.action.slice(1)}</h3>
               <p class="moj-timeline__byline" safe>{`by ${h.actor}`}</p>
             </div>
-            <p class="moj-timeline__date"><time datetime={h.at.toISOString()}>{when(h.at)}</time></p>
+            <p class="moj-timeline__date"><time datetime={h.at.toISOString()}>{whenIn(h.at, d.timeZone)}</time></p>
             {h.detail ? <div class="moj-timeline__description" safe>{h.detail}</div> : ''}
           </div>
         ))}

@@ -1,3 +1,4 @@
+import { PREVIEWABLE } from './task-timeline.tsx';
 import sanitizeHtml from 'sanitize-html';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
@@ -116,6 +117,28 @@ export function registerTaskEmailFrame(app: FastifyInstance, ctx: AppContext): v
         .send(`<!DOCTYPE html><html><head><meta charset="utf-8"><base target="_blank"></head><body style="font-family: Arial, sans-serif; margin: 8px">${body}</body></html>`);
     },
   );
+
+  // Preview in the page (issue 17 §3): only a SAVED attachment whose content is an image or a PDF
+  // (checked by its bytes on arrival: detectedType), served as that type with nosniff, under a CSP that
+  // allows no script and no network. Images carry the `sandbox` directive too; a PDF does not, because
+  // Chromium's viewer shows nothing in a sandboxed document — the viewer runs no script from the file.
+  app.get<{ Params: { id: string; attId: string } }>('/tasks/:id/attachments/:attId/preview', { preHandler: requirePageUser() }, async (request, reply) => {
+    const num = (s: string) => (/^\d{1,15}$/.test(s) ? Number(s) : -1);
+    const { attachment, stream } = await openTaskAttachment(ctx, request.principal!, num(request.params.id), num(request.params.attId));
+    const type = attachment.detectedType ? PREVIEWABLE[attachment.detectedType] : undefined;
+    if (!type) {
+      stream.destroy();
+      return reply.code(415).type('application/problem+json').header('content-security-policy', "default-src 'none'; sandbox").send({ type: 'about:blank', title: 'No preview', status: 415, detail: `${attachment.name} is not an image or a PDF: download it instead`, errors: [{ field: 'attId', message: 'not previewable' }] });
+    }
+    return reply
+      .type(type)
+      .header('content-disposition', attachmentDisposition(attachment.name).replace(/^attachment/, 'inline'))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', type === 'application/pdf' ? "default-src 'none'; object-src 'self'; frame-ancestors 'self'" : "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'")
+      .header('cache-control', 'private, no-store')
+      .header('content-length', String(attachment.size))
+      .send(stream);
+  });
 
   app.get<{ Params: { id: string; attId: string } }>('/tasks/:id/attachments/:attId', { preHandler: requirePageUser() }, async (request, reply) => {
     const num = (s: string) => (/^\d{1,15}$/.test(s) ? Number(s) : -1);
