@@ -167,7 +167,7 @@ describe('tasks', () => {
     await runEventQuery(t.ctx, defaultQueryId);
     const seen: number[] = [];
     let cursor: string | undefined;
-    let total = 0;
+    let total: number;
     do {
       const page = await listTasks(t.ctx, complaintsOfficer, { team: complaintsTeam, limit: 7, cursor, sort: 'oldest' });
       total = page.total;
