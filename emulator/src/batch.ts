@@ -49,26 +49,29 @@ export async function handleBatch(core: Core, req: IncomingMessage, rawBody: Buf
   const items = payload?.requests;
   if (!Array.isArray(items) || !items.length) return fail(400, 'BadRequest', 'Invalid batch payload format.');
   if (items.length > maxBatchRequests) return fail(400, 'BadRequest', `The number of batch requests exceeds the maximum of ${maxBatchRequests}.`);
+  // Ids are "not case sensitive" (json-batching): 'A' and 'a' are the same id, and dependsOn names them either way.
   const ids = new Set<string>();
   for (const it of items) {
     if (!it || typeof it.id !== 'string' || !it.id || typeof it.method !== 'string' || typeof it.url !== 'string') return fail(400, 'BadRequest', 'Invalid batch payload format: each request needs an id, a method and a url.');
-    if (ids.has(it.id)) return fail(400, 'BadRequest', `Batch request ids must be unique; '${it.id}' is repeated.`);
-    ids.add(it.id);
+    if (it.dependsOn !== undefined && (!Array.isArray(it.dependsOn) || it.dependsOn.some((d) => typeof d !== 'string'))) return fail(400, 'BadRequest', `Request '${it.id}' has an invalid dependsOn: it must be an array of request ids.`);
+    if (ids.has(it.id.toLowerCase())) return fail(400, 'BadRequest', `Batch request ids must be unique; '${it.id}' is repeated.`);
+    ids.add(it.id.toLowerCase());
     if (it.body !== undefined && !Object.keys(it.headers ?? {}).some((h) => h.toLowerCase() === 'content-type')) return fail(400, 'BadRequest', `Request '${it.id}' has a body but no Content-Type header.`);
   }
-  for (const it of items) for (const d of it.dependsOn ?? []) if (!ids.has(d)) return fail(400, 'BadRequest', `Request '${it.id}' depends on '${d}', which is not in the batch.`);
+  for (const it of items) for (const d of it.dependsOn ?? []) if (!ids.has(d.toLowerCase())) return fail(400, 'BadRequest', `Request '${it.id}' depends on '${d}', which is not in the batch.`);
 
   // dependency order (a cycle is a bad request)
   const order: BatchItem[] = [];
   const state = new Map<string, 0 | 1 | 2>();
-  const byId = new Map(items.map((i) => [i.id, i]));
+  const byId = new Map(items.map((i) => [i.id.toLowerCase(), i]));
   const visit = (it: BatchItem): boolean => {
-    const s = state.get(it.id);
+    const key = it.id.toLowerCase();
+    const s = state.get(key);
     if (s === 2) return true;
     if (s === 1) return false;
-    state.set(it.id, 1);
-    for (const d of it.dependsOn ?? []) if (!visit(byId.get(d)!)) return false;
-    state.set(it.id, 2);
+    state.set(key, 1);
+    for (const d of it.dependsOn ?? []) if (!visit(byId.get(d.toLowerCase())!)) return false;
+    state.set(key, 2);
     order.push(it);
     return true;
   };
@@ -76,17 +79,18 @@ export async function handleBatch(core: Core, req: IncomingMessage, rawBody: Buf
 
   const results = new Map<string, { id: string; status: number; headers: Record<string, string>; body?: unknown }>();
   for (const it of order) {
-    const failedDep = (it.dependsOn ?? []).find((d) => (results.get(d)?.status ?? 500) >= 400);
+    // A dependency that failed (any status ≥ 400, a throttled 429 included, or itself a 424) fails this one.
+    const failedDep = (it.dependsOn ?? []).find((d) => (results.get(d.toLowerCase())?.status ?? 500) >= 400);
     if (failedDep !== undefined) {
-      results.set(it.id, { id: it.id, status: 424, headers: { 'content-type': 'application/json' }, body: { error: { code: 'FailedDependency', message: `Dependency '${failedDep}' failed.` } } });
+      results.set(it.id.toLowerCase(), { id: it.id, status: 424, headers: { 'content-type': 'application/json' }, body: { error: { code: 'FailedDependency', message: `Dependency '${failedDep}' failed.` } } });
       continue;
     }
-    results.set(it.id, await runItem(core, req, app, it));
+    results.set(it.id.toLowerCase(), await runItem(core, req, app, it));
   }
   return {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8', 'request-id': requestId, 'client-request-id': crid ?? requestId, 'odata-version': '4.0' },
-    body: { responses: items.map((i) => results.get(i.id)) },
+    body: { responses: items.map((i) => results.get(i.id.toLowerCase())) },
     logRoute: '/$batch',
     clientId: app.clientId,
   };

@@ -204,6 +204,25 @@ describe('$batch with throttled items', () => {
     expect(g.stats.requests - before).toBe(2); // the first batch, then one with the 3 throttled items
     expect(sleeps).toEqual([1000]);
   });
+
+  it('retries a single throttled sub-request of a batch of 20 on its own, with its Retry-After, and the others once', async () => {
+    const g = h.gateway();
+    await h.admin('DELETE', '/requests');
+    await h.admin('POST', '/faults', { routePattern: `^GET /v1\\.0/users/${officer.replace(/\./g, '\\.')}$`, kind: '429', count: 1, retryAfter: 4 });
+    const items = Array.from({ length: 20 }, (_, i) => ({ method: 'GET' as const, url: `/users/${i === 13 ? officer : asb}` }));
+    const before = g.stats.requests;
+    const sleeps: number[] = [];
+    const out = await batch(g.transport, items, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(out.every((r) => r.ok)).toBe(true);
+    expect(out[13].ok && out[13].body.userPrincipalName).toBe(officer);
+    expect(g.stats.requests - before).toBe(2);
+    expect(sleeps).toEqual([4000]);
+    // The emulator ran 20 sub-requests, then only the throttled one again.
+    const log = (await h.admin('GET', '/requests')).body.value as { batch?: boolean; path: string; status: number }[];
+    const subRequests = log.filter((e) => e.batch);
+    expect(subRequests).toHaveLength(21);
+    expect(subRequests.filter((e) => e.path.endsWith(officer)).map((e) => e.status)).toEqual([429, 200]);
+  });
 });
 
 describe('permissions', () => {
