@@ -140,3 +140,26 @@ describe('replies join their case', () => {
     expect((await history(src.task_id!)).map((h) => h.action)).toContain('reply flagged');
   });
 });
+
+describe('the source message in Outlook shows it was handled', () => {
+  it('tags the message with "housing365 ASB-<task>" once, keeping its own categories, and a repeat run changes nothing', async () => {
+    const { markHandledInOutlook } = await import('../../src/app/inbound/mark-handled.ts');
+    await w.mail({ from: 'p5@example.org', to: demoMailboxes.asb, subject: 'Shouting in the stairwell', text: 'Late at night.' });
+    await w.sync('ASB');
+    await w.raiseEvents();
+    const [e] = await emails('Shouting in the stairwell');
+    const msg = () => mailboxOf(demoMailboxes.asb).messages[e.graph_id] ?? Object.values(mailboxOf(demoMailboxes.asb).messages).find((m) => m.subject === 'Shouting in the stairwell')!;
+    msg().categories = ['Red category'];
+    const inbox = { code: 'ASB', mailbox: demoMailboxes.asb };
+    const first = await markHandledInOutlook(w.t.ctx, w.graph.mail, inbox);
+    expect(first.tagged).toBeGreaterThanOrEqual(1);
+    expect(msg().categories).toEqual(['Red category', `housing365 ASB-${e.task_id}`]);
+    const row = await w.t.ctx.db.selectFrom('inbound_emails').select(['outlook_state', 'outlook_category']).where('id', '=', e.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ outlook_state: 'done', outlook_category: `housing365 ASB-${e.task_id}` });
+    // A run that died after the PATCH (state not recorded) finds the category there: no second copy.
+    await w.t.ctx.db.updateTable('inbound_emails').set({ outlook_state: 'none' }).where('id', '=', e.id).execute();
+    await markHandledInOutlook(w.t.ctx, w.graph.mail, inbox);
+    expect(msg().categories).toEqual(['Red category', `housing365 ASB-${e.task_id}`]);
+    expect((await markHandledInOutlook(w.t.ctx, w.graph.mail, inbox)).tagged).toBe(0);
+  });
+});

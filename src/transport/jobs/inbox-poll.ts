@@ -6,6 +6,7 @@
 // every worker, and a run that finds the inbox busy queues itself again. After an import the event
 // queries run at once, not at their next tick.
 import type PgBoss from 'pg-boss';
+import { markHandledInOutlook } from '../../app/inbound/mark-handled.ts';
 import type { AppContext } from '../../app/context.ts';
 import { planInboxPoll } from '../../app/inbound/poll-inboxes.ts';
 import { syncInbox } from '../../app/inbound/sync-inbox.ts';
@@ -39,6 +40,8 @@ async function runOne(ctx: AppContext, boss: PgBoss, code: string): Promise<void
   // Another run holds the inbox: this job may stand for mail that run has already read past.
   if (r.skipped) await requeueBusy(boss, 'inbox', code);
   if (r.imported > 0) await boss.send(EVENT_QUERY_QUEUE, { after: code }, { singletonKey: 'after-import', singletonSeconds: 2 });
+  // Emails that have their task by now (raised by the last event query run) are tagged in Outlook.
+  await markHandledInOutlook(ctx, graph.mail, inbox).catch((err) => ctx.logger.warn({ err, inbox: code }, 'marking handled mail in Outlook failed'));
 }
 
 export const inboxPollJobs: JobModule = {
