@@ -14,6 +14,7 @@
 // killed mid-run left its job active until expiry — one kill -9 stopped all calendar syncing for half
 // an hour (found by bench/p4-workers.ts; test/scale/sync-queues.test.ts holds it).
 import type PgBoss from 'pg-boss';
+import { wakeWorkers } from './wake.ts';
 
 export const INBOX_SYNC_QUEUE = 'inbox-sync';
 export const CALENDAR_SYNC_QUEUE = 'calendar-sync';
@@ -64,7 +65,15 @@ export async function queueSync(boss: PgBoss, kind: 'inbox' | 'calendar', target
   });
 }
 
-/** A run found its mailbox busy (another run holds it): ask again in BUSY_RETRY_SECONDS. */
-export function requeueBusy(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<string | null> {
-  return queueSync(boss, kind, target, { startAfterSeconds: BUSY_RETRY_SECONDS });
+/**
+ * A run found its mailbox busy (another run holds it): ask again in BUSY_RETRY_SECONDS, and wake the
+ * idle sync loops when that job becomes due — a delayed job wakes no one, so it would otherwise wait
+ * out a loop's 2 s polling interval as well (the tail of bench/demo-realtime.ts's Outlook moves).
+ */
+export async function requeueBusy(boss: PgBoss, kind: 'inbox' | 'calendar', target: string): Promise<string | null> {
+  const id = await queueSync(boss, kind, target, { startAfterSeconds: BUSY_RETRY_SECONDS });
+  const queue = kind === 'inbox' ? INBOX_SYNC_QUEUE : CALENDAR_SYNC_QUEUE;
+  // A lost wake-up only costs the polling interval: the job is queued either way.
+  if (id) setTimeout(() => void wakeWorkers(boss, queue).catch(() => {}), BUSY_RETRY_SECONDS * 1000 + 50).unref();
+  return id;
 }
