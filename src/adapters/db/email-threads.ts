@@ -124,3 +124,28 @@ export async function recordThread(db: Db, emailId: number, v: { taskId: number 
     .where('id', '=', emailId)
     .execute();
 }
+
+/** Emails of the inbox that have their task and are not yet marked as handled in Outlook. */
+export async function selectUnmarkedEmails(db: Db, inbox: string, limit: number): Promise<Array<{ id: number; graphId: string; taskId: number }>> {
+  const rows = await db
+    .selectFrom('inbound_emails')
+    .select(['id', 'graph_id', 'task_id'])
+    .where('inbox', '=', inbox)
+    .where('task_id', 'is not', null)
+    .where('outlook_state', '=', 'none')
+    .where('disposition', 'in', ['new', 'threaded'])
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), graphId: r.graph_id, taskId: Number(r.task_id) }));
+}
+
+export async function recordOutlookMark(db: Db, emailId: number, v: { state: 'done' | 'failed'; category?: string }): Promise<void> {
+  await db.updateTable('inbound_emails').set({ outlook_state: v.state, ...(v.category ? { outlook_category: v.category } : {}) }).where('id', '=', emailId).execute();
+}
+
+/** A task of this inbox with this number (a case reference in a subject). */
+export async function taskOfInbox(db: Db, taskId: number, inbox: string): Promise<number | undefined> {
+  const t = await db.selectFrom('tm_tasks').select('id').where('id', '=', taskId).where('inbox', '=', inbox).executeTakeFirst();
+  return t ? Number(t.id) : undefined;
+}

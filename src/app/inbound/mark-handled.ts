@@ -9,6 +9,7 @@
  * meanwhile is recorded as failed and not tried again. (Moving at import is the inbox's "after
  * import" setting, sync-inbox.ts.)
  */
+import { recordOutlookMark, selectUnmarkedEmails } from '../../adapters/db/email-threads.ts';
 import { selectInboxConversation } from '../../adapters/db/inbox-conversation.ts';
 import { caseReference, handledCategory } from '../../domain/conversation/case-reference.ts';
 import { isGraphFailure } from '../ports/graph-errors.ts';
@@ -19,26 +20,17 @@ export async function markHandledInOutlook(ctx: AppContext, g: MailboxGateway, i
   const out = { tagged: 0, failed: 0 };
   const settings = await selectInboxConversation(ctx.db, inbox.code);
   if (!settings.category) return out;
-  const due = await ctx.db
-    .selectFrom('inbound_emails')
-    .select(['id', 'graph_id', 'task_id'])
-    .where('inbox', '=', inbox.code)
-    .where('task_id', 'is not', null)
-    .where('outlook_state', '=', 'none')
-    .where('disposition', 'in', ['new', 'threaded'])
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const due = await selectUnmarkedEmails(ctx.db, inbox.code, limit);
   for (const e of due) {
-    const category = handledCategory(caseReference(inbox.code, Number(e.task_id)));
+    const category = handledCategory(caseReference(inbox.code, e.taskId));
     try {
-      const m = await g.getMessage(inbox.mailbox, e.graph_id);
-      if (!m.categories.includes(category)) await g.setCategories(inbox.mailbox, e.graph_id, [...m.categories, category]);
-      await ctx.db.updateTable('inbound_emails').set({ outlook_state: 'done', outlook_category: category }).where('id', '=', e.id).execute();
+      const m = await g.getMessage(inbox.mailbox, e.graphId);
+      if (!m.categories.includes(category)) await g.setCategories(inbox.mailbox, e.graphId, [...m.categories, category]);
+      await recordOutlookMark(ctx.db, e.id, { state: 'done', category });
       out.tagged++;
     } catch (err) {
       if (isGraphFailure(err) && err.kind === 'not_found') {
-        await ctx.db.updateTable('inbound_emails').set({ outlook_state: 'failed' }).where('id', '=', e.id).execute();
+        await recordOutlookMark(ctx.db, e.id, { state: 'failed' });
         out.failed++;
         continue;
       }

@@ -15,7 +15,7 @@
  * The reason goes on the task's history and on the email (`thread_reason`).
  */
 import type { Db } from '../../adapters/db/database.ts';
-import { attachToThread, emailByConversation, emailsByMessageIds, emailTask, linkWaitingReplies, lockCaseTask, recordThread, sentReplyTask, waitingReplies, type ThreadEmail } from '../../adapters/db/email-threads.ts';
+import { attachToThread, emailByConversation, emailsByMessageIds, emailTask, linkWaitingReplies, lockCaseTask, recordThread, sentReplyTask, taskOfInbox, waitingReplies, type ThreadEmail } from '../../adapters/db/email-threads.ts';
 import type { NewInboundEmail } from '../../adapters/db/inbound-emails.ts';
 import { insertHistory, insertTask, updateTaskRow } from '../../adapters/db/tasks.ts';
 import { parseCaseReference } from '../../domain/conversation/case-reference.ts';
@@ -52,8 +52,8 @@ export async function findCase(trx: Db, e: Pick<NewInboundEmail, 'inbox' | 'inRe
   }
   const ref = parseCaseReference(e.subject);
   if (ref && (!ref.inbox || ref.inbox === e.inbox.toUpperCase())) {
-    const t = await trx.selectFrom('tm_tasks').select('id').where('id', '=', ref.taskId).where('inbox', '=', e.inbox).executeTakeFirst();
-    if (t) return { taskId: Number(t.id), rootId: null, reason: `case reference ${ref.inbox ? `[${ref.inbox}-${ref.taskId}]` : `[Task ${ref.taskId}]`} in the subject` };
+    const t = await taskOfInbox(trx, ref.taskId, e.inbox);
+    if (t !== undefined) return { taskId: t, rootId: null, reason: `case reference ${ref.inbox ? `[${ref.inbox}-${ref.taskId}]` : `[Task ${ref.taskId}]`} in the subject` };
   }
   if (e.internetMessageId) {
     // The reply came first and already has its task: the parent joins it.
