@@ -17,7 +17,7 @@ import { CALENDAR_PUSH_QUEUE } from '../src/app/appointments/calendar-outbox.ts'
 
 const minutes = Number(process.argv[2] ?? 4);
 const w = await openBenchWorld('poll-cadence', { poolSize: 6 });
-let failed = false;
+let failed: boolean;
 try {
   for (const [k, v] of [['INBOX_SERVER', demoDomain], ['OUTLOOK365', 'Y'], ['EMAILIN_OUTLOOK365', 'Y'], ['EMI_POLL', '1']] as const) await setParameter(w.ctx, w.actor, k, v);
   for (const code of ['ASB', 'COMPLAINTS']) await addFrv(w.ctx, w.actor, { domain: 'EXCHANGE_INBOX', code, description: code });

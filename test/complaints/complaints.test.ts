@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/db.ts';
 import { insertEmail, makeTeam, makeUser, system } from '../tasks/helpers.ts';
-import { createJobGroup, createJobType, generateWorkflow, saveEventType, uploadWorkflow } from '../../src/app/tasks/setup.ts';
+import { createJobType, generateWorkflow, saveEventType, uploadWorkflow } from '../../src/app/tasks/setup.ts';
 import { listEventQueries, runEventQuery } from '../../src/app/tasks/event-queries.ts';
 import { getTaskHistory } from '../../src/app/tasks/tasks.ts';
 import { raiseTask } from '../../src/app/tasks/raise-task.ts';

@@ -265,3 +265,16 @@ export async function selectComplaintCounts(db: Db, viewer: Viewer, today: strin
      GROUP BY 1, 2`.execute(db);
   return rows.rows.map((r) => ({ stage: r.stage as 1 | 2, due: r.due, n: r.n }));
 }
+
+/** Of these new tasks, the ones whose job type has a complaint policy, with when their email arrived. */
+export async function selectComplaintTasks(db: Db, taskIds: readonly number[]): Promise<Array<{ id: number; jobTypeId: number; createdAt: Date; receivedAt: Date | null }>> {
+  if (!taskIds.length) return [];
+  const rows = await db
+    .selectFrom('tm_tasks as t')
+    .innerJoin('complaint_policies as p', 'p.job_type_id', 't.job_type_id')
+    .leftJoin('inbound_emails as e', 'e.id', 't.email_id')
+    .select(['t.id', 't.job_type_id', 't.created_at', 'e.received_at'])
+    .where('t.id', 'in', [...taskIds])
+    .execute();
+  return rows.map((r) => ({ id: r.id, jobTypeId: r.job_type_id!, createdAt: r.created_at, receivedAt: r.received_at }));
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../../adapters/db/database.ts';
-import { insertCase, insertDeadline } from '../../adapters/db/complaint-cases.ts';
+import { insertCase, insertDeadline, selectComplaintTasks } from '../../adapters/db/complaint-cases.ts';
 import { selectPolicies } from '../../adapters/db/complaint-setup.ts';
 import { insertHistory } from '../../adapters/db/tasks.ts';
 import { codeDeadline, explainDeadline } from '../../domain/complaints/case.ts';
@@ -12,22 +12,16 @@ import { complaintClock } from './clock.ts';
  */
 export async function openComplaintCases(trx: Db, taskIds: readonly number[], at: Date): Promise<number> {
   if (!taskIds.length) return 0;
-  const tasks = await trx
-    .selectFrom('tm_tasks as t')
-    .innerJoin('complaint_policies as p', 'p.job_type_id', 't.job_type_id')
-    .leftJoin('inbound_emails as e', 'e.id', 't.email_id')
-    .select(['t.id', 't.job_type_id', 't.created_at', 'e.received_at'])
-    .where('t.id', 'in', [...taskIds])
-    .execute();
+  const tasks = await selectComplaintTasks(trx, taskIds);
   if (!tasks.length) return 0;
   const [policies, clock] = await Promise.all([selectPolicies(trx), complaintClock(trx, at)]);
   let opened = 0;
   for (const t of tasks) {
-    const policy = policies.find((p) => p.jobTypeId === t.job_type_id)!.policy;
-    const receivedAt = t.received_at ?? t.created_at;
+    const policy = policies.find((p) => p.jobTypeId === t.jobTypeId)!.policy;
+    const receivedAt = t.receivedAt ?? t.createdAt;
     const receivedOn = clock.dayOf(receivedAt);
     const ack = codeDeadline(clock.calendar, policy, 1, 'acknowledge', receivedOn);
-    const caseId = await insertCase(trx, { taskId: t.id, jobTypeId: t.job_type_id, policy, receivedAt, receivedOn, currentDue: ack.due, at });
+    const caseId = await insertCase(trx, { taskId: t.id, jobTypeId: t.jobTypeId, policy, receivedAt, receivedOn, currentDue: ack.due, at });
     if (!caseId) continue;
     await insertDeadline(trx, caseId, ack, at);
     await insertHistory(trx, { taskId: t.id, actor: 'system', action: 'complaint opened at stage 1', detail: explainDeadline(ack), at });

@@ -243,3 +243,6 @@ export async function dismissParkedEmail(ctx: AppContext, actor: Actor, id: numb
   if (!(await selectParked(ctx.db, viewer, { id })).length) throw new AppError('not_found', `There is no parked email ${id}`);
   await resolveParked(ctx.db, { id }, 'dismissed', actor.username, ctx.now());
 }
+
+/** Each inbox's recorded sync state, as this viewer may see it. */
+export const listInboxSyncStates = (ctx: AppContext, viewer: Viewer) => selectInboxStates(ctx.db, viewer);

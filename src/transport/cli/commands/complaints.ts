@@ -3,7 +3,7 @@ import path from 'node:path';
 import { complaintsPerformanceCsv } from '../../../app/complaints/performance.ts';
 import { getComplaintSettings, listComplaintPolicies, loadHolidayFile, removeComplaintPolicy, setComplaintPolicy, updateComplaintSettings } from '../../../app/complaints/setup.ts';
 import { sendComplaintReminder } from '../../../app/complaints/reminders.ts';
-import { selectJobTypes } from '../../../adapters/db/task-setup.ts';
+import { listJobTypes } from '../../../app/tasks/setup.ts';
 import { OPERATOR_VIEWER } from '../../../domain/tasks/visibility.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
@@ -24,7 +24,7 @@ const usage = [
 
 async function jobTypeId(ctx: AppContext, code: string | undefined): Promise<number> {
   if (!code) throw new UsageError(`name the job type\nusage: ${usage}`);
-  const t = (await selectJobTypes(ctx.db)).find((j) => j.code === code.toUpperCase());
+  const t = (await listJobTypes(ctx)).find((j) => j.code === code.toUpperCase());
   if (!t) throw new UsageError(`there is no job type ${code}`);
   return t.id;
 }

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  dismissParkedEmail, inboundPollStatus, listParkedEmails, requestBackfill, requestInboxRun, setAfterImport, startInboundPolling, stopInboundPolling,
+  dismissParkedEmail, inboundPollStatus, listInboxSyncStates, listParkedEmails, requestBackfill, requestInboxRun, setAfterImport, startInboundPolling, stopInboundPolling,
 } from '../../../app/inbound/poll-inboxes.ts';
-import { selectInboxStates } from '../../../adapters/db/inbound-sync.ts';
 import { OPERATOR_VIEWER } from '../../../domain/tasks/visibility.ts';
 import { cliActor, parse, printTable, UsageError, withContext, type Command } from '../cli-kit.ts';
 import { calendarsCommand } from './calendars.ts';
@@ -75,7 +74,7 @@ export const pollCommand: Command = {
         // Progress as the running housing365 reads the inbox again (the total is unknown until the end).
         const frames = ['[=     ]', '[ =    ]', '[  =   ]', '[   =  ]', '[    = ]', '[     =]'];
         for (let i = 0; ; i++) {
-          const st = (await withContext((ctx) => selectInboxStates(ctx.db, OPERATOR_VIEWER))).find((s) => s.inbox === inbox);
+          const st = (await withContext((ctx) => listInboxSyncStates(ctx, OPERATOR_VIEWER))).find((s) => s.inbox === inbox);
           const line = `${st?.backfillDays ? frames[i % frames.length] : '[######]'} ${inbox}: ${st?.backfillSeen ?? 0} messages checked, ${st?.backfillImported ?? 0} imported`;
           process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
           if (!st?.backfillDays) break;
