@@ -18,6 +18,7 @@ import { WebClient } from '../http/web-client.ts';
 import { resync, type ResyncProgress } from '../../src/app/notifications/resync.ts';
 import { progressLine } from '../../src/transport/cli/commands/resync.ts';
 import { until } from '../helpers/until.ts';
+import { recordSchedulerTick } from '../helpers/scheduler.ts';
 
 let w: InboundWorld;
 let boss: PgBoss;
@@ -136,6 +137,7 @@ describe('change notifications', () => {
     await createUser(w.t.ctx, { username: 'setup' }, { username: 'ada', displayName: 'Ada Admin', role: 'admin', password: 'admin password for tests' });
     const web = new WebClient(base);
     await web.signIn('ada', 'admin password for tests');
+    await recordSchedulerTick(w.t.ctx); // as the running job process does
     let html = await (await web.get('/system-setup/integration/sync')).text();
     expect(html).toContain('Sync health');
     expect(html).toMatch(/ASB[\s\S]*healthy[\s\S]*active, expires/);
