@@ -163,3 +163,42 @@ describe('the source message in Outlook shows it was handled', () => {
     expect((await markHandledInOutlook(w.t.ctx, w.graph.mail, inbox)).tagged).toBe(0);
   });
 });
+
+describe('the automatic acknowledgement', () => {
+  it('is off by default; when on, goes once per sender per period from the shared inbox with X-Auto-Response-Suppress, never to automatic mail or our own addresses, recorded on the task', async () => {
+    const { saveTemplate } = await import('../../src/app/email/templates.ts');
+    await w.mail({ from: 'p6@example.org', to: demoMailboxes.asb, subject: 'Before acknowledgements', text: 'x' });
+    await w.sync('ASB');
+    await w.raiseEvents();
+    const [before] = await emails('Before acknowledgements');
+    expect(await w.t.ctx.db.selectFrom('email_outbox').select('id').where('task_id', '=', before.task_id!).execute()).toHaveLength(0);
+
+    await saveTemplate(w.t.ctx, SYSTEM_ACTOR, { code: 'TM_ACKNOWLEDGE', description: 'Acknowledgement', subject: 'We have your email [{{ task.ref }}]', text: 'Your case reference is {{ task.ref }}.' });
+    await upsertInboxConversation(w.t.ctx.db, { ...defaultConversation('ASB'), acknowledge: true, acknowledgePeriodHours: 24 }, 'test');
+    await w.mail({ from: 'p7@example.org', to: demoMailboxes.asb, subject: 'Rubbish bins', text: 'Not collected.' });
+    await w.mail({ from: 'away@example.org', to: demoMailboxes.asb, subject: 'Automatic reply: away', text: 'Back Monday.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await w.mail({ from: `staff@${demoMailboxes.asb.split('@')[1]}`, to: demoMailboxes.asb, subject: 'From a colleague', text: 'FYI' });
+    await w.sync('ASB');
+    await w.raiseEvents();
+    const [bins] = await emails('Rubbish bins');
+    const acks = await w.t.ctx.db.selectFrom('email_outbox').selectAll().where('source_ref', 'like', 'ack-%').execute();
+    expect(acks.map((a) => [a.subject, a.to_recipients[0].address, a.reply_mailbox])).toEqual([[`We have your email [ASB-${bins.task_id}]`, 'p7@example.org', demoMailboxes.asb]]);
+    expect(acks[0].headers).toContainEqual({ name: 'X-Auto-Response-Suppress', value: 'All' });
+    expect((await history(bins.task_id!)).at(-1)).toMatchObject({ action: 'acknowledgement queued' });
+
+    // A second email from the same sender within the period: a task, no second acknowledgement.
+    await w.mail({ from: 'p7@example.org', to: demoMailboxes.asb, subject: 'Rubbish bins again', text: 'Still not.' });
+    await w.sync('ASB');
+    await w.raiseEvents();
+    const [again] = await emails('Rubbish bins again');
+    expect((await history(again.task_id!)).at(-1)).toMatchObject({ action: 'acknowledgement not sent' });
+    expect(await w.t.ctx.db.selectFrom('email_outbox').select('id').where('source_ref', 'like', 'ack-%').execute()).toHaveLength(1);
+
+    // Sent as a reply from asb@, the header on the draft that went.
+    expect(await drainOutbox(w.t.ctx)).toMatchObject({ dead: 0 });
+    const sent = inFolder(demoMailboxes.asb, 'sentitems').find((m) => m.subject === `We have your email [ASB-${bins.task_id}]`)!;
+    expect(sent.internetMessageHeaders).toContainEqual({ name: 'X-Auto-Response-Suppress', value: 'All' });
+    expect(sent.inReplyTo).toBe(bins.internet_message_id);
+    await upsertInboxConversation(w.t.ctx.db, defaultConversation('ASB'), 'test');
+  });
+});

@@ -149,3 +149,19 @@ export async function taskOfInbox(db: Db, taskId: number, inbox: string): Promis
   const t = await db.selectFrom('tm_tasks').select('id').where('id', '=', taskId).where('inbox', '=', inbox).executeTakeFirst();
   return t ? Number(t.id) : undefined;
 }
+
+/** The emails (with sender and Graph id) just given tasks, for their acknowledgement. */
+export async function selectAckCandidates(db: Db, emailIds: number[]): Promise<Array<{ id: number; inbox: string; mailbox: string; graphId: string; fromAddress: string | null; subject: string; taskId: number | null; disposition: string }>> {
+  if (!emailIds.length) return [];
+  const rows = await db.selectFrom('inbound_emails').select(['id', 'inbox', 'mailbox', 'graph_id', 'from_address', 'subject', 'task_id', 'disposition']).where('id', 'in', emailIds).execute();
+  return rows.map((r) => ({ id: Number(r.id), inbox: r.inbox, mailbox: r.mailbox, graphId: r.graph_id, fromAddress: r.from_address, subject: r.subject, taskId: r.task_id === null ? null : Number(r.task_id), disposition: r.disposition }));
+}
+
+/** Whether this sender was acknowledged by the inbox since `since`. */
+export async function acknowledgedSince(db: Db, inbox: string, sender: string, since: Date): Promise<boolean> {
+  return Boolean(await db.selectFrom('inbound_acknowledgements').select('sent_at').where('inbox', '=', inbox).where('sender', '=', sender.toLowerCase()).where('sent_at', '>', since).executeTakeFirst());
+}
+
+export async function insertAcknowledgement(db: Db, v: { inbox: string; sender: string; at: Date; emailId: number; outboxId: string }): Promise<void> {
+  await db.insertInto('inbound_acknowledgements').values({ inbox: v.inbox, sender: v.sender.toLowerCase(), sent_at: v.at, email_id: v.emailId, outbox_id: v.outboxId }).onConflict((oc) => oc.doNothing()).execute();
+}

@@ -38,6 +38,8 @@ export interface EnqueueOptions {
   maxMessageBytes?: number;
   /** Send as a reply created on this source message in its shared mailbox (Task Manager replies). */
   reply?: OutboxReply;
+  /** Extra `x-` internet headers for the draft (Graph takes no others, and only on create). */
+  headers?: { name: string; value: string }[];
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
@@ -80,7 +82,7 @@ export async function enqueueEmail(trx: Db, actor: Actor, input: EmailInput, opt
     text,
     templateCode: e.template ?? null,
     templateData: e.template ? e.data : null,
-    headers: e.sourceRef ? [{ name: 'x-housing365-ref', value: e.sourceRef }] : [],
+    headers: [...(e.sourceRef ? [{ name: 'x-housing365-ref', value: e.sourceRef }] : []), ...(opts.headers ?? []).filter((h) => /^x-/i.test(h.name))],
     source: e.source,
     sourceRef: e.sourceRef ?? null,
     taskId: e.taskId ?? null,

@@ -9,6 +9,7 @@ import {
 } from '../../adapters/db/task-events.ts';
 import { lockEmails, linkEmailsToTasks } from '../../adapters/db/inbound-emails.ts';
 import { joinWaitingReplies } from '../inbound/thread-email.ts';
+import { acknowledgeNewCases } from '../inbound/acknowledge.ts';
 import { insertTasksBulk } from '../../adapters/db/tasks.ts';
 import { eventTypeExists, selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
@@ -228,6 +229,8 @@ async function applyEvents(ctx: AppContext, db: Db, query: EventQuery, events: R
       await linkEmailsToTasks(trx, emailTasks);
       // Replies stored before their parent had a task (same poll, or the reply came first) join it now.
       await joinWaitingReplies(trx, emailTasks, at);
+      // The inbox's automatic acknowledgement (off by default), in the same transaction as the task.
+      await acknowledgeNewCases(trx, emailTasks, at);
       return { events: events.length, tasks: newTasks.length };
     });
   } catch (err) {

@@ -32,6 +32,7 @@ export const MERGE_FIELDS: readonly MergeField[] = Object.freeze([
   { path: 'task.id', description: 'Task Manager task number (replies)', sample: '20451' },
   { path: 'task.title', description: 'Title of the task', sample: 'Noise from flat 3' },
   { path: 'task.tag', description: 'The tag that threads replies, e.g. [Task 20451]', sample: '[Task 20451]' },
+  { path: 'task.ref', description: 'The case reference: inbox code and task number, e.g. ASB-20451', sample: 'ASB-20451' },
   { path: 'complaint.stage', description: 'Complaint stage (1 or 2)', sample: '1' },
   { path: 'complaint.received', description: 'Day the complaint (or the escalation request) was received', sample: 'Mon 7 Dec 2026' },
   { path: 'complaint.respond_by', description: 'Day the full response is due', sample: 'Mon 21 Dec 2026' },
