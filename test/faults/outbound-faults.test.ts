@@ -134,7 +134,9 @@ describe('R2: outbound email when the Sent Items copy comes late and answers to 
     const prefix = 'R2 delayed';
     const subjects = Array.from({ length: N_DELAYED }, (_, i) => `${prefix} ${i}`);
     for (const s of subjects) await sendEmail(ctx, SYSTEM_ACTOR, { to: [demoMailboxes.asb], subject: s, text: `Email ${s}` });
-    await w.h.admin('POST', '/limits', { sentItemsDelayMs: 1500 });
+    // Long enough that a retry reaches the lost-answer lookup before Exchange files the copy, even on a
+    // loaded machine (at 1.5 s a busy run could find every copy already filed: nothing waited).
+    await w.h.admin('POST', '/limits', { sentItemsDelayMs: 4000 });
     // Half the sends are carried out with the answer lost; some draft creates too.
     await w.h.admin('POST', '/faults', { routePattern: SEND, kind: 'accept-then-drop', rate: 0.5 });
     await w.h.admin('POST', '/faults', { routePattern: CREATE_DRAFT, kind: 'accept-then-drop', rate: 0.1 });
@@ -165,7 +167,7 @@ describe('R2: outbound email when the Sent Items copy comes late and answers to 
       duplicates: subjects.reduce((n, s) => n + Math.max(0, (inbox.get(s) ?? 0) - 1), 0),
       sentCopiesNotOne: subjects.filter((s) => sentItems.get(s) !== 1).length,
     };
-    console.log(`R2 outbound, Sent Items 1.5 s late, half the send answers lost: ${N_DELAYED} emails; ${waited} retries waited for the Sent Items copy; arrived once ${figures.arrivedOnce}, duplicates ${figures.duplicates}, Sent Items copies ≠ 1 ${figures.sentCopiesNotOne}, statuses ${JSON.stringify(st)}`);
+    console.log(`R2 outbound, Sent Items 4 s late, half the send answers lost: ${N_DELAYED} emails; ${waited} retries waited for the Sent Items copy; arrived once ${figures.arrivedOnce}, duplicates ${figures.duplicates}, Sent Items copies ≠ 1 ${figures.sentCopiesNotOne}, statuses ${JSON.stringify(st)}`);
     expect(waited).toBeGreaterThan(0);
     expect(figures).toEqual({ arrivedOnce: N_DELAYED, duplicates: 0, sentCopiesNotOne: 0 });
     expect(st).toEqual({ sent: N_DELAYED });
