@@ -2,7 +2,7 @@ import type { Task } from '../../../app/tasks/tasks.ts';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../../../domain/tasks/status.ts';
 import { ErrorSummary, Select, SuccessBanner, Tag, TextInput } from './components.tsx';
 import { CsrfField, Layout, type PageInfo } from './layout.tsx';
-import { STATUS_COLOUR, when } from './task-page-kit.tsx';
+import { STATUS_COLOUR, whenIn } from './task-page-kit.tsx';
 import { TasksNav } from './tasks-nav.tsx';
 import { ComplaintCell } from './complaint-panel.tsx';
 import type { ComplaintBadge } from '../../../app/complaints/view.ts';
@@ -10,6 +10,8 @@ import type { ComplaintBadge } from '../../../app/complaints/view.ts';
 // Task List (guide §2.2.1): filters, keyset pages and the bulk reassign / complete form.
 
 export interface ListProps {
+  /** The organisation's IANA zone: times are shown in it. */
+  timeZone: string;
   page: PageInfo;
   query: Record<string, string>;
   tasks: Task[];
@@ -78,7 +80,7 @@ export function ListPage(p: ListProps): JSX.Element {
                   <td class="govuk-table__cell" safe>{t.inbox ?? ''}</td>
                   <td class="govuk-table__cell" safe>{t.teamCode ?? ''}</td>
                   <td class="govuk-table__cell" safe>{t.assigneeName ?? ''}</td>
-                  <td class="govuk-table__cell">{when(t.createdAt)}</td>
+                  <td class="govuk-table__cell"><time datetime={t.createdAt.toISOString()}>{whenIn(t.createdAt, p.timeZone)}</time></td>
                 </tr>
               ))}
             </tbody>

@@ -1,3 +1,4 @@
+import { organisationZone } from '../../../app/complaints/clock.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app/context.ts';
 import { bulkTaskAction, createFollowUpTask, listTasks, reassignTask, setTaskStatus, taskSummary } from '../../../app/tasks/tasks.ts';
@@ -51,8 +52,8 @@ export function registerTaskPages(app: FastifyInstance, ctx: AppContext): void {
       cursor: query.cursor,
       limit: 50,
     });
-    const [p, complaints] = await Promise.all([people(), complaintBadges(ctx, page.tasks.map((t) => t.id))]);
-    return sendPage(reply, <ListPage page={pageInfo(ctx, request, 'Task List', 'tasks')} query={query} {...page} {...p} complaints={complaints} {...extra} />);
+    const [p, complaints, timeZone] = await Promise.all([people(), complaintBadges(ctx, page.tasks.map((t) => t.id)), organisationZone(ctx.db)]);
+    return sendPage(reply, <ListPage page={pageInfo(ctx, request, 'Task List', 'tasks')} query={query} {...page} {...p} complaints={complaints} timeZone={timeZone} {...extra} />);
   };
   app.get('/tasks/list', guard, (request, reply) => renderList(request, reply, { banner: str((request.query as Record<string, unknown>).done) ? 'Tasks updated' : undefined }));
 
