@@ -100,10 +100,11 @@ export class GraphTransport {
   }
 
   /** Sends with retries; JSON-decodes the body (undefined for 202/204/empty). Throws GraphFailure. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a caller that names no type reads Graph's JSON loosely, as the SDK does
   async json<T = any>(req: GraphRequest): Promise<GraphResponse<T>> {
     const res = await this.send(req);
     const text = await readCapped(res, this.o.maxResponseBytes, `${req.method} ${redact(/^https?:\/\//i.test(req.path) ? req.path : `${this.o.baseUrl}${req.path}`)}`);
-    let body: any;
+    let body: unknown;
     if (text) {
       try {
         body = JSON.parse(text);
@@ -111,7 +112,7 @@ export class GraphTransport {
         body = text;
       }
     }
-    return { status: res.status, headers: res.headers, body };
+    return { status: res.status, headers: res.headers, body: body as T };
   }
 
   /**
@@ -123,7 +124,7 @@ export class GraphTransport {
   async stream(req: GraphRequest): Promise<Readable> {
     const res = await this.send({ ...req, timeoutMs: req.timeoutMs ?? 10 * 60_000 }, true);
     if (!res.body) return Readable.from([]);
-    const body = Readable.fromWeb(res.body as any);
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
     const what = `${req.method} ${redact(/^https?:\/\//i.test(req.path) ? req.path : `${this.o.baseUrl}${req.path}`)}`;
     const out = new PassThrough();
     body.on('error', (err) => out.destroy(isGraphFailure(err) ? err : networkFailure(err, `${what} (body cut off)`)));
@@ -254,7 +255,7 @@ function releaseWhenDone(res: Response, release: () => void): Response {
       release();
     },
   });
-  reader.pipeTo(passthrough.writable as any).catch(() => release());
+  reader.pipeTo(passthrough.writable).catch(() => release());
   return new Proxy(res, { get: (t, p) => (p === 'body' ? passthrough.readable : Reflect.get(t, p)) }) as Response;
 }
 
