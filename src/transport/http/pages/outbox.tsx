@@ -7,17 +7,20 @@ import { OUTBOX_STATUSES, STATUS_LABELS, type OutboxStatus } from '../../../doma
 import { displaySafeName } from '../../../domain/text/bidi.ts';
 import { requirePageUser } from '../auth.ts';
 import { SuccessBanner, Tag } from './components.tsx';
+import { whenIn } from './task-page-kit.tsx';
+import { organisationZone } from '../../../app/complaints/clock.ts';
 import { CsrfField, Layout, pageInfo, sendPage, type PageInfo } from './layout.tsx';
 
 const COLOURS: Record<OutboxStatus, 'green' | 'red' | 'grey' | 'yellow' | 'blue'> = { queued: 'blue', held: 'yellow', sending: 'blue', sent: 'green', failed: 'yellow', dead: 'red' };
-const fmt = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '');
+// Times in the organisation's zone (OUTLOOK365_TIMEZONE), the zone named; the API gives UTC.
+const fmt = (zone: string, d: Date | null | undefined) => (d ? whenIn(d, zone) : '');
 const addresses = (list: { address: string; name?: string }[]) => displaySafeName(list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '));
 
 function StatusTag({ e }: { e: OutboxEmail }): JSX.Element {
   return <Tag text={STATUS_LABELS[e.status]} colour={COLOURS[e.status]} />;
 }
 
-function OutboxList({ page, emails, counts, status, flowReasons }: { page: PageInfo; emails: OutboxEmail[]; counts: Record<OutboxStatus, number>; status?: OutboxStatus; flowReasons: string[] }): JSX.Element {
+function OutboxList({ page, emails, counts, status, flowReasons, timeZone }: { page: PageInfo; emails: OutboxEmail[]; counts: Record<OutboxStatus, number>; status?: OutboxStatus; flowReasons: string[]; timeZone: string }): JSX.Element {
   return (
     <Layout page={page}>
       <h1 class="govuk-heading-l">Outbox</h1>
@@ -66,7 +69,7 @@ function OutboxList({ page, emails, counts, status, flowReasons }: { page: PageI
           <tbody class="govuk-table__body">
             {emails.map((e) => (
               <tr class="govuk-table__row">
-                <td class="govuk-table__cell" safe>{fmt(e.createdAt)}</td>
+                <td class="govuk-table__cell" safe>{fmt(timeZone, e.createdAt)}</td>
                 <td class="govuk-table__cell" safe>{addresses(e.to)}</td>
                 <td class="govuk-table__cell">
                   <a class="govuk-link" href={`/outbox/${e.id}`} safe>
@@ -77,7 +80,7 @@ function OutboxList({ page, emails, counts, status, flowReasons }: { page: PageI
                   <StatusTag e={e} />
                 </td>
                 <td class="govuk-table__cell" safe>
-                  {e.status === 'held' ? (e.heldReason ?? '') : e.status === 'failed' ? `${e.lastError ?? ''} – next attempt ${fmt(e.nextAttemptAt)}` : e.status === 'dead' ? (e.deadReason ?? '') : e.status === 'sent' ? `sent ${fmt(e.sentAt)}` : ''}
+                  {e.status === 'held' ? (e.heldReason ?? '') : e.status === 'failed' ? `${e.lastError ?? ''} – next attempt ${fmt(timeZone, e.nextAttemptAt)}` : e.status === 'dead' ? (e.deadReason ?? '') : e.status === 'sent' ? `sent ${fmt(timeZone, e.sentAt)}` : ''}
                 </td>
               </tr>
             ))}
@@ -88,18 +91,18 @@ function OutboxList({ page, emails, counts, status, flowReasons }: { page: PageI
   );
 }
 
-function OutboxDetail({ page, e, done }: { page: PageInfo; e: OutboxEmailDetail; done?: string }): JSX.Element {
+function OutboxDetail({ page, e, done, timeZone }: { page: PageInfo; e: OutboxEmailDetail; done?: string; timeZone: string }): JSX.Element {
   const rows: [string, string][] = [
     ['To', addresses(e.to)],
     ['Cc', addresses(e.cc)],
     ['Bcc', addresses(e.bcc)],
     ['From', e.fromMailbox ?? 'EMO_EMAILADDR when sent'],
     ['Template', e.templateCode ?? 'none'],
-    ['Queued by', `${e.createdBy} (${e.source}${e.sourceRef ? `, ${e.sourceRef}` : ''}) at ${fmt(e.createdAt)}`],
+    ['Queued by', `${e.createdBy} (${e.source}${e.sourceRef ? `, ${e.sourceRef}` : ''}) at ${fmt(timeZone, e.createdAt)}`],
     ['Attempts', String(e.attempts)],
     ['Attachments', displaySafeName(e.attachments.map((a) => `${a.name} (${a.contentType}, ${a.size} bytes)`).join('; ')) || 'none'],
   ];
-  if (e.status === 'failed') rows.push(['Next attempt', fmt(e.nextAttemptAt)]);
+  if (e.status === 'failed') rows.push(['Next attempt', fmt(timeZone, e.nextAttemptAt)]);
   if (e.lastError) rows.push(['Last error', e.lastError]);
   if (e.heldReason) rows.push(['Held because', e.heldReason]);
   if (e.deadReason) rows.push(['Dead because', e.deadReason]);
@@ -137,7 +140,7 @@ function OutboxDetail({ page, e, done }: { page: PageInfo; e: OutboxEmailDetail;
       <h2 class="govuk-heading-m">History</h2>
       <ol class="govuk-list">
         {e.events.map((h) => (
-          <li safe>{`${fmt(h.at)} – ${h.status}${h.detail ? `: ${h.detail}` : ''}`}</li>
+          <li safe>{`${fmt(timeZone, h.at)} – ${h.status}${h.detail ? `: ${h.detail}` : ''}`}</li>
         ))}
       </ol>
     </Layout>
@@ -152,12 +155,12 @@ export function registerOutboxPages(app: FastifyInstance, ctx: AppContext): void
     const viewer = await viewerOf(ctx, request.principal!);
     const [emails, counts, integration] = await Promise.all([listOutbox(ctx, viewer, { status, limit: 200 }), outboxCounts(ctx, viewer), getIntegrationStatus(ctx)]);
     const flow = integration.flows.find((f) => f.flow === 'emailOut');
-    return sendPage(reply, <OutboxList page={pageInfo(ctx, request, 'Outbox', 'outbox')} emails={emails} counts={counts} status={status} flowReasons={flow?.reasons ?? []} />);
+    return sendPage(reply, <OutboxList page={pageInfo(ctx, request, 'Outbox', 'outbox')} emails={emails} counts={counts} status={status} flowReasons={flow?.reasons ?? []} timeZone={await organisationZone(ctx.db)} />);
   });
   app.get<{ Params: { id: string } }>('/outbox/:id', guard, async (request, reply) => {
     const e = await getOutboxEmail(ctx, request.params.id, await viewerOf(ctx, request.principal!));
     const done = (request.query as Record<string, unknown>).done === 'replayed' ? 'The email is queued to send again' : undefined;
-    return sendPage(reply, <OutboxDetail page={pageInfo(ctx, request, e.subject || 'Email', 'outbox')} e={e} done={done} />);
+    return sendPage(reply, <OutboxDetail page={pageInfo(ctx, request, e.subject || 'Email', 'outbox')} e={e} done={done} timeZone={await organisationZone(ctx.db)} />);
   });
   app.post<{ Params: { id: string } }>('/outbox/:id/replay', guard, async (request, reply) => {
     if (request.principal?.role !== 'admin') return reply.code(403).send('Only an administrator can replay email');
