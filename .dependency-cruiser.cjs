@@ -32,7 +32,9 @@ module.exports = {
       severity: 'error',
       comment: 'Transports parse, call one use case (src/app) and render; they do not reach adapters.',
       from: { path: '^src/transport/' },
-      to: { path: '^src/adapters/' },
+      // The one exception: the job wiring's wake-up LISTEN connection beside pg-boss (pg-boss 10 has no
+      // LISTEN of its own), which lives in adapters/db like every other database connection.
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/db/notify-listener\\.ts$' },
     },
     {
       name: 'app-not-transport',

@@ -80,7 +80,6 @@ export function registerCalendarAdmin(host: ModuleHost): void {
   // or {shiftMinutes} to move by an amount keeping the duration.
   r({ method: 'POST', pattern: '/users/:user/events/:id/move', handler: (ctx) => {
     const { ev } = eventOf(ctx);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an admin test body of loose shape
     const b = (ctx.body ?? {}) as Record<string, any>;
     if (b.start && b.end) return ownerEdit(host, ctx, { start: b.start, end: b.end });
     let startMs: number;
@@ -119,7 +118,6 @@ export function registerCalendarAdmin(host: ModuleHost): void {
   // Turn into a series: {recurrence} (patternedRecurrence) or shorthand {pattern:'daily'|'weekly', interval?, count?}.
   r({ method: 'POST', pattern: '/users/:user/events/:id/recurring', handler: (ctx) => {
     const { ev } = eventOf(ctx);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an admin test body of loose shape
     const b = (ctx.body ?? {}) as Record<string, any>;
     let recurrence = b.recurrence;
     if (!recurrence) {

@@ -12,7 +12,7 @@ import { applyPatch, messageOf } from './messages.ts';
 import { parseMime } from './mime.ts';
 import { checkSendAs, deliver, isoNow, outgoingFromJson, recipientsFrom, type Outgoing } from './send.ts';
 import { addMessage, messageChanged } from './store.ts';
-import { checkMessageSize } from './send-draft.ts';
+import { checkMessageSize } from './limits.ts';
 
 export function outgoingFromDraft(core: Core, user: UserState, m: MessageState): Outgoing {
   const from = checkSendAs(user, m.from);

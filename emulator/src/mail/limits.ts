@@ -16,6 +16,8 @@
  *   (graph/api/message-send). During the delay it is in no folder: a marker search and a GET by id do
  *   not find it. 0 = at once.
  */
+import { GraphError } from '../contracts.ts';
+import type { Core } from '../core.ts';
 export interface MailLimits {
   maxMessageBytes: number;
   uploadSessionMinBytes: number;
@@ -45,4 +47,12 @@ export function updateMailLimits(limits: MailLimits, input: Record<string, unkno
 /** What a message weighs against maxMessageBytes: its body and its attachments' bytes. */
 export function messageBytes(m: { body?: { content?: string }; attachments: { size: number }[] }): number {
   return Buffer.byteLength(m.body?.content ?? '') + m.attachments.reduce((n, a) => n + a.size, 0);
+}
+
+/** Refuses a message over the tenant's size limit, as Exchange does. */
+export function checkMessageSize(core: Core, m: { body?: { content?: string }; attachments: { size: number }[] }, extraBytes = 0): void {
+  if (messageBytes(m) + extraBytes > core.mailLimits.maxMessageBytes) {
+    // **choice:** status 400; Graph's code and message as reported (microsoft-graph-docs-contrib#2561).
+    throw new GraphError(400, 'ErrorMessageSizeExceeded', 'The message exceeds the maximum supported size.');
+  }
 }

@@ -9,16 +9,11 @@ import type { MessageState, UserState } from '../contracts.ts';
 import { GraphError } from '../contracts.ts';
 import type { Core } from '../core.ts';
 import { outgoingFromDraft } from './compose.ts';
-import { messageBytes } from './limits.ts';
+import { checkMessageSize } from './limits.ts';
 import { deliver } from './send.ts';
 import { pushLog } from './store.ts';
 
-export function checkMessageSize(core: Core, m: { body?: { content?: string }; attachments: { size: number }[] }, extraBytes = 0): void {
-  if (messageBytes(m) + extraBytes > core.mailLimits.maxMessageBytes) {
-    // **choice:** status 400; Graph's code and message as reported (microsoft-graph-docs-contrib#2561).
-    throw new GraphError(400, 'ErrorMessageSizeExceeded', 'The message exceeds the maximum supported size.');
-  }
-}
+export { checkMessageSize } from './limits.ts';
 
 export function sendDraft(core: Core, user: UserState, m: MessageState): void {
   if (!m.isDraft) throw new GraphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');

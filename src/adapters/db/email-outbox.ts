@@ -357,3 +357,20 @@ export async function requeueDead(db: Db, id: string, by: string): Promise<boole
 export async function selectTaskOutbox(db: Db, taskId: number): Promise<OutboxEmail[]> {
   return (await db.selectFrom('email_outbox').selectAll().where('task_id', '=', taskId).orderBy('created_at').orderBy('id').execute()).map(toOutboxEmail);
 }
+
+/** Emails this mailbox began sending in the last minute (Exchange's 30-a-minute limit). */
+export async function countSendsInLastMinute(db: Db, mailbox: string): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from email_outbox where from_mailbox = ${mailbox.toLowerCase()} and send_started_at > now() - interval '1 minute'`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** Keeps a claim alive while a long send runs: the lease moves on while this attempt still owns it. */
+export async function extendLease(db: Db, claim: { id: OutboxEmail['id']; attempts: number }, leaseMs: number): Promise<void> {
+  await db
+    .updateTable('email_outbox')
+    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts)
+    .execute();
+}

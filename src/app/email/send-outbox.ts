@@ -15,11 +15,10 @@
  * the email as sent. What remains is Exchange's own window between accepting /send and moving the
  * item to Sent Items (see docs/outbound-email.md).
  */
-import { claimDueEmails, holdWaiting, markDead, markFailed, markSent, recordDraft, recordInternetMessageId, recordSendRequested, releaseHeld, selectAttachmentRefs, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
+import { claimDueEmails, countSendsInLastMinute, extendLease, holdWaiting, markDead, markFailed, markSent, recordDraft, recordInternetMessageId, recordSendRequested, releaseHeld, selectAttachmentRefs, type OutboxEmail } from '../../adapters/db/email-outbox.ts';
 import { LEASE_MS, SEND_RATE_PER_MINUTE, SENT_COPY_GRACE_MS, verdictFor } from '../../domain/email/outbox.ts';
 import { blobStoreOf } from '../inbound/policy.ts';
 import { outgoingAttachment } from './attachments.ts';
-import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { getIntegrationStatus } from '../integration.ts';
 import { parameterValues } from '../parameters.ts';
@@ -75,8 +74,7 @@ export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Pro
     });
     if (claimed.length < batchSize) {
       // Fewer than asked: nothing else due, or the minute's sending allowance is used up.
-      const recent = await sql<{ n: number }>`select count(*)::int as n from email_outbox where from_mailbox = ${mailbox.toLowerCase()} and send_started_at > now() - interval '1 minute'`.execute(ctx.db);
-      result.rateLimited = (recent.rows[0]?.n ?? 0) >= perMinute;
+      result.rateLimited = (await countSendsInLastMinute(ctx.db, mailbox)) >= perMinute;
       break;
     }
   }
@@ -106,14 +104,7 @@ async function sendOne(ctx: AppContext, systemMailbox: string, e: OutboxEmail & 
   const log = ctx.logger.child({ emailId: e.id, mailbox, attempt: e.attempts });
   // Keep the claim while a long upload runs, so no other worker takes it over mid-send.
   const heartbeat = setInterval(() => {
-    ctx.db
-      .updateTable('email_outbox')
-      .set({ lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` } as never)
-      .where('id', '=', e.id)
-      .where('status', '=', 'sending')
-      .where('attempts', '=', e.attempts)
-      .execute()
-      .catch(() => {});
+    extendLease(ctx.db, claim, leaseMs).catch(() => {});
   }, Math.max(1000, leaseMs / 3));
   try {
     let draftId: string | undefined;

@@ -10,13 +10,12 @@
 //
 // The same connection carries signals that are not queues (`onWakeSignal`): a settings change makes
 // the poll scheduler tick at once (src/adapters/db/settings-signal.ts).
-import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { WAKE_CHANNEL } from '../../app/poll-flows.ts';
 import type { Logger } from '../../logger.ts';
+import { listenForNotifications } from '../../adapters/db/notify-listener.ts';
 
 export { WAKE_CHANNEL };
-const RECONNECT_MS = 5_000;
 
 /** Tells every process listening that `queue` has a job waiting now. */
 export async function wakeWorkers(boss: PgBoss, queue: string): Promise<void> {
@@ -57,43 +56,12 @@ function listenerOf(boss: PgBoss, logger: Logger): Listener {
 }
 
 function startListening(boss: PgBoss, logger: Logger, l: Listener): void {
-  // pg-boss's own connection settings (connectionString, ssl …), minus its pool's.
-  const { max: _max, ...settings } = (boss.getDb() as unknown as { config: pg.ClientConfig & { max?: number } }).config;
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = async () => {
-    if (stopped) return;
-    const c = new pg.Client({ ...settings, application_name: 'housing365-wake' });
-    client = c;
-    let failed = false;
-    const again = () => {
-      if (failed) return;
-      failed = true;
-      c.end().catch(() => {});
-      if (!stopped) retry = setTimeout(connect, RECONNECT_MS);
-    };
-    c.on('notification', (msg) => {
-      for (const id of l.loops.get(msg.payload ?? '') ?? []) boss.notifyWorker(id);
-      for (const fn of l.signals.get(msg.payload ?? '') ?? []) fn();
-    });
-    c.on('error', (err) => {
-      if (!stopped) logger.warn({ err: err.message }, 'job wake-up connection lost; reconnecting (jobs still run on polling meanwhile)');
-      again();
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${WAKE_CHANNEL}`);
-      if (stopped) await c.end();
-    } catch (err) {
-      if (!stopped) logger.warn({ err: (err as Error).message }, 'job wake-up connection failed; retrying (jobs still run on polling meanwhile)');
-      again();
-    }
-  };
-  boss.once('stopped', () => {
-    stopped = true;
-    clearTimeout(retry);
-    client?.end().catch(() => {});
+  // pg-boss's own connection settings (connectionString, ssl …), minus its pool's: pg-boss 10 offers no
+  // public way to LISTEN, so the one listening connection is opened beside it on the same settings.
+  const { max: _max, ...settings } = (boss.getDb() as unknown as { config: Record<string, unknown> & { max?: number } }).config;
+  const stop = listenForNotifications(settings, WAKE_CHANNEL, logger, (payload) => {
+    for (const id of l.loops.get(payload) ?? []) boss.notifyWorker(id);
+    for (const fn of l.signals.get(payload) ?? []) fn();
   });
-  void connect();
+  boss.once('stopped', stop);
 }
