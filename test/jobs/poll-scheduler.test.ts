@@ -17,6 +17,7 @@ import { OUTBOX_QUEUE } from '../../src/app/email/enqueue.ts';
 import { CALENDAR_PUSH_QUEUE } from '../../src/app/appointments/calendar-outbox.ts';
 import { EVENT_QUERY_QUEUE } from '../../src/transport/jobs/inbox-poll.ts';
 import { runPollSchedulerTick, startPollScheduler, type Timers } from '../../src/transport/jobs/poll-scheduler.ts';
+import { wakeListening } from '../../src/transport/jobs/wake.ts';
 import { CALENDAR_SYNC_QUEUE, INBOX_SYNC_QUEUE, ensureSyncQueue } from '../../src/transport/jobs/sync-queues.ts';
 import { POLL_TICK_MS } from '../../src/domain/params/poll-cadence.ts';
 import { until } from '../helpers/until.ts';
@@ -111,6 +112,8 @@ describe('the poll scheduler', () => {
     const timers: Timers = { set: () => 0, clear: () => {} };
     const scheduler = startPollScheduler(ctx, boss, { timers });
     try {
+      // The signal travels by NOTIFY: one sent before this process LISTENs is not seen.
+      await wakeListening(boss);
       await take(CALENDAR_PUSH_QUEUE);
       await setParameter(ctx, SYSTEM_ACTOR, 'APPTOUT_OUTLOOK365', 'N');
       await until(async () => (await pollSchedulerRecord(ctx)).flows?.apptOut === false);

@@ -25,6 +25,7 @@ export async function wakeWorkers(boss: PgBoss, queue: string): Promise<void> {
 interface Listener {
   loops: Map<string, string[]>;
   signals: Map<string, Array<() => void>>;
+  listening?: Promise<void>;
 }
 const listeners = new WeakMap<PgBoss, Listener>();
 
@@ -59,9 +60,15 @@ function startListening(boss: PgBoss, logger: Logger, l: Listener): void {
   // pg-boss's own connection settings (connectionString, ssl …), minus its pool's: pg-boss 10 offers no
   // public way to LISTEN, so the one listening connection is opened beside it on the same settings.
   const { max: _max, ...settings } = (boss.getDb() as unknown as { config: Record<string, unknown> & { max?: number } }).config;
-  const stop = listenForNotifications(settings, WAKE_CHANNEL, logger, (payload) => {
+  const listener = listenForNotifications(settings, WAKE_CHANNEL, logger, (payload) => {
     for (const id of l.loops.get(payload) ?? []) boss.notifyWorker(id);
     for (const fn of l.signals.get(payload) ?? []) fn();
   });
-  boss.once('stopped', stop);
+  l.listening = listener.listening;
+  boss.once('stopped', () => listener.stop());
+}
+
+/** Resolves once this process's wake-up connection LISTENs (tests: a NOTIFY before that is missed). */
+export function wakeListening(boss: PgBoss): Promise<void> {
+  return listeners.get(boss)?.listening ?? Promise.resolve();
 }
