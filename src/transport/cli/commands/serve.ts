@@ -15,6 +15,27 @@ export async function runUntilSignal(roles: Roles): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const { changed } = await secureDataDir(config.dataDir);
   if (changed) logger.info({ dataDir: config.dataDir, changed }, 'data directory: made files 0600 and folders 0700');
+  // Signals are taken from the start: one that comes while the system is still starting (a process
+  // manager stopping us at once, or a test that stops as soon as "running at" is printed) is kept and
+  // acted on as soon as the start has finished — never the default action, which would leave the
+  // embedded PostgreSQL running without its owner.
+  let signalled: ((signal: string) => void) | undefined;
+  let early: string | undefined;
+  const take = (signal: string) => (signalled ? signalled(signal) : (early ??= signal));
+  process.once('SIGINT', () => take('SIGINT'));
+  process.once('SIGTERM', () => take('SIGTERM'));
+  // Under `npm start` npm is our parent (the script `exec`s node, so npm's forwarded SIGTERM reaches
+  // us). Should npm go without telling us — killed with SIGKILL, or an npm or shell that does not
+  // forward the signal — we would run on orphaned, with the database server: stop when it goes.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      take('npm exited');
+    }, 500);
+    watch.unref();
+  }
   const system = await startSystem(config, logger, console.log, roles);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -34,20 +55,8 @@ export async function runUntilSignal(roles: Roles): Promise<void> {
         .catch((err) => logger.error({ err }, 'shutdown failed'))
         .finally(resolve);
     };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    // Under `npm start` npm is our parent (the script `exec`s node, so npm's forwarded SIGTERM reaches
-    // us). Should npm go without telling us — killed with SIGKILL, or an npm or shell that does not
-    // forward the signal — we would run on orphaned, with the database server: stop when it goes.
-    if (process.env.npm_lifecycle_event) {
-      const parent = process.ppid;
-      const watch = setInterval(() => {
-        if (process.ppid === parent) return;
-        clearInterval(watch);
-        onSignal('npm exited');
-      }, 500);
-      watch.unref();
-    }
+    signalled = onSignal;
+    if (early) onSignal(early);
   });
 }
 
