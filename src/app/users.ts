@@ -31,8 +31,6 @@ export const TeamInput = z.object({
 // argon2id with OWASP's minimum (19 MiB, t=2): about 50 ms here, acceptable for a sign-in.
 export const hashPassword = (password: string) => hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
-// parseOrThrow moved to ./validation.ts; re-exported for callers not yet moved.
-export { parseOrThrow } from './validation.ts';
 import { parseOrThrow } from './validation.ts';
 
 export const listUsers = (ctx: AppContext) => selectUsers(ctx.db);

@@ -15,9 +15,8 @@ export interface Address {
   name?: string;
 }
 
-export interface OutboxEmail {
-  id: string;
-  status: OutboxStatus;
+/** What an email is, as queued: the part a new row and a stored one share. */
+export interface OutboxContent {
   to: Address[];
   cc: Address[];
   bcc: Address[];
@@ -33,6 +32,12 @@ export interface OutboxEmail {
   /** The task it answers: only who may see that task sees this email. */
   taskId: number | null;
   idempotencyKey: string | null;
+  createdBy: string;
+}
+
+export interface OutboxEmail extends OutboxContent {
+  id: string;
+  status: OutboxStatus;
   fromMailbox: string | null;
   attempts: number;
   nextAttemptAt: Date;
@@ -49,7 +54,6 @@ export interface OutboxEmail {
   /** A reply created on the source message in the shared mailbox (sent from it), or null: system mail from EMO_EMAILADDR. */
   reply: OutboxReply | null;
   createdAt: Date;
-  createdBy: string;
   updatedAt: Date;
 }
 
@@ -110,22 +114,7 @@ export function toOutboxEmail(r: Selectable<EmailOutboxRow>): OutboxEmail {
   };
 }
 
-export interface NewOutboxEmail {
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  replyTo: Address[];
-  subject: string;
-  html: string | null;
-  text: string | null;
-  templateCode: string | null;
-  templateData: Record<string, unknown> | null;
-  headers: { name: string; value: string }[];
-  source: string;
-  sourceRef: string | null;
-  taskId: number | null;
-  idempotencyKey: string | null;
-  createdBy: string;
+export interface NewOutboxEmail extends OutboxContent {
   reply?: OutboxReply;
   /** Bytes in the blob store (`blobSha256`), or — small ones from flows without a blob store — inline. */
   attachments: NewOutboxAttachment[];

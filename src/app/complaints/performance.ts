@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { selectCasesForReport, type CaseReportRow } from '../../adapters/db/complaint-cases.ts';
 import { computePerformance, reportPeriod, type CaseFacts, type Performance, type StageFacts } from '../../domain/complaints/performance.ts';
 import { viewerOf } from '../tasks/viewer.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { csvCell } from '../audit.ts';
 import { complaintClock } from './clock.ts';
 import type { AppContext, Principal } from '../context.ts';

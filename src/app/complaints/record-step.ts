@@ -8,7 +8,7 @@ import { recordAudit } from '../audit.ts';
 import { kickOutbox } from '../email/enqueue.ts';
 import { queueTaskReply } from '../tasks/reply-to-task.ts';
 import { getTask } from '../tasks/tasks.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { complaintClock } from './clock.ts';
 import type { AppContext, Principal } from '../context.ts';
 

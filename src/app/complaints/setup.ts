@@ -10,7 +10,7 @@ import { HolidayFileError, parseBankHolidayFile } from '../../domain/complaints/
 import { ComplaintPolicyInput, policyFromInput } from '../../domain/complaints/policy.ts';
 import { NATIONS, NATION_LABELS, type Nation } from '../../domain/complaints/working-days.ts';
 import { recordAudit, type AuditActor } from '../audit.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { findTemplate } from '../email/templates.ts';
 import type { AppContext } from '../context.ts';
 

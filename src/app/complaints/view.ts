@@ -4,7 +4,7 @@ import { deadlineState, explainDeadline, stageOf, stepsFrom, type CaseState, typ
 import { departuresFromCode } from '../../domain/complaints/policy.ts';
 import { getTask } from '../tasks/tasks.ts';
 import { viewerOf } from '../tasks/viewer.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { complaintClock, type ComplaintClock } from './clock.ts';
 import type { AppContext, Principal } from '../context.ts';
 

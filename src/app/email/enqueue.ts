@@ -19,7 +19,7 @@ import { mb, tooLargeMessage, toOutboxAttachments } from './attachments.ts';
 import { describeProblem, renderTemplate, TemplateRenderError } from '../../domain/templates/render.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor, AppContext } from '../context.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { findTemplate } from './templates.ts';
 
 export { EmailInput };

@@ -13,7 +13,7 @@ import { acknowledgeNewCases } from '../inbound/acknowledge.ts';
 import { insertTasksBulk } from '../../adapters/db/tasks.ts';
 import { eventTypeExists, selectEventTypes, selectJobTypes } from '../../adapters/db/task-setup.ts';
 import { readEventRow, type RaisedEvent } from '../../domain/tasks/event-row.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { taskTitle } from './raise-task.ts';
 import { openComplaintCases } from '../complaints/open-cases.ts';
 import type { Actor, AppContext } from '../context.ts';

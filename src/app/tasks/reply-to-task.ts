@@ -9,7 +9,7 @@ import { caseReference, replySubject } from '../../domain/conversation/case-refe
 import { enqueueEmail, kickOutbox, type QueuedEmail } from '../email/enqueue.ts';
 import { blobStoreOf } from '../inbound/policy.ts';
 import { displaySafeName } from '../../domain/text/bidi.ts';
-import { parseOrThrow } from '../users.ts';
+import { parseOrThrow } from '../validation.ts';
 import { getTask, type Task } from './tasks.ts';
 import type { AppContext, Principal } from '../context.ts';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../../app/context.ts';
 import { calendarPollStatus, calendarSyncLog, requestCalendarRun, startCalendarPolling, stopCalendarPolling } from '../../../app/calendar-sync/poll-calendars.ts';
 import type { ApiCatalogue } from './define.ts';
-import { iso } from './schemas.ts';
+import { iso, PollFlowStatus, pollFlowStatus } from './schemas.ts';
 
 const CalendarState = z.object({
   calendar: z.string(),
@@ -24,15 +24,7 @@ const CalendarState = z.object({
   nextRunAt: z.string().nullable(),
 });
 
-const PollStatus = z.object({
-  running: z.boolean(),
-  stopped: z.boolean(),
-  reasons: z.array(z.string()),
-  pollMinutes: z.number().int(),
-  /** When a job process last checked what is due (null: never — nothing is polling). */
-  lastCheckedAt: z.string().nullable(),
-  calendars: z.array(CalendarState),
-});
+const PollStatus = PollFlowStatus.extend({ calendars: z.array(CalendarState) });
 
 const LogEntry = z.object({
   at: z.string(),
@@ -47,11 +39,7 @@ export function registerCalendarSyncApi(app: FastifyInstance, ctx: AppContext, a
   const status = async () => {
     const s = await calendarPollStatus(ctx);
     return {
-      running: s.running,
-      stopped: s.stopped,
-      reasons: s.reasons,
-      pollMinutes: s.pollMinutes,
-      lastCheckedAt: iso(s.lastCheckedAt),
+      ...pollFlowStatus(s),
       calendars: s.calendars.map((c) => ({
         calendar: c.calendar,
         diaryCodes: c.diaryCodes,

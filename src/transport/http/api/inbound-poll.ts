@@ -9,7 +9,7 @@ import { inboundPollStatus, requestInboxRun, startInboundPolling, stopInboundPol
 import { viewerOf } from '../../../app/tasks/viewer.ts';
 import type { Principal } from '../../../app/context.ts';
 import type { ApiCatalogue } from './define.ts';
-import { iso } from './schemas.ts';
+import { iso, PollFlowStatus, pollFlowStatus } from './schemas.ts';
 
 const InboxState = z.object({
   inbox: z.string(),
@@ -26,14 +26,7 @@ const InboxState = z.object({
   parked: z.number().int(),
 });
 
-const PollStatus = z.object({
-  running: z.boolean(),
-  stopped: z.boolean(),
-  reasons: z.array(z.string()),
-  pollMinutes: z.number().int(),
-  lastCheckedAt: z.string().nullable(),
-  inboxes: z.array(InboxState),
-});
+const PollStatus = PollFlowStatus.extend({ inboxes: z.array(InboxState) });
 
 const InboxBody = z.object({ inbox: z.string().trim().min(1).max(30).optional() });
 
@@ -41,11 +34,7 @@ export function registerInboundPollApi(app: FastifyInstance, ctx: AppContext, ap
   const status = async (principal: Principal) => {
     const s = await inboundPollStatus(ctx, await viewerOf(ctx, principal));
     return {
-      running: s.running,
-      stopped: s.stopped,
-      reasons: s.reasons,
-      pollMinutes: s.pollMinutes,
-      lastCheckedAt: iso(s.lastCheckedAt),
+      ...pollFlowStatus(s),
       inboxes: s.inboxes.map((i) => ({
         inbox: i.code,
         mailbox: i.mailbox,

@@ -112,3 +112,17 @@ export const IntegrationStatus = z
   .meta({ id: 'IntegrationStatus' });
 
 export const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** What every poll's status says of its flow (inbound email, calendars), before its mailboxes. */
+export const PollFlowStatus = z.object({
+  running: z.boolean(),
+  stopped: z.boolean(),
+  reasons: z.array(z.string()),
+  pollMinutes: z.number().int(),
+  /** When a job process last checked what is due (null: never — nothing is polling). */
+  lastCheckedAt: z.string().nullable(),
+});
+
+export function pollFlowStatus(s: { running: boolean; stopped: boolean; reasons: string[]; pollMinutes: number; lastCheckedAt?: Date | null }): z.infer<typeof PollFlowStatus> {
+  return { running: s.running, stopped: s.stopped, reasons: s.reasons, pollMinutes: s.pollMinutes, lastCheckedAt: iso(s.lastCheckedAt) };
+}
